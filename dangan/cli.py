@@ -1,0 +1,158 @@
+"""The `dangan` command: index scans, check status, search, serve the web app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import config as config_mod
+from .doctypes import TYPES
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="dangan", description="民生档案检索 dangan")
+    ap.add_argument("--config", metavar="PATH",
+                    help=f"config file (default ./config.toml, or ${config_mod.ENV_VAR})")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="OCR and index new or changed scans")
+    p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: scan_root)")
+    p.add_argument("--index", type=Path, help="index folder (default from config)")
+    p.add_argument("--workers", type=int, help="OCR worker processes (default: CPU count)")
+    p.add_argument("--catalog", type=Path, help="catalogue CSV (档号, 题名, …)")
+    p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+
+    p = sub.add_parser("status", help="documents, pages, last batch, failures")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="search the index")
+    p.add_argument("query", nargs="*", help="free text; quotes for phrases, -word to exclude")
+    p.add_argument("--index", type=Path)
+    p.add_argument("--person", default="")
+    p.add_argument("--year", type=int)
+    p.add_argument("--from", dest="year_from", type=int)
+    p.add_argument("--to", dest="year_to", type=int)
+    p.add_argument("--policy", default="", help="文号 in any variant, or a policy name")
+    p.add_argument("--type", dest="doc_type", default="", choices=["", *TYPES])
+    p.add_argument("--unit", default="")
+    p.add_argument("--archive-code", default="")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="serve the counter web app")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        cfg = config_mod.load(args.config)
+    except config_mod.ConfigError as e:
+        print(f"dangan: {e}", file=sys.stderr)
+        return 2
+    handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
+               "serve": cmd_serve}[args.command]
+    return handler(cfg, args)
+
+
+def cmd_index(cfg, args) -> int:
+    from .indexer.batch import run_batch
+
+    for p in args.paths:
+        if not p.exists():
+            print(f"dangan index: no such file or folder: {p}", file=sys.stderr)
+            return 2
+    try:
+        summary = run_batch(cfg, args.paths or None, index_dir=args.index, workers=args.workers,
+                            catalog=args.catalog, prune=args.prune)
+    except OSError as e:  # the index or the store could not be written
+        print(f"dangan index: cannot write the index: {e}", file=sys.stderr)
+        return 1
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def cmd_status(cfg, args) -> int:
+    from .indexer.store import PageStore
+    from .search.backend import SearchIndex
+
+    store = PageStore(cfg.store_path)
+    status = store.status()
+    index = SearchIndex(cfg.index_dir)
+    status["index_dir"] = str(cfg.index_dir)
+    status["index_bytes"] = index.size_bytes() if cfg.index_dir.exists() else 0
+    status["index_current"] = index.is_current()
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=1))
+        return 0
+    print(f"档案 documents: {status['documents']}  页 pages: {status['pages']}  "
+          f"文件 files: {status['files']}  失败 failed: {status['failed_files']}")
+    print(f"索引 index: {status['index_dir']} ({status['index_bytes'] / 1e6:.1f} MB)"
+          + ("" if status["index_current"] else "  — 需重建 needs rebuild (run dangan index)"))
+    last = status["last_batch"]
+    if last:
+        s = last["summary"]
+        print(f"最近批次 last batch #{last['id']}: {s.get('files_indexed', 0)} files indexed, "
+              f"{s.get('pages', 0)} pages, {s.get('files_failed', 0)} failed, "
+              f"{s.get('seconds', 0):.0f}s")
+    for f in status["failures"]:
+        print(f"  失败 {f['path']}: {f['error']}")
+    return 0
+
+
+def cmd_search(cfg, args) -> int:
+    from .indexer.store import PageStore
+    from .search.backend import IndexMissing, SearchIndex
+    from .search.query import QueryError, SearchRequest
+    from .search.searching import search
+
+    req = SearchRequest(person=args.person, year=args.year, year_from=args.year_from,
+                        year_to=args.year_to, policy=args.policy, doc_type=args.doc_type,
+                        unit=args.unit, archive_code=args.archive_code,
+                        text=" ".join(args.query), limit=args.limit)
+    store = PageStore(cfg.store_path)
+
+    def page_text(path: str, page: int) -> str:
+        fields = store.page_fields([(path, page)]).get((path, page))
+        return fields["text"] if fields else ""
+
+    try:
+        results = search(SearchIndex(args.index or cfg.index_dir), req, page_text)
+    except QueryError as e:
+        print(f"查询有误：{e}", file=sys.stderr)
+        return 2
+    except IndexMissing as e:
+        print(f"dangan search: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(results.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"共 {results.total} 条 ({results.seconds * 1000:.0f} ms)")
+    for i, h in enumerate(results.hits, 1):
+        print(f"{i:>3}. {h.path} 第{h.page}页  [{TYPES.get(h.doc_type, h.doc_type)}] "
+              f"{h.archive_code}  人员:{'、'.join(h.persons[:6])}  年份:{h.years}")
+        if h.snippet:
+            print(f"     {h.snippet_terminal}")
+    return 0
+
+
+def cmd_serve(cfg, args) -> int:
+    from waitress import serve
+
+    from .web.app import create_app
+
+    host = args.host or cfg.web_host
+    port = args.port or cfg.web_port
+    app = create_app(cfg)
+    print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
+    serve(app, host=host, port=port, threads=8, ident="dangan")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

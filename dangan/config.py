@@ -1,0 +1,109 @@
+"""Load config.toml into a typed, read-only settings object.
+
+Relative paths resolve against the config file's folder, not the working directory, so
+`dangan --config /srv/archive/config.toml index` behaves the same from anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PATH = Path("config.toml")
+ENV_VAR = "DANGAN_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or says something dangan cannot use."""
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    engine: str = "rapidocr"
+    workers: int = 0
+    threads_per_worker: int = 1
+    max_side_len: int = 2000
+    max_pixels: int = 120_000_000
+    commit_every: int = 50
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    archive_name: str
+    archive_code: str
+    scan_root: Path
+    index_dir: Path
+    data_dir: Path
+    catalog: Path | None
+    ocr: OcrSettings
+    web_host: str
+    web_port: int
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "pages.sqlite3"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+
+def resolve_path(cli_value: str | os.PathLike | None) -> Path | None:
+    """The config file to use: --config, else $DANGAN_CONFIG, else ./config.toml if present."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return DEFAULT_PATH if DEFAULT_PATH.exists() else None
+
+
+def load(path: str | os.PathLike | None = None) -> Config:
+    cfg_path = resolve_path(path)
+    raw: dict = {}
+    if cfg_path is not None:
+        try:
+            raw = tomllib.loads(Path(cfg_path).read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise ConfigError(f"config file not found: {cfg_path}") from e
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{cfg_path}: not valid TOML: {e}") from e
+    base = Path(cfg_path).resolve().parent if cfg_path else Path.cwd()
+
+    def section(name: str) -> dict:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{name}] must be a table")
+        return value
+
+    def path_of(value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else base / p
+
+    archive, paths, ocr, web = section("archive"), section("paths"), section("ocr"), section("web")
+    try:
+        ocr_settings = OcrSettings(**{k: ocr[k] for k in ocr})
+    except TypeError as e:
+        raise ConfigError(f"[ocr]: {e}") from e
+    if ocr_settings.engine not in ("rapidocr", "tesseract"):
+        raise ConfigError(
+            f"[ocr] engine must be 'rapidocr' or 'tesseract', not {ocr_settings.engine!r}")
+    catalog = paths.get("catalog") or ""
+    return Config(
+        path=Path(cfg_path).resolve() if cfg_path else None,
+        archive_name=str(archive.get("name", "档案馆")),
+        archive_code=str(archive.get("code", "LOCAL")),
+        scan_root=path_of(paths.get("scan_root", "scans")),
+        index_dir=path_of(paths.get("index_dir", "var/index")),
+        data_dir=path_of(paths.get("data_dir", "var/data")),
+        catalog=path_of(catalog) if catalog else None,
+        ocr=ocr_settings,
+        web_host=str(web.get("host", "127.0.0.1")),
+        web_port=int(web.get("port", 8080)),
+    )

@@ -1,0 +1,188 @@
+"""Turn what staff ask (person, years, policy, type, unit, free text) into one index query.
+
+Shared by the CLI, the web app and the partner API: there is no second copy of query logic.
+Selective criteria (type, years, unit, 档号) become filters — cheap document sets — and only
+person, policy and text are scored.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+from whoosh import query as Q
+
+from dangan.doctypes import TYPES
+from dangan.text.dates import MAX_YEAR, MIN_YEAR
+from dangan.text.docnumbers import normalize_doc_number
+from dangan.text.normalize import normalize
+
+from .analysis import _RUN, query_grams
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message is for the person who typed it (Chinese)."""
+
+
+@dataclass
+class SearchRequest:
+    person: str = ""
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    policy: str = ""
+    doc_type: str = ""
+    unit: str = ""
+    archive_code: str = ""
+    text: str = ""
+    limit: int = 10
+    page: int = 1
+
+    def is_empty(self) -> bool:
+        return not any([self.person.strip(), self.policy.strip(), self.text.strip(),
+                        self.year, self.year_from, self.year_to, self.doc_type, self.unit.strip(),
+                        self.archive_code.strip()])
+
+
+@dataclass
+class BuiltQuery:
+    query: Q.Query
+    filter: Q.Query | None
+    highlight: list[str] = field(default_factory=list)  # normalised strings to mark
+    person: str = ""
+    doc_numbers: list[str] = field(default_factory=list)
+    year_range: tuple[int, int] | None = None
+
+
+def _year_range(req: SearchRequest) -> tuple[int, int] | None:
+    lo, hi = req.year_from, req.year_to
+    if req.year is not None:
+        lo = hi = req.year
+    if lo is None and hi is None:
+        return None
+    lo = lo if lo is not None else MIN_YEAR
+    hi = hi if hi is not None else MAX_YEAR
+    for y in (lo, hi):
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            raise QueryError(f"年份 {y} 超出范围：档案年份应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+    if lo > hi:
+        raise QueryError(f"起始年份 {lo} 晚于终止年份 {hi}")
+    return lo, hi
+
+
+def phrase(text: str, boost: float = 1.0) -> Q.Query | None:
+    """Match `text` anywhere in page text, through consecutive grams."""
+    gs = query_grams(text)
+    if not gs:
+        return None
+    if len(gs) == 1:
+        return Q.Term("grams", gs[0], boost=boost)
+    return Q.Phrase("grams", gs, boost=boost)
+
+
+def text_terms(raw: str) -> tuple[list[str], list[str]]:
+    """Free text → (required strings, excluded strings). Quotes make a phrase, '-' excludes."""
+    raw = raw.replace("“", '"').replace("”", '"')
+    if raw.count('"') % 2:
+        raise QueryError("引号不成对：请检查查询中的引号")
+    try:
+        parts = shlex.split(raw, posix=True)
+    except ValueError as e:
+        raise QueryError(f"无法解析查询：{e}") from e
+    must, must_not = [], []
+    for part in parts:
+        neg = part.startswith("-") and len(part) > 1
+        text = normalize(part[1:] if neg else part)
+        # keep only searchable runs (Han, letters, digits); punctuation alone means nothing
+        runs = ["".join(m.group(0)) for m in _RUN.finditer(text)]
+        if not runs:
+            continue
+        (must_not if neg else must).extend(runs)
+    return must, must_not
+
+
+def build(req: SearchRequest) -> BuiltQuery:
+    if req.is_empty():
+        raise QueryError("请输入查询条件：姓名、年份、文号、类型或关键词至少填写一项")
+    scored: list[Q.Query] = []
+    highlight: list[str] = []
+    filters: list[Q.Query] = []
+    built = BuiltQuery(Q.Every(), None)
+
+    if req.person.strip():
+        name = normalize(req.person.strip())
+        if not _RUN.fullmatch(name):
+            raise QueryError("姓名只能包含汉字或字母")
+        built.person = name
+        highlight.append(name)
+        body = phrase(name)
+        scored.append(Q.Or([q for q in (
+            Q.Term("persons_labelled", name, boost=8.0),
+            Q.Term("persons", name, boost=4.0),
+            body,
+        ) if q is not None]))
+
+    if req.policy.strip():
+        canonical = normalize_doc_number(req.policy)
+        if canonical:
+            built.doc_numbers = [canonical]
+            scored.append(Q.Term("doc_numbers", canonical, boost=4.0))
+            highlight.append(canonical)
+        else:
+            must, _ = text_terms(req.policy)
+            if not must:
+                raise QueryError("政策/文号无法识别：请输入如 劳人薪〔1985〕41号 的文号或政策名称")
+            scored.append(Q.And([phrase(t) for t in must]))
+            highlight.extend(must)
+
+    if req.text.strip():
+        must, must_not = text_terms(req.text)
+        if not must and not must_not:
+            raise QueryError("关键词只有标点符号，无法查询")
+        for t in must:
+            alternatives = [phrase(t)]
+            if len(t) > 1:
+                alternatives.append(Q.Term("words", t.lower(), boost=1.5))
+            scored.append(Q.Or(alternatives))
+        highlight.extend(must)
+        for t in must_not:
+            scored.append(Q.Not(phrase(t)))
+
+    years = _year_range(req)
+    if years:
+        built.year_range = years
+        filters.append(Q.NumericRange("years", years[0], years[1]))
+    if req.doc_type:
+        if req.doc_type not in TYPES:
+            raise QueryError(f"未知的档案类型：{req.doc_type}")
+        filters.append(Q.Term("doc_type", req.doc_type))
+    if req.unit.strip():
+        unit = normalize(req.unit.strip())
+        filters.append(Q.Or([Q.Term("units", unit), phrase(unit)]))
+        highlight.append(unit)
+    if req.archive_code.strip():
+        code = req.archive_code.strip()
+        filters.append(Q.Or([Q.Term("archive_code", code), Q.Prefix("archive_code", code)]))
+
+    positives = [q for q in scored if not isinstance(q, Q.Not)]
+    if positives:
+        built.query = Q.And(scored) if len(scored) > 1 else scored[0]
+    else:
+        built.query = Q.And([Q.Every(), *scored]) if scored else Q.Every()
+    built.filter = Q.And(filters) if len(filters) > 1 else (filters[0] if filters else None)
+    built.highlight = [h for h in dict.fromkeys(highlight) if h]
+    return built
+
+
+_YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_year(text: str | None) -> int | None:
+    """A year typed in a form field; QueryError for anything else."""
+    if text is None or not str(text).strip():
+        return None
+    m = _YEAR_RE.match(str(text))
+    if not m:
+        raise QueryError(f"年份格式不正确：{text}（应为四位数字，如 1993）")
+    return int(m.group(1))

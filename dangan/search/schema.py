@@ -1,0 +1,37 @@
+"""The index schema, one Whoosh document per page, and its version.
+
+Bump SCHEMA_VERSION whenever fields or analysis change: an index with another version is
+rebuilt from the page store (no OCR needed) the next time it is opened for writing.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import gram_analyzer, jieba_analyzer
+
+SCHEMA_VERSION = 3
+
+
+def build_schema() -> Schema:
+    return Schema(
+        key=ID(unique=True, stored=True),  # "path#page"
+        path=ID(stored=True),
+        page=STORED(),
+        document=ID(stored=True),
+        page_in_document=STORED(),
+        archive_code=ID(stored=True),
+        doc_type=ID(stored=True),
+        title=STORED(),
+        # Exact person names: labelled cells and roster rows (strong) and all mentions.
+        persons_labelled=KEYWORD(commas=True, scorable=True),
+        persons=KEYWORD(commas=True, scorable=True, stored=True),
+        years=NUMERIC(int, bits=16, stored=True, signed=False),
+        doc_numbers=KEYWORD(commas=True, stored=True),
+        units=KEYWORD(commas=True, stored=True),
+        id_numbers=KEYWORD(commas=True),
+        restricted=BOOLEAN(stored=True),
+        # Full text, twice: jieba words for ranking, Han grams for recall and phrases.
+        words=TEXT(analyzer=jieba_analyzer(), phrase=False),
+        grams=TEXT(analyzer=gram_analyzer(), phrase=True),
+    )

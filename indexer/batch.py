@@ -1,0 +1,368 @@
+"""`dangan index`: bring the index up to date with the scans on disk.
+
+Incremental by content: a file whose size and mtime are unchanged is skipped without reading
+it; otherwise its SHA-256 decides. OCR runs in worker processes and every finished page is
+cached by file hash at once; a single writer (this process) commits to the index and then to the
+page store every `commit_every` pages. Index before store: after a crash (even kill -9) the store
+never claims a file the index lacks, and a re-run replaces pages by key, so nothing is
+duplicated and no OCR is repeated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from dangan.config import Config
+from dangan.search.backend import SearchIndex
+
+from . import archival, sources
+from .catalog import CatalogEntry, CatalogError, read_catalog
+from .fields import extract
+from .indexing import document_type, index_document
+from .ocr.base import Line
+from .progress import Progress
+from .store import PageStore, StoredPage
+
+# ------------------------------------------------------------------------------ workers
+_ENGINE = None
+_MAX_PIXELS = 0
+
+
+def _init_worker(engine: str, threads: int, max_side_len: int, max_pixels: int) -> None:
+    global _ENGINE, _MAX_PIXELS
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    from .ocr.base import create_engine
+
+    _ENGINE = create_engine(engine, threads=threads, max_side_len=max_side_len)
+    _MAX_PIXELS = max_pixels
+
+
+def _ocr_page(path: str, index: int, kind: str) -> tuple[int, int, list, float]:
+    """Runs in a worker: read one page image and OCR it. BadFile travels back as is."""
+    t0 = time.monotonic()
+    image = sources.render_page(sources.PageRef(Path(path), index, kind), _MAX_PIXELS)
+    lines = _ENGINE.read(image)
+    return image.width, image.height, [ln.to_json() for ln in lines], time.monotonic() - t0
+
+
+# ------------------------------------------------------------------------------ summary
+@dataclass
+class Summary:
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    files_pruned: int = 0
+    pages: int = 0
+    pages_ocr: int = 0
+    pages_ocr_cached: int = 0
+    pages_text_layer: int = 0
+    seconds: float = 0.0
+    rebuilt_index: bool = False
+    failures: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"文件 files: {self.files_seen} seen, {self.files_indexed} indexed, "
+            f"{self.files_skipped} unchanged, {self.files_failed} failed, "
+            f"{self.files_pruned} pruned",
+            f"页面 pages: {self.pages} indexed — {self.pages_ocr} OCR'd, "
+            f"{self.pages_ocr_cached} from OCR cache, {self.pages_text_layer} from PDF text layer",
+            f"用时 seconds: {self.seconds:.1f}",
+        ]
+        if self.rebuilt_index:
+            out.append("索引已按新结构重建 / index rebuilt for a new schema version")
+        for f in self.failures:
+            out.append(f"失败 FAILED {f['path']}: {f['error']}")
+        return out
+
+
+# ------------------------------------------------------------------------------ the job
+@dataclass
+class _Pending:
+    path: Path
+    key: str
+    sha256: str
+    size: int
+    mtime: float
+    refs: list[sources.PageRef]
+    results: dict[int, tuple[int | None, int | None, list[Line], str]] = field(
+        default_factory=dict)
+    error: str | None = None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Batch:
+    def __init__(self, cfg: Config, paths: list[Path] | None = None, *,
+                 index_dir: Path | None = None, workers: int | None = None,
+                 catalog: Path | None = None, prune: bool = False, progress_stream=None):
+        self.cfg = cfg
+        self.roots = [Path(p) for p in (paths or [cfg.scan_root])]
+        self.index = SearchIndex(index_dir or cfg.index_dir)
+        self.store = PageStore(cfg.store_path)
+        self.workers = workers or cfg.ocr.worker_count
+        self.catalog_path = catalog or cfg.catalog
+        self.prune = prune
+        self.engine = cfg.ocr.engine
+        self.summary = Summary()
+        self.progress_stream = progress_stream
+        self._catalog: dict[str, CatalogEntry] = {}
+        self._doc_types: dict[str, dict[str, str]] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+    def key_for(self, path: Path) -> str:
+        """How a file is named in the store and index: relative to the scan root if inside."""
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self.cfg.scan_root.resolve()).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def path_for(self, key: str) -> Path:
+        p = Path(key)
+        return p if p.is_absolute() else self.cfg.scan_root / p
+
+    def _load_catalogs(self) -> None:
+        candidates = [self.catalog_path] if self.catalog_path else [
+            r / "catalog.csv" for r in self.roots if r.is_dir()]
+        for c in candidates:
+            if c and c.exists():
+                try:
+                    self._catalog.update(read_catalog(c))
+                except CatalogError as e:
+                    self.summary.failures.append({"path": str(c), "error": str(e)})
+
+    # -- main --------------------------------------------------------------------------
+    def run(self) -> Summary:
+        t0 = time.monotonic()
+        batch_id = self.store.start_batch()
+        self._load_catalogs()
+        if not self.index.is_current():
+            self._rebuild_index()
+        todo = self._plan(batch_id)
+        total_pages = sum(len(p.refs) for p in todo)
+        progress = Progress(total_pages, self.progress_stream)
+        try:
+            self._process(todo, batch_id, progress)
+        finally:
+            progress.close()
+        if self.prune:
+            self._prune()
+        self.summary.seconds = time.monotonic() - t0
+        report = self._write_report(batch_id)
+        self.store.finish_batch(batch_id, self.summary.to_json(), str(report))
+        self.index.close()
+        self.store.close()
+        return self.summary
+
+    def _rebuild_index(self) -> None:
+        """New or outdated index: recreate it from the page store, without OCR."""
+        self.index.create()
+        self.summary.rebuilt_index = True
+        pages = list(self.store.all_pages())
+        by_doc: dict[str, list[StoredPage]] = {}
+        for p in pages:
+            by_doc.setdefault(p.document, []).append(p)
+        with self.index.writer() as w:
+            by_path: dict[str, list[dict]] = {}
+            for doc, doc_pages in by_doc.items():
+                meta = self.store.document(doc) or {}
+                dtype = document_type([p.fields.doc_type for p in doc_pages])
+                restricted = any(x in (meta.get("openness") or "") for x in ("控制", "延期"))
+                for p in doc_pages:
+                    by_path.setdefault(p.path, []).append(
+                        index_document(p, dtype, meta.get("archive_code"), restricted))
+            for path, docs in by_path.items():
+                w.replace_pages(path, docs)
+
+    def _plan(self, batch_id: int) -> list[_Pending]:
+        known = self.store.file_state()
+        todo: list[_Pending] = []
+        for path in sources.walk(self.roots):
+            self.summary.files_seen += 1
+            key = self.key_for(path)
+            st = path.stat()
+            prior = known.get(key)
+            if prior and prior[1] == st.st_size and prior[2] == st.st_mtime:
+                self.summary.files_skipped += 1
+                continue
+            digest = sha256_of(path)
+            if prior and prior[0] == digest and prior[3] == "ok":
+                self.store.touch_file(key, st.st_size, st.st_mtime)
+                self.summary.files_skipped += 1
+                continue
+            try:
+                refs = sources.pages(path, self.cfg.ocr.max_pixels)
+            except sources.BadFile as e:
+                self._fail(key, digest, st.st_size, st.st_mtime, str(e), batch_id)
+                continue
+            todo.append(_Pending(path, key, digest, st.st_size, st.st_mtime, refs))
+        self.store.commit()
+        return todo
+
+    def _fail(self, key, digest, size, mtime, error, batch_id) -> None:
+        self.summary.files_failed += 1
+        self.summary.failures.append({"path": key, "error": error})
+        with self.index.writer() as w:  # index first, as everywhere
+            w.delete_path(key)
+        self.store.record_failure(key, digest, size, mtime, error, batch_id)
+
+    def _process(self, todo: list[_Pending], batch_id: int, progress: Progress) -> None:
+        jobs: list[tuple[_Pending, sources.PageRef]] = []
+        for item in todo:
+            for ref in item.refs:
+                if ref.kind == "pdf_text":
+                    lines = [Line(t, None) for t in (ref.text or "").splitlines() if t.strip()]
+                    item.results[ref.index] = (None, None, lines, "text_layer")
+                    self.summary.pages_text_layer += 1
+                    continue
+                cached = self.store.cached_ocr(item.sha256, ref.index, self.engine)
+                if cached:
+                    item.results[ref.index] = (*cached, "ocr")
+                    self.summary.pages_ocr_cached += 1
+                    continue
+                jobs.append((item, ref))
+        ready = [i for i in todo if len(i.results) == len(i.refs)]
+        progress.update(sum(len(i.refs) for i in ready))
+        buffer: list[_Pending] = []
+        buffered_pages = 0
+
+        def finished(item: _Pending) -> None:
+            nonlocal buffered_pages
+            buffer.append(item)
+            buffered_pages += len(item.refs)
+            if buffered_pages >= self.cfg.ocr.commit_every:
+                self._commit(buffer, batch_id)
+                buffer.clear()
+                buffered_pages = 0
+
+        for item in ready:
+            finished(item)
+        if jobs:
+            self._run_ocr(jobs, progress, finished)
+        if buffer:
+            self._commit(buffer, batch_id)
+
+    def _run_ocr(self, jobs, progress: Progress, finished) -> None:
+        ctx = get_context("spawn")  # no inherited locks, sqlite handles or onnx sessions
+        workers = max(1, min(self.workers, len(jobs)))
+        init = (self.engine, self.cfg.ocr.threads_per_worker, self.cfg.ocr.max_side_len,
+                self.cfg.ocr.max_pixels)
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=init) as pool:
+            queue = list(jobs)
+            running: dict[Future, tuple[_Pending, sources.PageRef]] = {}
+            while queue or running:
+                while queue and len(running) < workers * 3:
+                    item, ref = queue.pop(0)
+                    if item.error is not None:
+                        continue
+                    fut = pool.submit(_ocr_page, str(item.path), ref.index, ref.kind)
+                    running[fut] = (item, ref)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    item, ref = running.pop(fut)
+                    if item.error is not None:
+                        continue
+                    try:
+                        w, h, lines_json, secs = fut.result()
+                    except sources.BadFile as e:
+                        item.error = str(e)
+                    except Exception as e:  # an engine crash on one page fails that file only
+                        item.error = f"OCR 失败 / OCR failed: {type(e).__name__}: {e}"
+                    if item.error is not None:
+                        self._fail(item.key, item.sha256, item.size, item.mtime, item.error,
+                                   None)
+                        self.store.commit()
+                        progress.update(0, failed=1)
+                        continue
+                    lines = [Line.from_json(x) for x in lines_json]
+                    self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
+                    item.results[ref.index] = (w, h, lines, "ocr")
+                    self.summary.pages_ocr += 1
+                    progress.update(1)
+                    if len(item.results) == len(item.refs):
+                        finished(item)
+
+    def _commit(self, items: list[_Pending], batch_id: int) -> None:
+        """Write finished files: index (one commit) first, then the page store."""
+        built: list[tuple[_Pending, str, list[StoredPage], list[dict]]] = []
+        for item in items:
+            name = archival.parse(item.path)
+            pages = []
+            for i, ref in enumerate(item.refs):
+                w, h, lines, source = item.results[ref.index]
+                in_doc = (name.sequence + i) if name.sequence else i + 1
+                pages.append(StoredPage(item.key, i + 1, name.document, in_doc, source, w, h,
+                                        lines, extract(lines)))
+            types = self._doc_types.setdefault(name.document, {})
+            for p in pages:
+                types[p.key] = p.fields.doc_type
+            if len(types) == len(pages):  # first time we see this document in this batch
+                for other in self.store.pages_of_document(name.document):
+                    types.setdefault(other.key, other.fields.doc_type)
+            dtype = document_type(list(types.values()))
+            entry = self._catalog.get(name.archive_code or "")
+            restricted = bool(entry and entry.restricted)
+            docs = [index_document(p, dtype, name.archive_code, restricted) for p in pages]
+            self.store.put_document(name.document, name.archive_code, dtype,
+                                    entry.__dict__ if entry else None)
+            built.append((item, name.document, pages, docs))
+        with self.index.writer() as w:
+            for item, _, _, docs in built:
+                w.replace_pages(item.key, docs)
+        for item, document, pages, _ in built:
+            self.store.replace_file(item.key, item.sha256, item.size, item.mtime, document,
+                                    pages, batch_id)
+            self.summary.files_indexed += 1
+            self.summary.pages += len(pages)
+        self.store.commit()
+
+    def _prune(self) -> None:
+        """Forget files that are gone from disk (only under the folders being indexed)."""
+        roots = [r.resolve() for r in self.roots]
+        gone = []
+        for key in self.store.file_state():
+            path = self.path_for(key).resolve()
+            under = any(path == r or r in path.parents for r in roots)
+            if under and not path.exists():
+                gone.append(key)
+        if not gone:
+            return
+        with self.index.writer() as w:
+            for key in gone:
+                w.delete_path(key)
+        for key in gone:
+            self.store.remove_file(key)
+        self.store.commit()
+        self.summary.files_pruned = len(gone)
+
+    def _write_report(self, batch_id: int) -> Path:
+        self.cfg.reports_dir.mkdir(parents=True, exist_ok=True)
+        path = self.cfg.reports_dir / f"batch-{batch_id:05d}.json"
+        path.write_text(json.dumps({"batch": batch_id, **self.summary.to_json()},
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
+        txt = path.with_suffix(".txt")
+        txt.write_text("\n".join(self.summary.lines()) + "\n", encoding="utf-8")
+        return txt
+
+
+def run_batch(cfg: Config, paths: list[Path] | None = None, **kw) -> Summary:
+    return Batch(cfg, paths, **kw).run()

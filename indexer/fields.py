@@ -1,0 +1,214 @@
+"""From OCR lines to what staff search by: persons, years, 文号, ID numbers, units, type.
+
+Forms name a person in a labelled cell (姓名, 曾用名), rosters in a column under 姓名, letters
+in prose ("兹介绍……瞿德明同志"). Each person keeps the box where it was read, so a hit can be
+marked on the scan and a roster hit points at its own row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from dangan.doctypes import classify
+from dangan.text.dates import find_dates, year_mentions
+from dangan.text.docnumbers import find_doc_numbers
+from dangan.text.idnumbers import find_id_numbers
+from dangan.text.names import clean_cell, looks_like_name, names_in_prose
+from dangan.text.normalize import HAN, normalize
+
+from .layout import Row, find_table, rows
+from .ocr.base import Line
+
+PERSON_LABELS = {"姓名": "姓名", "曾用名": "曾用名"}
+UNIT_LABELS = ("工作单位", "填报单位", "招工单位", "任教学校", "单位（盖章）", "单位(盖章)", "单位")
+_UNIT_RE = re.compile(f"^[{HAN}]{{3,24}}(厂|局|公司|小学|中学|学校|医院|合作社|社|站|所|部)$")
+
+
+@dataclass
+class PersonHit:
+    name: str
+    role: str  # 姓名 | 曾用名 | roster | prose
+    box: tuple[int, int, int, int] | None = None
+    row: int | None = None  # roster row number, 1-based
+    row_box: tuple[int, int, int, int] | None = None
+    alias_of: str | None = None  # for 曾用名: the person's current name
+
+
+@dataclass
+class PageFields:
+    persons: list[PersonHit] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
+    id_numbers: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    doc_type: str = "other"
+    title: str = ""
+    text: str = ""  # normalised page text in reading order (what is indexed)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> PageFields:
+        persons = [PersonHit(**{**p, "box": tuple(p["box"]) if p.get("box") else None,
+                                "row_box": tuple(p["row_box"]) if p.get("row_box") else None})
+                   for p in data.get("persons", [])]
+        return cls(**{**data, "persons": persons})
+
+    @property
+    def person_names(self) -> list[str]:
+        return list(dict.fromkeys(p.name for p in self.persons))
+
+
+def extract(lines: list[Line]) -> PageFields:
+    """All fields of one page. Lines are normalised here; originals stay with the caller."""
+    norm = [Line(normalize(ln.text), ln.box, ln.confidence, ln.char_x) for ln in lines]
+    norm = [ln for ln in norm if ln.text.strip()]
+    page_rows = rows(norm)
+    fields = PageFields()
+    fields.text = "\n".join(r.text for r in page_rows)
+    table = find_table(page_rows)
+    persons: list[PersonHit] = []
+    money_lines: set[int] = set()
+    if table:
+        tbl, header_index = table
+        persons += _roster_persons(page_rows[header_index + 1:], tbl)
+        persons += [p for p in _labelled_persons(page_rows[:header_index])]
+        for row in page_rows[header_index + 1:]:
+            money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
+    else:
+        persons += _labelled_persons(page_rows)
+    persons += _prose_persons(page_rows, {p.name for p in persons})
+    fields.persons = persons
+
+    dates, years = [], set()
+    for ln in norm:
+        if id(ln) in money_lines:
+            continue
+        for d in find_dates(ln.text):
+            dates.append(d.iso)
+            years.add(d.year)
+        years.update(year_mentions(ln.text))
+    flat = "".join(ln.text for r in page_rows for ln in r.lines)
+    fields.dates = list(dict.fromkeys(dates))
+    fields.years = sorted(years)
+    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in find_doc_numbers(flat)))
+    fields.id_numbers = list(dict.fromkeys(find_id_numbers(flat)))
+    fields.units = _units(page_rows)
+    fields.title = _title(page_rows)
+    fields.doc_type = classify(fields.title, fields.text)
+    return fields
+
+
+def _same_row_right(row: Row, label: Line) -> Line | None:
+    right = [ln for ln in row.lines if ln.box and ln.box[0] >= label.box[2] - label.height * 0.3
+             and ln is not label]
+    return min(right, key=lambda ln: ln.box[0]) if right else None
+
+
+def _labelled_persons(page_rows: list[Row]) -> list[PersonHit]:
+    found: list[PersonHit] = []
+    current: str | None = None
+    for row in page_rows:
+        for ln in row.lines:
+            cell = clean_cell(ln.text)
+            for label, role in PERSON_LABELS.items():
+                if not cell.startswith(label) or (label == "姓名" and cell.startswith("姓名：无")):
+                    continue
+                rest = cell[len(label):]
+                hit = None
+                if rest and looks_like_name(rest):
+                    start = ln.text.find(rest[0], len(label))
+                    hit = PersonHit(rest, role, ln.span_box(start, start + len(rest)))
+                elif not rest and ln.box:
+                    value = _same_row_right(row, ln)
+                    if value and looks_like_name(clean_cell(value.text)):
+                        name = clean_cell(value.text)
+                        start = value.text.find(name[0])
+                        hit = PersonHit(name, role, value.span_box(start, start + len(name)))
+                if hit:
+                    if role == "姓名":
+                        current = hit.name
+                    else:
+                        hit.alias_of = current
+                    found.append(hit)
+    # A form repeats its subject's name (登记表 and 审批表 on one page): keep the first box.
+    unique: dict[tuple[str, str], PersonHit] = {}
+    for p in found:
+        unique.setdefault((p.name, p.role), p)
+    return list(unique.values())
+
+
+def _roster_persons(body: list[Row], table) -> list[PersonHit]:
+    found: list[PersonHit] = []
+    row_no = 0
+    for row in body:
+        name_cells = [ln for ln in row.lines if table.column_of(ln) == "姓名"
+                      and looks_like_name(clean_cell(ln.text))]
+        if not name_cells:
+            continue
+        row_no += 1
+        cell = name_cells[0]
+        name = clean_cell(cell.text)
+        start = cell.text.find(name[0])
+        person = PersonHit(name, "roster", cell.span_box(start, start + len(name)), row_no, row.box)
+        found.append(person)
+        # 曾用名 noted in the remarks column of the same row.
+        for i, ln in enumerate(row.lines):
+            text = clean_cell(ln.text)
+            if text.startswith("曾用名"):
+                alias = text[3:] or (clean_cell(row.lines[i + 1].text) if i + 1 < len(row.lines)
+                                     else "")
+                if looks_like_name(alias):
+                    found.append(PersonHit(alias, "曾用名", None, row_no, row.box, alias_of=name))
+    return found
+
+
+def _prose_persons(page_rows: list[Row], known: set[str]) -> list[PersonHit]:
+    # Join lines without separators: a name may wrap at the end of a line.
+    index: list[tuple[Line, int]] = []
+    text = ""
+    for row in page_rows:
+        for ln in row.lines:
+            index += [(ln, i) for i in range(len(ln.text))]
+            text += ln.text
+    found = []
+    for name, offset in names_in_prose(text):
+        if name in known:
+            continue
+        known.add(name)
+        line, start = index[offset]
+        end = start + len(name) if start + len(name) <= len(line.text) else len(line.text)
+        found.append(PersonHit(name, "prose", line.span_box(start, end)))
+    return found
+
+
+def _units(page_rows: list[Row]) -> list[str]:
+    units: list[str] = []
+    for row in page_rows:
+        for ln in row.lines:
+            cell = clean_cell(ln.text)
+            for label in UNIT_LABELS:
+                if cell.startswith(label):
+                    value = cell[len(label):]
+                    if not value and ln.box:
+                        right = _same_row_right(row, ln)
+                        value = clean_cell(right.text) if right else ""
+                    if _UNIT_RE.match(value):
+                        units.append(value)
+                    break
+            else:
+                if _UNIT_RE.match(cell):
+                    units.append(cell)
+    return list(dict.fromkeys(units))
+
+
+def _title(page_rows: list[Row]) -> str:
+    """The first line that reads like a heading (not a page number or a file number)."""
+    for row in page_rows[:4]:
+        text = clean_cell(row.text)
+        if len(text) >= 4 and re.search(f"[{HAN}]{{4}}", text) and not text.startswith("第"):
+            return text
+    return ""

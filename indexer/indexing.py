@@ -1,0 +1,41 @@
+"""A stored page as the search index sees it: the last step of the pipeline."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .store import StoredPage
+
+LABELLED_ROLES = ("姓名", "roster")
+
+
+def document_type(page_types: list[str]) -> str:
+    """An item is what most of its pages are; a table of contents does not make it 'other'."""
+    counts = Counter(t for t in page_types if t != "other")
+    return counts.most_common(1)[0][0] if counts else "other"
+
+
+def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
+                   restricted: bool) -> dict:
+    f = page.fields
+    labelled = [p.name for p in f.persons if p.role in LABELLED_ROLES]
+    everyone = list(dict.fromkeys(p.name for p in f.persons))
+    return {
+        "key": page.key,
+        "path": page.path,
+        "page": page.page,
+        "document": page.document,
+        "page_in_document": page.page_in_document,
+        "archive_code": archive_code or "",
+        "doc_type": doc_type,
+        "title": f.title,
+        "persons_labelled": ",".join(dict.fromkeys(labelled)),
+        "persons": ",".join(everyone),
+        "years": f.years,
+        "doc_numbers": ",".join(f.doc_numbers),
+        "units": ",".join(f.units),
+        "id_numbers": ",".join(f.id_numbers),
+        "restricted": restricted,
+        "words": f.text,
+        "grams": f.text,
+    }

@@ -1,0 +1,85 @@
+"""Put OCR lines back in reading order and find a table's header row and columns.
+
+OCR returns table cells as separate lines in no useful order. Grouping them into visual rows
+(by vertical overlap) gives reading order; a row of known column headings (序号 姓名 性别 …)
+marks a roster, and each cell below it belongs to the heading it sits under.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from dangan.text.names import clean_cell
+
+from .ocr.base import Line
+
+ROSTER_HEADINGS = {"序号", "姓名", "性别", "出生年月", "出生日期", "参加工作时间", "职务", "工种",
+                   "备注", "年龄", "民族", "文化程度", "套改前工资", "套改后工资", "增资额",
+                   "原工资", "现工资", "工作单位", "职务工种"}
+MONEY_WORDS = ("工资", "增资", "金额", "标准", "元", "费")
+
+
+@dataclass
+class Row:
+    lines: list[Line]
+
+    @property
+    def top(self) -> int:
+        return min(ln.box[1] for ln in self.lines)
+
+    @property
+    def bottom(self) -> int:
+        return max(ln.box[3] for ln in self.lines)
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (min(ln.box[0] for ln in self.lines), self.top,
+                max(ln.box[2] for ln in self.lines), self.bottom)
+
+    @property
+    def text(self) -> str:
+        return " ".join(ln.text for ln in self.lines)
+
+
+def rows(lines: list[Line]) -> list[Row]:
+    """Lines grouped into visual rows, top to bottom, each row left to right."""
+    boxed = [ln for ln in lines if ln.box]
+    if not boxed:
+        return [Row([ln]) for ln in lines]  # a PDF text layer is already in reading order
+    median_h = statistics.median(ln.height for ln in boxed) or 1
+    out: list[Row] = []
+    for ln in sorted(boxed, key=lambda ln: ln.cy):
+        # Join the row whose vertical centre is close; skew makes long rows drift a little.
+        if out and abs(statistics.fmean(x.cy for x in out[-1].lines) - ln.cy) < median_h * 0.55:
+            out[-1].lines.append(ln)
+        else:
+            out.append(Row([ln]))
+    for row in out:
+        row.lines.sort(key=lambda ln: ln.box[0])
+    return out
+
+
+@dataclass
+class Table:
+    header: Row
+    columns: list[tuple[str, float]]  # (heading, centre x)
+
+    def column_of(self, line: Line) -> str:
+        return min(self.columns, key=lambda c: abs(c[1] - line.cx))[0]
+
+    def is_money(self, line: Line) -> bool:
+        return any(w in self.column_of(line) for w in MONEY_WORDS)
+
+
+def find_table(page_rows: list[Row]) -> tuple[Table, int] | None:
+    """The roster header row (must hold 姓名 and two more headings) and its index."""
+    for i, row in enumerate(page_rows):
+        cells = [(clean_cell(ln.text), ln.cx) for ln in row.lines if ln.box]
+        names = {c for c, _ in cells}
+        headings = [c for c, _ in cells if c in ROSTER_HEADINGS]
+        # A form row also says 姓名 … 性别 … 出生年月, but with values between the labels;
+        # a roster header is (almost) nothing but headings.
+        if "姓名" in names and len(headings) >= 4 and len(headings) >= 0.75 * len(cells):
+            return Table(row, cells), i
+    return None

@@ -1,0 +1,47 @@
+"""Progress for a batch: a live bar on a terminal, plain log lines in cron jobs and CI."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    def __init__(self, total: int, stream=None, interval: float = 5.0):
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self.stream = stream or sys.stderr
+        self.interval = interval
+        self.start = time.monotonic()
+        self._last = 0.0
+        self._bar = None
+        if total and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="页", file=self.stream, dynamic_ncols=True,
+                             smoothing=0.1)
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.start
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    def update(self, pages: int = 1, failed: int = 0) -> None:
+        self.done += pages
+        self.failed += failed
+        if self._bar is not None:
+            self._bar.update(pages)
+            self._bar.set_postfix(failed=self.failed)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.interval or self.done >= self.total:
+            self._last = now
+            rate = self.rate
+            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+            print(f"[dangan] {self.done}/{self.total} pages, {rate:.2f} pages/s, "
+                  f"ETA {eta:.0f}s, {self.failed} failed", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()

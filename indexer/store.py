@@ -1,0 +1,228 @@
+"""The page store: what was read from every page, kept outside the search index.
+
+SQLite in the data dir holds the bulky things the index should not: OCR lines with boxes (for
+the viewer), extracted fields, the OCR cache keyed by file hash (so nothing is OCR'd twice, even
+after a crash or a schema change), the state of every file and the batch history. The index can
+always be rebuilt from here without OCR.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fields import PageFields
+from .ocr.base import Line
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    document TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,             -- ok | failed
+    error TEXT,
+    batch_id INTEGER,
+    indexed_at REAL
+);
+CREATE TABLE IF NOT EXISTS pages (
+    path TEXT NOT NULL,
+    page INTEGER NOT NULL,            -- 1-based page within the file
+    document TEXT NOT NULL,
+    page_in_document INTEGER NOT NULL,
+    source TEXT NOT NULL,             -- ocr | text_layer
+    width INTEGER, height INTEGER,
+    lines TEXT NOT NULL,              -- JSON: [[text, box, confidence, char_x], ...]
+    fields TEXT NOT NULL,             -- JSON: PageFields
+    PRIMARY KEY (path, page)
+);
+CREATE INDEX IF NOT EXISTS pages_document ON pages(document);
+CREATE TABLE IF NOT EXISTS ocr_cache (
+    sha256 TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    engine TEXT NOT NULL,
+    width INTEGER, height INTEGER,
+    lines TEXT NOT NULL,
+    seconds REAL,
+    PRIMARY KEY (sha256, page, engine)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    document TEXT PRIMARY KEY,
+    archive_code TEXT,
+    doc_type TEXT,
+    title TEXT, creator TEXT, date TEXT, retention TEXT, openness TEXT
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started REAL, finished REAL,
+    summary TEXT,                     -- JSON
+    report TEXT                       -- path of the report file
+);
+"""
+
+
+@dataclass
+class StoredPage:
+    path: str
+    page: int
+    document: str
+    page_in_document: int
+    source: str
+    width: int | None
+    height: int | None
+    lines: list[Line]
+    fields: PageFields
+
+    @property
+    def key(self) -> str:
+        return f"{self.path}#{self.page}"
+
+
+class PageStore:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # check_same_thread=False: the web server reads from worker threads, one at a time.
+        self.db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- files -------------------------------------------------------------------------
+    def file_state(self) -> dict[str, tuple[str, int, float, str]]:
+        """path → (sha256, size, mtime, status) for every known file."""
+        return {r[0]: r[1:] for r in self.db.execute(
+            "SELECT path, sha256, size, mtime, status FROM files")}
+
+    def touch_file(self, path: str, size: int, mtime: float) -> None:
+        """Same content, new mtime (copied or touched): remember it so the hash is skipped next
+        time."""
+        self.db.execute("UPDATE files SET size=?, mtime=? WHERE path=?", (size, mtime, path))
+
+    def record_failure(self, path: str, sha256: str, size: int, mtime: float, error: str,
+                       batch_id: int | None) -> None:
+        # A failed file keeps none of its old pages: what is indexed must match what is on disk.
+        self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute(
+            "INSERT OR REPLACE INTO files(path, sha256, size, mtime, document, pages, status, "
+            "error, batch_id, indexed_at) VALUES (?,?,?,?,NULL,0,'failed',?,?,?)",
+            (path, sha256, size, mtime, error, batch_id, time.time()))
+
+    def replace_file(self, path: str, sha256: str, size: int, mtime: float, document: str,
+                     pages: list[StoredPage], batch_id: int | None) -> None:
+        self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.executemany(
+            "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
+            [(p.path, p.page, p.document, p.page_in_document, p.source, p.width, p.height,
+              json.dumps([ln.to_json() for ln in p.lines], ensure_ascii=False),
+              json.dumps(p.fields.to_json(), ensure_ascii=False)) for p in pages])
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?)",
+            (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
+
+    def remove_file(self, path: str) -> None:
+        self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- documents ---------------------------------------------------------------------
+    def put_document(self, document: str, archive_code: str | None, doc_type: str,
+                     catalog: dict | None) -> None:
+        c = catalog or {}
+        self.db.execute(
+            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
+            (document, archive_code, doc_type, c.get("title"), c.get("creator"), c.get("date"),
+             c.get("retention"), c.get("openness")))
+
+    def document(self, document: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE document=?", (document,)).fetchone()
+        if not row:
+            return None
+        cols = [d[0] for d in self.db.execute("SELECT * FROM documents LIMIT 0").description]
+        return dict(zip(cols, row, strict=True))
+
+    # -- OCR cache ---------------------------------------------------------------------
+    def cached_ocr(self, sha256: str, page: int, engine: str):
+        row = self.db.execute(
+            "SELECT width, height, lines FROM ocr_cache WHERE sha256=? AND page=? AND engine=?",
+            (sha256, page, engine)).fetchone()
+        if not row:
+            return None
+        return row[0], row[1], [Line.from_json(x) for x in json.loads(row[2])]
+
+    def cache_ocr(self, sha256: str, page: int, engine: str, width: int, height: int,
+                  lines: list[Line], seconds: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO ocr_cache VALUES (?,?,?,?,?,?,?)",
+            (sha256, page, engine, width, height,
+             json.dumps([ln.to_json() for ln in lines], ensure_ascii=False), seconds))
+        self.db.commit()  # OCR is the expensive part: never lose a finished page
+
+    # -- pages -------------------------------------------------------------------------
+    def _page(self, row) -> StoredPage:
+        return StoredPage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                          [Line.from_json(x) for x in json.loads(row[7])],
+                          PageFields.from_json(json.loads(row[8])))
+
+    def page(self, path: str, page: int) -> StoredPage | None:
+        row = self.db.execute("SELECT * FROM pages WHERE path=? AND page=?",
+                              (path, page)).fetchone()
+        return self._page(row) if row else None
+
+    def pages_of_document(self, document: str) -> list[StoredPage]:
+        rows = self.db.execute(
+            "SELECT * FROM pages WHERE document=? ORDER BY page_in_document, path, page",
+            (document,))
+        return [self._page(r) for r in rows]
+
+    def all_pages(self) -> Iterator[StoredPage]:
+        for row in self.db.execute("SELECT * FROM pages ORDER BY path, page"):
+            yield self._page(row)
+
+    def page_fields(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+        out = {}
+        for path, page in keys:
+            row = self.db.execute("SELECT fields FROM pages WHERE path=? AND page=?",
+                                  (path, page)).fetchone()
+            if row:
+                out[(path, page)] = json.loads(row[0])
+        return out
+
+    # -- batches and status ------------------------------------------------------------
+    def start_batch(self) -> int:
+        cur = self.db.execute("INSERT INTO batches(started) VALUES (?)", (time.time(),))
+        self.db.commit()
+        return int(cur.lastrowid)
+
+    def finish_batch(self, batch_id: int, summary: dict, report: str | None) -> None:
+        self.db.execute("UPDATE batches SET finished=?, summary=?, report=? WHERE id=?",
+                        (time.time(), json.dumps(summary, ensure_ascii=False), report, batch_id))
+        self.db.commit()
+
+    def status(self) -> dict:
+        q = self.db.execute
+        last = q("SELECT id, started, finished, summary, report FROM batches "
+                 "WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        failures = [{"path": r[0], "error": r[1]} for r in
+                    q("SELECT path, error FROM files WHERE status='failed' ORDER BY path")]
+        return {
+            "documents": q("SELECT COUNT(DISTINCT document) FROM pages").fetchone()[0],
+            "pages": q("SELECT COUNT(*) FROM pages").fetchone()[0],
+            "files": q("SELECT COUNT(*) FROM files WHERE status='ok'").fetchone()[0],
+            "failed_files": len(failures),
+            "failures": failures,
+            "last_batch": None if not last else {
+                "id": last[0], "started": last[1], "finished": last[2],
+                "summary": json.loads(last[3] or "{}"), "report": last[4]},
+        }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start 1: set up, index the shipped sample scans, serve the counter web app.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh
+.venv/bin/dangan index scans/
+exec .venv/bin/dangan serve
