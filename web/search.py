@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dangan.indexer.store import PageStore
 from flask import Blueprint, current_app, g, render_template, request
 
 from dangan.doctypes import TYPES
+from dangan.indexer.store import PageStore
 from dangan.search.backend import IndexMissing, SearchIndex
 from dangan.search.query import QueryError, SearchRequest, parse_year
 from dangan.search.searching import search

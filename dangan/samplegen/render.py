@@ -6,6 +6,7 @@ import math
 import random
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
@@ -128,7 +129,9 @@ def _draw_stamp(image: Image.Image, stamp: Stamp, dpi: int, rng: random.Random) 
         draw.text((c, c + r * 0.55), stamp.centre_text, font=small, fill=255, anchor="mm")
     # Uneven pressure: parts of the seal print faint, as real seals do.
     layer = layer.rotate(rng.uniform(-25, 25), resample=Image.BILINEAR)
-    pressure = Image.effect_noise((size, size), 60).point(lambda v: 120 + v // 2)
+    # Seeded noise (Image.effect_noise is not seeded, which broke reproducibility).
+    noise = np.random.default_rng(rng.getrandbits(32)).normal(128, 60, (size, size))
+    pressure = Image.fromarray(noise.clip(0, 255).astype(np.uint8)).point(lambda v: 120 + v // 2)
     layer = Image.composite(pressure, Image.new("L", (size, size), 0), layer)
     red = Image.new("RGB", (size, size), STAMP_RED)
     cx, cy = mm(stamp.cx, dpi), mm(stamp.cy, dpi)

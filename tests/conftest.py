@@ -1,0 +1,55 @@
+"""Shared fixtures: the shipped sample archive, indexed once per test session with real OCR."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCANS = ROOT / "scans"
+DANGAN = [sys.executable, "-m", "dangan.cli"]
+
+
+def write_config(path: Path, scan_root: Path, data: Path, **ocr) -> Path:
+    lines = [
+        "[archive]", 'name = "测试档案馆"', 'code = "T01"',
+        "[paths]", f'scan_root = "{scan_root}"', f'index_dir = "{data / "index"}"',
+        f'data_dir = "{data / "data"}"',
+        "[ocr]", *[f"{k} = {json.dumps(v)}" for k, v in ocr.items()],
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_dangan(config: Path, *args: str, check: bool = True, timeout: float = 1800):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.run([*DANGAN, "--config", str(config), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"dangan {' '.join(args)} failed ({proc.returncode}):\n"
+                             f"{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    return json.loads((SCANS / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def sample_config(tmp_path_factory) -> Path:
+    """The shipped scans/ indexed with real OCR into a private data folder."""
+    data = tmp_path_factory.mktemp("sample")
+    cfg = write_config(data / "config.toml", SCANS, data)
+    run_dangan(cfg, "index")
+    return cfg
+
+
+def search_json(config: Path, *args: str) -> dict:
+    proc = run_dangan(config, "search", "--json", *args)
+    return json.loads(proc.stdout)

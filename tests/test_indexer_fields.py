@@ -1,0 +1,57 @@
+"""Field extraction from OCR lines: labelled form cells, roster rows, prose, dates, 文号."""
+
+from dangan.indexer.fields import extract
+from dangan.indexer.ocr.base import Line
+
+
+def L(text, x1, y1, x2, y2):
+    return Line(text, (x1, y1, x2, y2))
+
+
+def test_labelled_name_and_former_name_on_a_form():
+    lines = [L("招工登记表", 800, 100, 1400, 180),
+             L("姓 名", 100, 300, 250, 360), L("张付明", 400, 300, 560, 362),
+             L("曾用名", 700, 300, 850, 360), L("张小明", 1000, 298, 1160, 360),
+             L("出生年月", 100, 420, 300, 480), L("19391223", 400, 420, 600, 480)]
+    f = extract(lines)
+    assert [(p.name, p.role) for p in f.persons] == [("张付明", "姓名"), ("张小明", "曾用名")]
+    assert f.persons[1].alias_of == "张付明"
+    assert f.persons[0].box == (400, 300, 560, 362)
+    assert f.doc_type == "recruitment"
+    assert f.years == []  # a 1939 birth date is outside the plausible range 1949–2025
+
+
+def test_roster_rows_each_give_a_person_with_the_row_box():
+    header = ["序号", "姓名", "性别", "出生年月", "增资额"]
+    xs = [100, 300, 600, 800, 1200]
+    lines = [L("1993年工资套改人员花名册", 500, 50, 1500, 120)]
+    lines += [L(h, x, 200, x + 150, 260) for h, x in zip(header, xs, strict=True)]
+    rows = [("1", "王秀瑛", "女", "1943.7", "49.51"), ("2", "欧阳春梅", "女", "50.03", "58.11")]
+    for r, values in enumerate(rows):
+        y = 300 + r * 100
+        lines += [L(v, x, y, x + 150, y + 60) for v, x in zip(values, xs, strict=True)]
+    f = extract(lines)
+    assert [(p.name, p.role, p.row) for p in f.persons] == [
+        ("王秀瑛", "roster", 1), ("欧阳春梅", "roster", 2)]
+    assert f.persons[1].row_box == (100, 400, 1350, 460)
+    # 58.11 in the money column is an amount, not November 1958
+    assert f.years == [1950, 1993]
+    assert f.doc_type == "wage_adjustment"
+
+
+def test_prose_letter_names_and_document_numbers():
+    lines = [L("退伍军人安置介绍信", 500, 100, 1200, 180),
+             L("兹介绍退伍军人瞿德明同志（男，1945年7月生）到你单位报到。该同志于", 100, 300, 1900, 360),
+             L("1976.12入伍，1980.01.15退伍。根据东民安〔1984", 100, 380, 1900, 440),
+             L("〕23号文件精神，安置到你单位工作。", 100, 460, 1200, 520)]
+    f = extract(lines)
+    assert [(p.name, p.role) for p in f.persons] == [("瞿德明", "prose")]
+    assert f.doc_numbers == ["东民安〔1984〕23号"]
+    assert f.years == [1976, 1980]
+    assert f.doc_type == "military"
+
+
+def test_text_layer_lines_without_boxes():
+    f = extract([Line("东政发〔1993〕52号", None), Line("联系人：单国栋，电话：2213。", None)])
+    assert f.doc_numbers == ["东政发〔1993〕52号"]
+    assert [p.name for p in f.persons] == ["单国栋"]

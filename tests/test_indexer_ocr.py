@@ -1,0 +1,53 @@
+"""OCR engines on real page images, with the network switched off."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCANS = Path(__file__).resolve().parent.parent / "scans"
+
+OFFLINE = """
+import socket
+def refuse(*a, **k):
+    raise OSError("network is disabled in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from PIL import Image
+from dangan.indexer.ocr.base import create_engine
+engine = create_engine(sys.argv[1])
+lines = engine.read(Image.open(sys.argv[2]))
+print("\\n".join(l.text for l in lines))
+"""
+
+
+def _ocr(engine: str, name: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", "import sys\n" + OFFLINE, engine,
+                           str(SCANS / name)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_rapidocr_starts_and_reads_with_the_network_off():
+    text = _ocr("rapidocr", "scan0007.jpg")
+    assert "退伍军人安置介绍信" in text
+    assert "瞿德明" in text
+
+
+def test_tesseract_can_be_selected_for_comparison():
+    text = _ocr("tesseract", "scan0008.png")
+    assert "入伍" in text.replace(" ", "")
+
+
+def test_rapidocr_gives_character_boxes_for_exact_highlights():
+    from PIL import Image
+
+    from dangan.indexer.ocr.rapid import RapidEngine
+
+    lines = RapidEngine().read(Image.open(SCANS / "scan0007.jpg"))
+    line = next(ln for ln in lines if "瞿德明" in ln.text)
+    assert line.char_x and len(line.char_x) == len(line.text)
+    start = line.text.index("瞿德明")
+    x1, _, x2, _ = line.span_box(start, start + 3)
+    assert line.box[0] <= x1 < x2 <= line.box[2]
+    assert x2 - x1 < (line.box[2] - line.box[0]) / 3

@@ -1,0 +1,88 @@
+"""Sources: every kind of broken file is refused with a reason, before any work is done."""
+
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfWriter
+
+from dangan.indexer.sources import BadFile, load_image_page, pages
+
+LIMIT = 50_000_000
+
+
+def _jpeg(path, size=(400, 300)):
+    Image.new("RGB", size, (240, 230, 200)).save(path, "JPEG")
+    return path
+
+
+def test_zero_byte_file(tmp_path):
+    p = tmp_path / "empty.jpg"
+    p.write_bytes(b"")
+    with pytest.raises(BadFile, match="空"):
+        pages(p, LIMIT)
+
+
+def test_truncated_jpeg_fails_when_decoded(tmp_path):
+    good = _jpeg(tmp_path / "good.jpg", (800, 600))
+    data = good.read_bytes()
+    bad = tmp_path / "truncated.jpg"
+    bad.write_bytes(data[: len(data) // 3])
+    refs = pages(bad, LIMIT)  # the header is intact, so it looks like one page…
+    with pytest.raises(BadFile, match="损坏"):  # …but decoding it fails with a reason
+        load_image_page(bad, refs[0].index, LIMIT)
+
+
+def test_not_an_image(tmp_path):
+    p = tmp_path / "notes.jpg"
+    p.write_text("这不是图像", encoding="utf-8")
+    with pytest.raises(BadFile, match="不是可识别的图像"):
+        pages(p, LIMIT)
+
+
+def test_decompression_bomb_is_refused_from_the_header(tmp_path):
+    p = tmp_path / "bomb.png"
+    Image.new("1", (12000, 12000)).save(p)  # small file, 144 million pixels
+    with pytest.raises(BadFile, match="像素过多"):
+        pages(p, 120_000_000)
+
+
+def test_encrypted_pdf(tmp_path):
+    w = PdfWriter()
+    w.add_blank_page(595, 842)
+    w.encrypt(user_password="secret", owner_password="owner")
+    p = tmp_path / "locked.pdf"
+    with open(p, "wb") as f:
+        w.write(f)
+    with pytest.raises(BadFile, match="加密"):
+        pages(p, LIMIT)
+
+
+def test_malformed_pdf(tmp_path):
+    p = tmp_path / "broken.pdf"
+    p.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
+    with pytest.raises(BadFile, match="PDF"):
+        pages(p, LIMIT)
+
+
+def test_multipage_tiff_has_one_ref_per_page(tmp_path):
+    frames = [Image.new("L", (200, 300), v) for v in (255, 200, 150)]
+    p = tmp_path / "roster.tif"
+    frames[0].save(p, save_all=True, append_images=frames[1:])
+    assert [r.index for r in pages(p, LIMIT)] == [0, 1, 2]
+
+
+def test_pdf_pages_with_text_use_the_text_layer_and_scans_are_rendered(truth):
+    from pathlib import Path
+
+    scans = Path(__file__).resolve().parent.parent / "scans"
+    notice = next(n for n, f in truth["files"].items() if f["format"] == "pdf_text")
+    image_pdf = next(n for n, f in truth["files"].items() if f["format"] == "pdf_images")
+    assert {r.kind for r in pages(scans / notice, LIMIT)} == {"pdf_text"}
+    assert {r.kind for r in pages(scans / image_pdf, LIMIT)} == {"pdf_scan"}
+
+
+def test_in_memory_image_bytes_roundtrip():
+    buf = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buf, "PNG")
+    assert buf.getvalue()[:4] == b"\x89PNG"

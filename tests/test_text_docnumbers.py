@@ -1,0 +1,34 @@
+"""文号: any printed variant normalises to 代字〔YYYY〕N号, in text and in queries."""
+
+import pytest
+
+from dangan.text.docnumbers import find_doc_numbers, normalize_doc_number
+
+
+@pytest.mark.parametrize("printed, canonical", [
+    ("劳人薪〔1985〕41号", "劳人薪〔1985〕41号"),
+    ("劳人薪[1985]41号", "劳人薪〔1985〕41号"),
+    ("劳人薪［1985］41号", "劳人薪〔1985〕41号"),
+    ("甘政发（1993）第45号", "甘政发〔1993〕45号"),
+    ("国发【1993】79号", "国发〔1993〕79号"),
+    ("国发(93)79号", "国发〔1993〕79号"),
+    ("劳人薪〔85〕41号", "劳人薪〔1985〕41号"),
+    ("東勞字〔1962〕15號", "东劳字〔1962〕15号"),
+    ("劳 人 薪 〔1985〕 41 号", "劳人薪〔1985〕41号"),
+])
+def test_printed_variants_normalise_to_one_key(printed, canonical):
+    assert normalize_doc_number(printed) == canonical
+
+
+def test_words_before_the_issuer_are_not_part_of_it():
+    text = "根据国务院（国发〔1993〕79号）和省人民政府甘政发〔1993〕45号文件精神；调资依据根据甘政发[1993]45号"
+    assert [d.normalized for d in find_doc_numbers(text)] == [
+        "国发〔1993〕79号", "甘政发〔1993〕45号", "甘政发〔1993〕45号"]
+
+
+def test_a_number_wrapped_across_lines_is_still_found():
+    assert [d.normalized for d in find_doc_numbers("根据东民安〔1984\n〕23号文件")] == ["东民安〔1984〕23号"]
+
+
+def test_text_that_is_not_a_document_number():
+    assert normalize_doc_number("1985年工资改革") is None

@@ -1,0 +1,18 @@
+"""ID numbers: only checksum-valid ones are kept, and they are always shown masked."""
+
+from dangan.text.idnumbers import find_id_numbers, is_valid, mask
+
+VALID = "11010519491231002X"
+
+
+def test_checksum_decides_validity():
+    assert is_valid(VALID)
+    assert not is_valid("110105194912310021")  # one digit misread
+
+
+def test_found_in_text_even_when_ocr_split_the_digits():
+    assert find_id_numbers(f"身份证号码 {VALID[:9]} {VALID[9:]}") == [VALID]
+
+
+def test_masked_for_display():
+    assert mask(VALID) == "110105********002X"
