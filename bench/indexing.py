@@ -3,8 +3,9 @@
     .venv/bin/python bench/indexing.py [--pages 3000]
 
 Builds a text-only corpus with the sample generator (the text that OCR would return, line by
-line), then times the two stages after OCR: field extraction, and writing the Whoosh index
-through dangan's backend (one writer, batched commits, as `dangan index` does).
+line), then times the two stages after OCR: field extraction (which `dangan index` runs in the
+OCR worker processes, in parallel) and writing the Whoosh index through dangan's backend (the
+single writer, batched commits — also what a rebuild from the page store does).
 """
 
 from __future__ import annotations

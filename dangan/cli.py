@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--type", dest="doc_type", default="", choices=["", *TYPES])
     p.add_argument("--unit", default="")
     p.add_argument("--archive-code", default="")
+    p.add_argument("--syntax", choices=["simple", "whoosh"], default="simple",
+                   help="'whoosh' parses the text with Whoosh query syntax")
+    p.add_argument("--facets", action="store_true", help="counts per type, decade, year, unit")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
 
@@ -114,15 +117,12 @@ def cmd_search(cfg, args) -> int:
     req = SearchRequest(person=args.person, year=args.year, year_from=args.year_from,
                         year_to=args.year_to, policy=args.policy, doc_type=args.doc_type,
                         unit=args.unit, archive_code=args.archive_code,
-                        text=" ".join(args.query), limit=args.limit)
+                        text=" ".join(args.query), syntax=args.syntax, limit=args.limit)
     store = PageStore(cfg.store_path)
-
-    def page_text(path: str, page: int) -> str:
-        fields = store.page_fields([(path, page)]).get((path, page))
-        return fields["text"] if fields else ""
-
     try:
-        results = search(SearchIndex(args.index or cfg.index_dir), req, page_text)
+        results = search(SearchIndex(args.index or cfg.index_dir), req, store.page_view,
+                         store.aliases_of, facets=args.facets,
+                         policies_file=cfg.policies_file)
     except QueryError as e:
         print(f"查询有误：{e}", file=sys.stderr)
         return 2
@@ -134,10 +134,14 @@ def cmd_search(cfg, args) -> int:
         return 0
     print(f"共 {results.total} 条 ({results.seconds * 1000:.0f} ms)")
     for i, h in enumerate(results.hits, 1):
-        print(f"{i:>3}. {h.path} 第{h.page}页  [{TYPES.get(h.doc_type, h.doc_type)}] "
-              f"{h.archive_code}  人员:{'、'.join(h.persons[:6])}  年份:{h.years}")
+        why = f"  〈{'；'.join(h.why)}〉" if h.why else ""
+        row = f" 第{h.row}行" if h.row else ""
+        print(f"{i:>3}. {h.path} 第{h.page}页{row}  [{TYPES.get(h.doc_type, h.doc_type)}] "
+              f"{h.archive_code}  人员:{'、'.join(h.persons[:6])}  年份:{h.years}{why}")
         if h.snippet:
             print(f"     {h.snippet_terminal}")
+    for name, counts in results.facets.items():
+        print(f"  {name}: " + "  ".join(f"{k}({v})" for k, v in list(counts.items())[:12]))
     return 0
 
 

@@ -45,6 +45,7 @@ class Config:
     ocr: OcrSettings
     web_host: str
     web_port: int
+    policies_file: str | None = None
 
     @property
     def store_path(self) -> Path:
@@ -87,6 +88,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
         return p if p.is_absolute() else base / p
 
     archive, paths, ocr, web = section("archive"), section("paths"), section("ocr"), section("web")
+    search = section("search")
     try:
         ocr_settings = OcrSettings(**{k: ocr[k] for k in ocr})
     except TypeError as e:
@@ -106,4 +108,5 @@ def load(path: str | os.PathLike | None = None) -> Config:
         ocr=ocr_settings,
         web_host=str(web.get("host", "127.0.0.1")),
         web_port=int(web.get("port", 8080)),
+        policies_file=str(path_of(search["policies"])) if search.get("policies") else None,
     )

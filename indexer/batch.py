@@ -24,7 +24,7 @@ from dangan.search.backend import SearchIndex
 
 from . import archival, sources
 from .catalog import CatalogEntry, CatalogError, read_catalog
-from .fields import extract
+from .fields import PageFields, extract
 from .indexing import document_type, index_document
 from .ocr.base import Line
 from .progress import Progress
@@ -44,12 +44,15 @@ def _init_worker(engine: str, threads: int, max_side_len: int, max_pixels: int) 
     _MAX_PIXELS = max_pixels
 
 
-def _ocr_page(path: str, index: int, kind: str) -> tuple[int, int, list, float]:
-    """Runs in a worker: read one page image and OCR it. BadFile travels back as is."""
+def _ocr_page(path: str, index: int, kind: str) -> tuple[int, int, list, float, dict]:
+    """Runs in a worker: read one page image, OCR it and extract its fields (so the single
+    writer only writes). BadFile travels back as is."""
     t0 = time.monotonic()
     image = sources.render_page(sources.PageRef(Path(path), index, kind), _MAX_PIXELS)
     lines = _ENGINE.read(image)
-    return image.width, image.height, [ln.to_json() for ln in lines], time.monotonic() - t0
+    seconds = time.monotonic() - t0
+    return (image.width, image.height, [ln.to_json() for ln in lines], seconds,
+            extract(lines).to_json())
 
 
 # ------------------------------------------------------------------------------ summary
@@ -98,6 +101,7 @@ class _Pending:
     refs: list[sources.PageRef]
     results: dict[int, tuple[int | None, int | None, list[Line], str]] = field(
         default_factory=dict)
+    fields: dict[int, PageFields] = field(default_factory=dict)  # extracted by a worker
     error: str | None = None
 
 
@@ -176,6 +180,7 @@ class Batch:
         """New or outdated index: recreate it from the page store, without OCR."""
         self.index.create()
         self.summary.rebuilt_index = True
+        self.store.rebuild_aliases()
         pages = list(self.store.all_pages())
         by_doc: dict[str, list[StoredPage]] = {}
         for p in pages:
@@ -282,7 +287,7 @@ class Batch:
                     if item.error is not None:
                         continue
                     try:
-                        w, h, lines_json, secs = fut.result()
+                        w, h, lines_json, secs, fields_json = fut.result()
                     except sources.BadFile as e:
                         item.error = str(e)
                     except Exception as e:  # an engine crash on one page fails that file only
@@ -296,6 +301,7 @@ class Batch:
                     lines = [Line.from_json(x) for x in lines_json]
                     self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
                     item.results[ref.index] = (w, h, lines, "ocr")
+                    item.fields[ref.index] = PageFields.from_json(fields_json)
                     self.summary.pages_ocr += 1
                     progress.update(1)
                     if len(item.results) == len(item.refs):
@@ -310,8 +316,9 @@ class Batch:
             for i, ref in enumerate(item.refs):
                 w, h, lines, source = item.results[ref.index]
                 in_doc = (name.sequence + i) if name.sequence else i + 1
+                fields = item.fields.get(ref.index) or extract(lines)
                 pages.append(StoredPage(item.key, i + 1, name.document, in_doc, source, w, h,
-                                        lines, extract(lines)))
+                                        lines, fields))
             types = self._doc_types.setdefault(name.document, {})
             for p in pages:
                 types[p.key] = p.fields.doc_type

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from dangan.text.pinyin import name_key
+
 from .store import StoredPage
 
 LABELLED_ROLES = ("姓名", "roster")
@@ -31,7 +33,10 @@ def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
         "title": f.title,
         "persons_labelled": ",".join(dict.fromkeys(labelled)),
         "persons": ",".join(everyone),
+        "persons_pinyin": ",".join(dict.fromkeys(name_key(n) for n in everyone)),
         "years": f.years,
+        "year_keys": ",".join(str(y) for y in f.years),
+        "decades": ",".join(dict.fromkeys(f"{y // 10 * 10}s" for y in f.years)),
         "doc_numbers": ",".join(f.doc_numbers),
         "units": ",".join(f.units),
         "id_numbers": ",".join(f.id_numbers),

@@ -58,6 +58,13 @@ CREATE TABLE IF NOT EXISTS documents (
     doc_type TEXT,
     title TEXT, creator TEXT, date TEXT, retention TEXT, openness TEXT
 );
+CREATE TABLE IF NOT EXISTS aliases (  -- 曾用名: (current name, former name) and where it is said
+    name TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    path TEXT NOT NULL,
+    PRIMARY KEY (name, alias, path)
+);
+CREATE INDEX IF NOT EXISTS aliases_alias ON aliases(alias);
 CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started REAL, finished REAL,
@@ -112,6 +119,7 @@ class PageStore:
                        batch_id: int | None) -> None:
         # A failed file keeps none of its old pages: what is indexed must match what is on disk.
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
         self.db.execute(
             "INSERT OR REPLACE INTO files(path, sha256, size, mtime, document, pages, status, "
             "error, batch_id, indexed_at) VALUES (?,?,?,?,NULL,0,'failed',?,?,?)",
@@ -120,6 +128,11 @@ class PageStore:
     def replace_file(self, path: str, sha256: str, size: int, mtime: float, document: str,
                      pages: list[StoredPage], batch_id: int | None) -> None:
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
+            [(p.alias_of, p.name, path) for page in pages for p in page.fields.persons
+             if p.alias_of])
         self.db.executemany(
             "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
             [(p.path, p.page, p.document, p.page_in_document, p.source, p.width, p.height,
@@ -131,6 +144,7 @@ class PageStore:
 
     def remove_file(self, path: str) -> None:
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
+        self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
         self.db.execute("DELETE FROM files WHERE path=?", (path,))
 
     def commit(self) -> None:
@@ -190,6 +204,15 @@ class PageStore:
         for row in self.db.execute("SELECT * FROM pages ORDER BY path, page"):
             yield self._page(row)
 
+    def page_view(self, path: str, page: int) -> dict | None:
+        """What search needs of a page: its fields, and its text as read (before folding)."""
+        row = self.db.execute("SELECT fields, lines FROM pages WHERE path=? AND page=?",
+                              (path, page)).fetchone()
+        if not row:
+            return None
+        raw = "".join(line[0] for line in json.loads(row[1])).replace(" ", "")
+        return {"fields": json.loads(row[0]), "raw_text": raw}
+
     def page_fields(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
         out = {}
         for path, page in keys:
@@ -197,6 +220,26 @@ class PageStore:
                                   (path, page)).fetchone()
             if row:
                 out[(path, page)] = json.loads(row[0])
+        return out
+
+    def rebuild_aliases(self) -> None:
+        """Re-derive the 曾用名 table from every stored page (after an upgrade)."""
+        self.db.execute("DELETE FROM aliases")
+        for page in self.all_pages():
+            self.db.executemany(
+                "INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
+                [(p.alias_of, p.name, page.path) for p in page.fields.persons if p.alias_of])
+        self.db.commit()
+
+    def aliases_of(self, name: str) -> dict[str, str]:
+        """Other names of a person: {name: relation}, from every 曾用名 recorded anywhere."""
+        out = {}
+        for (alias,) in self.db.execute("SELECT DISTINCT alias FROM aliases WHERE name=?",
+                                        (name,)):
+            out[alias] = "曾用名"
+        for (current,) in self.db.execute("SELECT DISTINCT name FROM aliases WHERE alias=?",
+                                          (name,)):
+            out[current] = "现用名"
         return out
 
     # -- batches and status ------------------------------------------------------------

@@ -52,12 +52,8 @@ def index():
                 policy=form.get("policy", ""), doc_type=form.get("type", ""),
                 unit=form.get("unit", ""), text=form.get("q", ""), limit=20)
             store = _store()
-
-            def page_text(path: str, page: int) -> str:
-                f = store.page_fields([(path, page)]).get((path, page))
-                return f["text"] if f else ""
-
-            results = search(_index(), req, page_text)
+            results = search(_index(), req, store.page_view, store.aliases_of, facets=True,
+                             policies_file=cfg.policies_file)
         except QueryError as e:
             error = str(e)
         except IndexMissing:

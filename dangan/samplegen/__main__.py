@@ -37,9 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     if args.pages:
 
+        shown = [0]
+
         def progress(n):
-            if n % 100 < 2:
-                print(f"\r{n}/{args.pages} pages", end="", file=sys.stderr, flush=True)
+            if n - shown[0] >= 500:
+                shown[0] = n
+                print(f"{n}/{args.pages} pages", file=sys.stderr, flush=True)
 
         result = write_bulk(args.out, args.seed, args.pages, args.text_only, progress)
     else:

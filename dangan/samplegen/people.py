@@ -196,7 +196,17 @@ def make_name(rng: random.Random, gender: str, taken: set[str]) -> str:
             continue
         taken.add(name)
         return name
-    raise RuntimeError("name pool exhausted")
+    # Large corpora exhaust the common given names: compose new ones from era characters,
+    # and past that allow a namesake (同名同姓), as real archives have.
+    chars = ("建国志刚卫东德明永红华新民庆军兵立长青保树林福生海春栋喜宝山"
+             "秀英桂兰淑珍玉凤丽美玲素芳金梅霞")
+    for _ in range(200):
+        surname = rng.choice(COMMON_SURNAMES) if rng.random() < 0.85 else rng.choice(RARE_SURNAMES)
+        name = surname + rng.choice(chars) + rng.choice(chars)
+        if name not in taken and len(name) <= 4:
+            taken.add(name)
+            return name
+    return name
 
 
 def make_person(

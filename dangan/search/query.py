@@ -16,9 +16,17 @@ from whoosh import query as Q
 from dangan.doctypes import TYPES
 from dangan.text.dates import MAX_YEAR, MIN_YEAR
 from dangan.text.docnumbers import normalize_doc_number
+from dangan.text.lookalikes import variants as lookalike_variants
 from dangan.text.normalize import normalize
+from dangan.text.pinyin import name_key
 
+from . import policies
 from .analysis import _RUN, query_grams
+
+# How much each way of matching a name weighs: a labelled cell beats a mention in prose, the
+# exact name beats any fold.
+BOOST = {"labelled": 12.0, "exact": 6.0, "alias": 3.0, "homophone": 2.5, "lookalike": 2.0,
+         "lookalike_homophone": 1.2, "body": 1.0}
 
 
 class QueryError(ValueError):
@@ -36,6 +44,7 @@ class SearchRequest:
     unit: str = ""
     archive_code: str = ""
     text: str = ""
+    syntax: str = "simple"  # "simple", or "whoosh" for Whoosh query syntax (power users)
     limit: int = 10
     page: int = 1
 
@@ -51,7 +60,9 @@ class BuiltQuery:
     filter: Q.Query | None
     highlight: list[str] = field(default_factory=list)  # normalised strings to mark
     person: str = ""
+    aliases: dict[str, str] = field(default_factory=dict)
     doc_numbers: list[str] = field(default_factory=list)
+    policy: policies.Policy | None = None
     year_range: tuple[int, int] | None = None
 
 
@@ -102,7 +113,39 @@ def text_terms(raw: str) -> tuple[list[str], list[str]]:
     return must, must_not
 
 
-def build(req: SearchRequest) -> BuiltQuery:
+def person_query(name: str, aliases: dict[str, str]) -> Q.Query:
+    """Every way a page can hold this person, each with its weight."""
+    clauses: list[Q.Query] = [
+        Q.Term("persons_labelled", name, boost=BOOST["labelled"]),
+        Q.Term("persons", name, boost=BOOST["exact"]),
+    ]
+    body = phrase(name, boost=BOOST["body"])
+    if body is not None:
+        clauses.append(body)
+    key = name_key(name)
+    clauses.append(Q.Term("persons_pinyin", key, boost=BOOST["homophone"]))
+    shapes = lookalike_variants(name)
+    clauses += [Q.Term("persons", v, boost=BOOST["lookalike"]) for v in shapes]
+    keys = {name_key(v) for v in shapes} - {key}
+    clauses += [Q.Term("persons_pinyin", k, boost=BOOST["lookalike_homophone"]) for k in keys]
+    clauses += [Q.Term("persons", a, boost=BOOST["alias"]) for a in aliases]
+    return Q.Or(clauses)
+
+
+def policy_query(policy: policies.Policy) -> Q.Query:
+    """A page cites one of the policy's 文号, or speaks of it (a keyword) in one of its years."""
+    options: list[Q.Query] = [Q.Term("doc_numbers", n, boost=4.0) for n in policy.doc_numbers]
+    words = [q for q in (phrase(k) for k in policy.keywords) if q is not None]
+    if words:
+        talk = Q.Or(words)
+        if policy.years:
+            talk = Q.And([talk, Q.Or([Q.Term("year_keys", str(y)) for y in policy.years])])
+        options.append(talk)
+    return Q.Or(options)
+
+
+def build(req: SearchRequest, aliases=None, policies_file: str | None = None) -> BuiltQuery:
+    """The query for a request. `aliases(name)` returns other recorded names of a person."""
     if req.is_empty():
         raise QueryError("请输入查询条件：姓名、年份、文号、类型或关键词至少填写一项")
     scored: list[Q.Query] = []
@@ -115,13 +158,9 @@ def build(req: SearchRequest) -> BuiltQuery:
         if not _RUN.fullmatch(name):
             raise QueryError("姓名只能包含汉字或字母")
         built.person = name
+        built.aliases = dict(aliases(name)) if aliases else {}
         highlight.append(name)
-        body = phrase(name)
-        scored.append(Q.Or([q for q in (
-            Q.Term("persons_labelled", name, boost=8.0),
-            Q.Term("persons", name, boost=4.0),
-            body,
-        ) if q is not None]))
+        scored.append(person_query(name, built.aliases))
 
     if req.policy.strip():
         canonical = normalize_doc_number(req.policy)
@@ -129,6 +168,10 @@ def build(req: SearchRequest) -> BuiltQuery:
             built.doc_numbers = [canonical]
             scored.append(Q.Term("doc_numbers", canonical, boost=4.0))
             highlight.append(canonical)
+        elif (policy := policies.find(req.policy, policies_file)) is not None:
+            built.policy = policy
+            scored.append(policy_query(policy))
+            highlight.extend([*policy.doc_numbers, *policy.keywords])
         else:
             must, _ = text_terms(req.policy)
             if not must:
@@ -136,7 +179,10 @@ def build(req: SearchRequest) -> BuiltQuery:
             scored.append(Q.And([phrase(t) for t in must]))
             highlight.extend(must)
 
-    if req.text.strip():
+    if req.text.strip() and req.syntax == "whoosh":
+        scored.append(_power_query(req.text))
+        highlight.extend(text_terms(req.text.replace('"', " "))[0])
+    elif req.text.strip():
         must, must_not = text_terms(req.text)
         if not must and not must_not:
             raise QueryError("关键词只有标点符号，无法查询")
@@ -186,3 +232,17 @@ def parse_year(text: str | None) -> int | None:
     if not m:
         raise QueryError(f"年份格式不正确：{text}（应为四位数字，如 1993）")
     return int(m.group(1))
+
+
+def _power_query(text: str) -> Q.Query:
+    """Whoosh query syntax over the text fields, for staff who know it:
+    `persons:王秀英 AND years:[1990 TO 1995]`, `套改 OR 调资`, `"工资套改"`."""
+    from whoosh.qparser import MultifieldParser
+
+    from .schema import build_schema
+
+    parser = MultifieldParser(["grams", "words"], build_schema())
+    try:
+        return parser.parse(normalize(text))
+    except Exception as e:  # whoosh raises several kinds on malformed syntax
+        raise QueryError(f"高级查询语法有误：{e}") from e

@@ -10,7 +10,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import gram_analyzer, jieba_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 
 def build_schema() -> Schema:
@@ -26,7 +26,12 @@ def build_schema() -> Schema:
         # Exact person names: labelled cells and roster rows (strong) and all mentions.
         persons_labelled=KEYWORD(commas=True, scorable=True),
         persons=KEYWORD(commas=True, scorable=True, stored=True),
+        # Toneless pinyin of every name (surnames read as surnames): homophones meet here.
+        persons_pinyin=KEYWORD(commas=True, scorable=True),
         years=NUMERIC(int, bits=16, stored=True, signed=False),
+        # The same years as keys, and their decades, for facet counts.
+        year_keys=KEYWORD(commas=True),
+        decades=KEYWORD(commas=True),
         doc_numbers=KEYWORD(commas=True, stored=True),
         units=KEYWORD(commas=True, stored=True),
         id_numbers=KEYWORD(commas=True),

@@ -1,7 +1,7 @@
 """Run a SearchRequest against the index and return hits ready to show.
 
-The page text for snippets comes from the page store through `page_text`, not from the index,
-so the index holds no bulky stored text.
+Page text (for snippets) and extracted persons (for "why matched" and the box to mark) come
+from the page store through `lookup`, not from the index, so the index holds no bulky text.
 """
 
 from __future__ import annotations
@@ -10,9 +10,16 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from whoosh import sorting
+
 from .backend import SearchIndex
+from .explain import RELATIONS, match_person
 from .highlight import Span, snippet, to_html, to_terminal
 from .query import SearchRequest, build
+
+# lookup(path, page) → {"fields": PageFields JSON, "raw_text": text as read} or None
+PageLookup = Callable[[str, int], dict | None]
+AliasLookup = Callable[[str], dict[str, str]]
 
 
 @dataclass
@@ -29,6 +36,9 @@ class Hit:
     title: str
     restricted: bool
     snippet: str
+    why: list[str] = field(default_factory=list)  # "精确", "同音：王秀瑛", "文号", …
+    box: list[int] | None = None  # where to mark the person: their cell or roster row
+    row: int | None = None
     spans: list[Span] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -50,31 +60,75 @@ class Results:
     total: int
     hits: list[Hit]
     seconds: float
-    facets: dict[str, dict] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"total": self.total, "hits": [h.to_json() for h in self.hits]}
+        return {"total": self.total, "hits": [h.to_json() for h in self.hits],
+                "facets": self.facets}
 
 
 def _split(value: str) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def search(index: SearchIndex, req: SearchRequest,
-           page_text: Callable[[str, int], str] | None = None) -> Results:
+FACETS = {
+    "doc_type": sorting.FieldFacet("doc_type", maptype=sorting.Count),
+    "decade": sorting.FieldFacet("decades", allow_overlap=True, maptype=sorting.Count),
+    "year": sorting.FieldFacet("year_keys", allow_overlap=True, maptype=sorting.Count),
+    "unit": sorting.FieldFacet("units", allow_overlap=True, maptype=sorting.Count),
+}
+
+
+def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = None,
+           aliases: AliasLookup | None = None, *, facets: bool = False,
+           policies_file: str | None = None) -> Results:
     t0 = time.monotonic()
-    built = build(req)
-    results = index.search(built.query, filter=built.filter, limit=req.limit, page=req.page)
+    built = build(req, aliases, policies_file)
+    results = index.search(built.query, filter=built.filter, limit=req.limit, page=req.page,
+                           groupedby=FACETS if facets else None)
     hits = []
     for r in results:
-        text = page_text(r["path"], r["page"]) if page_text else ""
-        snip, spans = snippet(text, built.highlight) if text else ("", [])
-        hits.append(Hit(
+        page = lookup(r["path"], r["page"]) if lookup else None
+        fields = page["fields"] if page else {}
+        text = fields.get("text", "")
+        hit = Hit(
             path=r["path"], page=r["page"], score=round(float(r.score or 0), 3),
             doc_type=r.get("doc_type", ""), persons=_split(r.get("persons", "")),
             years=list(r.get("years") or []), doc_numbers=_split(r.get("doc_numbers", "")),
             archive_code=r.get("archive_code", ""), document=r.get("document", ""),
-            title=r.get("title", ""), restricted=bool(r.get("restricted")),
-            snippet=snip, spans=spans))
+            title=r.get("title", ""), restricted=bool(r.get("restricted")), snippet="")
+        marks = list(built.highlight)
+        if built.person:
+            m = match_person(built.person, fields.get("persons", []), text, built.aliases,
+                             page.get("raw_text") if page else None)
+            if m:
+                hit.why.append(m.label)
+                hit.box, hit.row = m.box, m.row
+                marks.insert(0, m.name)
+        if built.doc_numbers and set(built.doc_numbers) & set(hit.doc_numbers):
+            hit.why.append("文号")
+        if built.policy is not None:
+            cited = set(built.policy.doc_numbers) & set(hit.doc_numbers)
+            hit.why.append(f"政策：{built.policy.name}" + ("（文号）" if cited else ""))
+        if text:
+            hit.snippet, hit.spans = snippet(text, marks)
+        hits.append(hit)
+    if built.person:
+        # Equal index scores: the stronger relation first (exact before homophone …).
+        order = {h.path + str(h.page): i for i, h in enumerate(hits)}
+        hits.sort(key=lambda h: (-h.score, _relation_rank(h), order[h.path + str(h.page)]))
     total = results.total if hasattr(results, "total") else len(results)
-    return Results(total=total, hits=hits, seconds=time.monotonic() - t0)
+    out = Results(total=total, hits=hits, seconds=time.monotonic() - t0)
+    if facets:
+        source = results.results if hasattr(results, "results") else results
+        for name in FACETS:
+            counts = source.groups(name)
+            out.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _relation_rank(hit: Hit) -> int:
+    if not hit.why:
+        return len(RELATIONS)
+    label = hit.why[0].split("：")[0]
+    return RELATIONS.get(label, len(RELATIONS))
