@@ -119,12 +119,12 @@ def _labelled_persons(page_rows: list[Row]) -> list[PersonHit]:
                     continue
                 rest = cell[len(label):]
                 hit = None
-                if rest and looks_like_name(rest):
+                if rest and looks_like_name(rest, relaxed=True):
                     start = ln.text.find(rest[0], len(label))
                     hit = PersonHit(rest, role, ln.span_box(start, start + len(rest)))
                 elif not rest and ln.box:
                     value = _same_row_right(row, ln)
-                    if value and looks_like_name(clean_cell(value.text)):
+                    if value and looks_like_name(clean_cell(value.text), relaxed=True):
                         name = clean_cell(value.text)
                         start = value.text.find(name[0])
                         hit = PersonHit(name, role, value.span_box(start, start + len(name)))
@@ -146,7 +146,7 @@ def _roster_persons(body: list[Row], table) -> list[PersonHit]:
     row_no = 0
     for row in body:
         name_cells = [ln for ln in row.lines if table.column_of(ln) == "姓名"
-                      and looks_like_name(clean_cell(ln.text))]
+                      and looks_like_name(clean_cell(ln.text), relaxed=True)]
         if not name_cells:
             continue
         row_no += 1

@@ -240,3 +240,61 @@ def test_dangan_index_without_config_file_uses_defaults(tmp_path):
                            str(tmp_path / "missing.toml"), "status"], capture_output=True,
                           text=True)
     assert proc.returncode == 2 and "not found" in proc.stderr
+
+
+# ----------------------------------------------------------------- search quality (issue 4)
+def _first(config, *args):
+    return search_json(config, *args)["hits"][0]
+
+
+def test_the_citizens_story_a_homophone_on_a_roster_row_is_found_with_its_reason(sample_config):
+    hits = search_json(sample_config, "--person", "王秀英", "--year", "1993")["hits"]
+    roster = next(h for h in hits if h["path"].startswith("X012-WS·1993-Y-0033"))
+    assert roster["why"] == ["同音：王秀瑛"] and roster["row"] == 1
+    x1, y1, x2, y2 = roster["box"]
+    assert x2 - x1 > 5 * (y2 - y1)  # the whole row, not the page
+    assert hits[0]["why"] == ["精确"]  # her own form ranks above the homophone
+
+
+def test_a_look_alike_typed_name_finds_the_person(sample_config):
+    hit = _first(sample_config, "--person", "王季英")
+    assert hit["why"][0].startswith("形近")
+
+
+def test_a_former_name_finds_the_current_one(sample_config):
+    paths = {h["path"]: h["why"] for h in
+             search_json(sample_config, "--person", "曾满仓", "--limit", "20")["hits"]}
+    assert "X012-WS·1985-Y-0012-0001.jpg" in paths  # his own form, under his current name
+    assert paths["X012-WS·1985-Y-0012-0001.jpg"] == ["现用名：曾广才"]
+
+
+def test_traditional_print_is_explained(sample_config):
+    hit = _first(sample_config, "--person", "陈秀兰")
+    assert hit["why"] == ["繁简：陈秀兰"]
+
+
+def test_policy_names_find_pages_by_document_number_or_keywords_and_years(sample_config):
+    result = search_json(sample_config, "--policy", "93套改", "--limit", "50")
+    assert result["total"] >= 5
+    assert all(1993 in h["years"] or set(h["doc_numbers"]) & {
+        "国发〔1993〕79号", "甘政发〔1993〕45号", "东政发〔1993〕52号"} for h in result["hits"])
+    assert result["hits"][0]["why"][0].startswith("政策：1993年工资套改")
+
+
+def test_free_text_phrase_and_exclusion(sample_config):
+    both = search_json(sample_config, '"工资套改"', "--limit", "50")
+    without = search_json(sample_config, '"工资套改"', "-花名册", "--limit", "50")
+    assert both["total"] > without["total"] > 0
+    assert all("花名册" not in h["title"] for h in without["hits"])
+
+
+def test_whoosh_syntax_for_power_users(sample_config):
+    result = search_json(sample_config, "--syntax", "whoosh", "套改 OR 退伍")
+    assert result["total"] > 0
+
+
+def test_facets_count_types_and_decades(sample_config):
+    result = search_json(sample_config, "--facets", "--from", "1980", "--to", "1999",
+                         "--limit", "5")
+    assert sum(result["facets"]["doc_type"].values()) == result["total"]
+    assert "1990s" in result["facets"]["decade"]

@@ -306,6 +306,24 @@ def _page_truth(sheet: Sheet, rendered_boxes=None) -> dict:
     }
 
 
+def layout_lines(sheet: Sheet, dpi: int) -> list[list]:
+    """What a perfect OCR engine would return for the page: each text item with its pixel box.
+    Lets benchmarks run the real layout and field extraction on corpora too large to render."""
+    from .layout import Text
+    from .render import mm
+    from .sheet import measure
+
+    out = []
+    for item in sheet.page.items:
+        if not isinstance(item, Text) or not item.text.strip():
+            continue
+        width = measure(item.text, item.font, item.size) * (1.06 if item.hand else 1.0)
+        x = item.x - (width / 2 if item.anchor == "ma" else width if item.anchor == "ra" else 0)
+        out.append([item.text, [mm(x, dpi), mm(item.y, dpi), mm(x + width, dpi),
+                                mm(item.y + item.size * 1.1, dpi)]])
+    return out
+
+
 def _scan(sheet: Sheet, dpi: int, heavy: bool, seed: int) -> tuple[Image.Image, dict]:
     rng = random.Random(seed)
     r = render(sheet.page, dpi, rng)
@@ -325,7 +343,13 @@ def write_archive(
         pages_truth, images = [], []
         for i, sheet in enumerate(doc.sheets):
             if text_only:
-                pages_truth.append(_page_truth(sheet))
+                t = _page_truth(sheet)
+                t["ocr_lines"] = layout_lines(sheet, item.dpi)
+                t["roster_rows"] = [
+                    {"name": tag["name"], "row": tag["row"],
+                     "box": [round(v * item.dpi / 25.4) for v in tag["box_mm"]]}
+                    for tag in sheet.page.tags if tag.get("kind") == "roster_row"]
+                pages_truth.append(t)
                 continue
             image, truth = _scan(sheet, item.dpi, item.heavy, seed * 100003 + k * 101 + i)
             images.append(image)

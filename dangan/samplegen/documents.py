@@ -390,11 +390,7 @@ def recruitment(rng: random.Random, st: Styles, p: Person, traditional=False, tw
                 (1, "本人简历"),
                 (
                     5,
-                    lambda x, y, w_, h: sh.fill(
-                        x,
-                        y - 12,
-                        f"{p.birth[0] + 7}年入学读书，{p.work_start[0] - 1}年回乡参加劳动。",
-                    ),
+                    lambda x, y, w_, h: _resume(sh, x, y - 12, p),
                 ),
             ],
         ),
@@ -428,6 +424,14 @@ def recruitment(rng: random.Random, st: Styles, p: Person, traditional=False, tw
     return GeneratedDoc(
         "recruitment", f"{p.name}招工登记表", p.unit, p.work_start, sheets, extra={"form": form}
     )
+
+
+def _resume(sh: Sheet, x: float, y: float, p: Person) -> None:
+    """本人简历: a line of the person's history; its years are years on the page."""
+    school, home = p.birth[0] + 7, p.work_start[0] - 1
+    sh.year(school)
+    sh.year(home)
+    sh.fill(x, y, f"{school}年入学读书，{home}年回乡参加劳动。")
 
 
 # ---------------------------------------------------------- community teacher (民办教师)

@@ -59,7 +59,7 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     found = []
     for m in _DOCNO.finditer(text):
         year = _expand_year(m.group("year"))
-        if not 1949 <= year <= 2030:
+        if not 1900 <= year <= 2030:  # Republic-era files carry 文号 too
             continue
         issuer = _clean_issuer(m.group("issuer"))
         # A bracket must open the year unless the issuer runs straight into it (OCR drop).
