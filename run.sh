@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
 .venv/bin/dangan index scans/
+.venv/bin/dangan user ensure-admin   # first start only: prints the admin password once
 exec .venv/bin/dangan serve

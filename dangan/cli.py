@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import signal
 import sys
 from pathlib import Path
 
@@ -44,21 +46,49 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("user", help="staff accounts for the web app")
+    usub = p.add_subparsers(dest="action", required=True)
+    for name, text in (("add", "create an account"), ("passwd", "set a new password")):
+        q = usub.add_parser(name, help=text)
+        q.add_argument("username")
+        q.add_argument("--password-stdin", action="store_true",
+                       help="read the password from standard input (scripts)")
+        if name == "add":
+            q.add_argument("--role", choices=["staff", "admin"], default="staff")
+    for name, text in (("disable", "stop an account from logging in"),
+                       ("enable", "allow a disabled account again")):
+        usub.add_parser(name, help=text).add_argument("username")
+    usub.add_parser("list", help="list accounts")
+    usub.add_parser("ensure-admin",
+                    help="first start: create 'admin' with a random password if no account "
+                         "exists, and print it once")
+
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     return ap
 
 
+def _protect_exclusions(argv: list[str]) -> list[str]:
+    """`dangan search 工资 -花名册`: a word after '-' is an exclusion, not an option. A leading
+    space keeps argparse from reading it as one; the query parser strips it again."""
+    return [f" {a}" if re.match(r"^-[^\x00-\x7f]", a) else a for a in argv]
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = _protect_exclusions(list(sys.argv[1:] if argv is None else argv))
     args = _parser().parse_args(argv)
+    if args.command in ("search", "status"):
+        # `dangan search … | head` should stop quietly, as any Unix tool does. Never for
+        # `serve`: there a browser closing a download would kill the server.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as e:
         print(f"dangan: {e}", file=sys.stderr)
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
-               "serve": cmd_serve}[args.command]
+               "serve": cmd_serve, "user": cmd_user}[args.command]
     return handler(cfg, args)
 
 
@@ -142,6 +172,51 @@ def cmd_search(cfg, args) -> int:
             print(f"     {h.snippet_terminal}")
     for name, counts in results.facets.items():
         print(f"  {name}: " + "  ".join(f"{k}({v})" for k, v in list(counts.items())[:12]))
+    return 0
+
+
+def _read_password(args) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("密码 password: ")
+    if first != getpass.getpass("再次输入 again: "):
+        raise ValueError("两次输入的密码不一致 / passwords differ")
+    return first
+
+
+def cmd_user(cfg, args) -> int:
+    import secrets
+
+    from .web.app import database_url
+    from .web.models import Database
+
+    db = Database(database_url(cfg))
+    try:
+        if args.action == "add":
+            db.add_user(args.username, _read_password(args), args.role)
+            print(f"已创建 created {args.role} {args.username}")
+        elif args.action == "passwd":
+            db.update_user(args.username, password=_read_password(args))
+            print(f"已修改密码 password changed: {args.username}")
+        elif args.action in ("disable", "enable"):
+            db.update_user(args.username, active=args.action == "enable")
+            print(f"{'已启用 enabled' if args.action == 'enable' else '已停用 disabled'}: "
+                  f"{args.username}")
+        elif args.action == "list":
+            for u in db.users():
+                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
+        elif args.action == "ensure-admin":
+            if db.users():
+                return 0
+            password = secrets.token_urlsafe(9)
+            db.add_user("admin", password, "admin")
+            print(f"首次启动：已创建管理员 admin，密码 {password} （请登录后用 dangan user passwd "
+                  "修改，并为窗口人员创建账号）")
+    except ValueError as e:
+        print(f"dangan user: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

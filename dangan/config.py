@@ -46,6 +46,9 @@ class Config:
     web_host: str
     web_port: int
     policies_file: str | None = None
+    database_url: str | None = None  # SQLAlchemy URL; default SQLite in the data dir
+    web_https: bool = False
+    copy_stamp: Path | None = None
 
     @property
     def store_path(self) -> Path:
@@ -109,4 +112,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
         web_host=str(web.get("host", "127.0.0.1")),
         web_port=int(web.get("port", 8080)),
         policies_file=str(path_of(search["policies"])) if search.get("policies") else None,
+        database_url=str(web["database"]) if web.get("database") else None,
+        web_https=bool(web.get("https", False)),
+        copy_stamp=path_of(web["copy_stamp"]) if web.get("copy_stamp") else None,
     )

@@ -208,7 +208,7 @@ def _units(page_rows: list[Row]) -> list[str]:
 def _title(page_rows: list[Row]) -> str:
     """The first line that reads like a heading (not a page number or a file number)."""
     for row in page_rows[:4]:
-        text = clean_cell(row.text)
+        text = re.sub(r"第\d+页$", "", clean_cell(row.text))  # a page number beside the title
         if len(text) >= 4 and re.search(f"[{HAN}]{{4}}", text) and not text.startswith("第"):
             return text
     return ""

@@ -189,6 +189,16 @@ class PageStore:
                           [Line.from_json(x) for x in json.loads(row[7])],
                           PageFields.from_json(json.loads(row[8])))
 
+    def page_id(self, path: str, page: int) -> int | None:
+        """The page's row id: what web routes use instead of paths."""
+        row = self.db.execute("SELECT rowid FROM pages WHERE path=? AND page=?",
+                              (path, page)).fetchone()
+        return row[0] if row else None
+
+    def page_by_id(self, page_id: int) -> StoredPage | None:
+        row = self.db.execute("SELECT * FROM pages WHERE rowid=?", (page_id,)).fetchone()
+        return self._page(row) if row else None
+
     def page(self, path: str, page: int) -> StoredPage | None:
         row = self.db.execute("SELECT * FROM pages WHERE path=? AND page=?",
                               (path, page)).fetchone()
@@ -211,7 +221,8 @@ class PageStore:
         if not row:
             return None
         raw = "".join(line[0] for line in json.loads(row[1])).replace(" ", "")
-        return {"fields": json.loads(row[0]), "raw_text": raw}
+        return {"fields": json.loads(row[0]), "raw_text": raw,
+                "page_id": self.page_id(path, page)}
 
     def page_fields(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
         out = {}

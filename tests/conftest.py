@@ -43,7 +43,12 @@ def truth() -> dict:
 
 @pytest.fixture(scope="session")
 def sample_config(tmp_path_factory) -> Path:
-    """The shipped scans/ indexed with real OCR into a private data folder."""
+    """The shipped scans/ indexed with real OCR into a private data folder.
+
+    DANGAN_TEST_SAMPLE_CONFIG may name the config of a sample indexed earlier, to iterate on
+    tests without three minutes of OCR; CI never sets it."""
+    if os.environ.get("DANGAN_TEST_SAMPLE_CONFIG"):
+        return Path(os.environ["DANGAN_TEST_SAMPLE_CONFIG"])
     data = tmp_path_factory.mktemp("sample")
     cfg = write_config(data / "config.toml", SCANS, data)
     run_dangan(cfg, "index")

@@ -1,27 +1,76 @@
-"""Flask application factory for the counter web app."""
+"""Flask application factory for the counter web app (查档窗口)."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, render_template, session
+from werkzeug.exceptions import HTTPException
 
 from dangan.config import Config
 
+from .models import Database
+from .security import before_request, csrf_token
+from .stores import close_page_store
 
-def create_app(cfg: Config) -> Flask:
+
+def _secret_key(data_dir: Path) -> bytes:
+    """A per-installation key kept in the data dir (0600), created on first start."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def database_url(cfg: Config) -> str:
+    return cfg.database_url or f"sqlite:///{cfg.data_dir / 'dangan.sqlite3'}"
+
+
+def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app = Flask(__name__)
-    app.config["DANGAN"] = cfg
-    app.config["JSON_AS_ASCII"] = False
+    app.config.update(
+        DANGAN=cfg,
+        SECRET_KEY=_secret_key(cfg.data_dir),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        # Secure only over HTTPS, or the browser would drop the cookie on the intranet's http.
+        SESSION_COOKIE_SECURE=cfg.web_https,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        TESTING=testing,
+        COPY_STAMP=str(cfg.copy_stamp) if cfg.copy_stamp else None,
+    )
+    app.json.ensure_ascii = False
+    app.extensions["dangan_db"] = Database(database_url(cfg))
 
-    from .search import bp as search_bp
+    from . import admin, auth, copies, search, viewer, visits
 
-    app.register_blueprint(search_bp)
+    for module in (auth, search, visits, viewer, copies, admin):
+        app.register_blueprint(module.bp)
+    app.before_request(before_request)
+    app.teardown_appcontext(close_page_store)
 
-    @app.errorhandler(404)
-    def not_found(_e):
-        return render_template("error.html", message="页面不存在"), 404
+    @app.context_processor
+    def inject():
+        return {"cfg": cfg, "csrf_token": csrf_token, "user": g.get("user"),
+                "visit_number": session.get("visit_number")}
 
-    @app.errorhandler(500)
-    def server_error(_e):
-        return render_template("error.html", message="系统内部错误，请联系管理员"), 500
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        messages = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作",
+                    413: "提交的内容过大"}
+        message = e.description if e.description and not e.description.startswith(
+            ("The ", "Bad ", "You ")) else messages.get(e.code, "请求无法完成")
+        return render_template("error.html", message=message, code=e.code), e.code
+
+    @app.errorhandler(Exception)
+    def server_error(e: Exception):
+        app.logger.exception("unhandled error")
+        return render_template("error.html", message="系统内部错误，请联系管理员", code=500), 500
 
     return app

@@ -1,62 +1,49 @@
-"""The search page: one form, the shared query module, results with highlighted snippets."""
+"""The search page: one form, the shared query module, results with reasons and thumbnails."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, render_template, request, session
 
 from dangan.doctypes import TYPES
-from dangan.indexer.store import PageStore
-from dangan.search.backend import IndexMissing, SearchIndex
+from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest, parse_year
 from dangan.search.searching import search
 from dangan.text.idnumbers import mask
 
+from .security import log_access
+from .stores import page_store, search_index
+
 bp = Blueprint("search", __name__)
-
-_INDEXES: dict[str, SearchIndex] = {}
-
-
-def _index() -> SearchIndex:
-    """One SearchIndex per process, so its searcher is reused across requests."""
-    cfg = current_app.config["DANGAN"]
-    key = str(cfg.index_dir)
-    if key not in _INDEXES:
-        _INDEXES[key] = SearchIndex(cfg.index_dir)
-    return _INDEXES[key]
-
-
-def _store() -> PageStore:
-    if "store" not in g:
-        g.store = PageStore(current_app.config["DANGAN"].store_path)
-    return g.store
-
-
-@bp.teardown_app_request
-def _close_store(_exc):
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
+FIELDS = ("person", "year", "from", "to", "policy", "type", "unit", "code", "q")
+PAGE_SIZE = 20
 
 
 @bp.route("/")
 def index():
     cfg = current_app.config["DANGAN"]
     form = request.args
-    results, error = None, None
-    if any(form.get(k, "").strip() for k in ("person", "year", "from", "to", "policy", "type",
-                                              "unit", "q")):
+    results, error, ids = None, None, []
+    page_no = max(1, form.get("p", 1, type=int) or 1)
+    if any(form.get(k, "").strip() for k in FIELDS):
         try:
             req = SearchRequest(
                 person=form.get("person", ""), year=parse_year(form.get("year")),
                 year_from=parse_year(form.get("from")), year_to=parse_year(form.get("to")),
                 policy=form.get("policy", ""), doc_type=form.get("type", ""),
-                unit=form.get("unit", ""), text=form.get("q", ""), limit=20)
-            store = _store()
-            results = search(_index(), req, store.page_view, store.aliases_of, facets=True,
-                             policies_file=cfg.policies_file)
+                unit=form.get("unit", ""), archive_code=form.get("code", ""),
+                text=form.get("q", ""), limit=PAGE_SIZE, page=page_no)
+            store = page_store()
+            results = search(search_index(), req, store.page_view, store.aliases_of,
+                             facets=True, policies_file=cfg.policies_file)
+            ids = [store.page_id(h.path, h.page) for h in results.hits]
+            session["hits"] = ids  # next/previous hit in the viewer
+            log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500])
         except QueryError as e:
             error = str(e)
         except IndexMissing:
             error = "索引尚未建立，请先运行 dangan index"
-    return render_template("search.html", cfg=cfg, form=form, results=results, error=error,
-                           types=TYPES, mask=mask)
+    terms = "|".join(t for t in (form.get("q", ""), form.get("policy", ""), form.get("unit", ""))
+                     if t.strip())
+    pages = ((results.total + PAGE_SIZE - 1) // PAGE_SIZE) if results else 0
+    return render_template("search.html", form=form, results=results, error=error, types=TYPES,
+                           mask=mask, ids=ids, terms=terms, page_no=page_no, pages=pages)

@@ -1,24 +1,38 @@
 """The only door to Whoosh: open, write, search, schema version.
 
-Everything that costs time in Whoosh is decided here — batched commits, one reused searcher
-refreshed after commits, filters instead of scored clauses — so the rest of dangan never
-imports whoosh and the engine could be swapped behind this module.
+Everything that costs time in Whoosh is decided here, so the rest of dangan never imports
+whoosh and the engine could be swapped behind this module:
+
+- Whoosh spends its time per posting in pure Python, on one core. The index is therefore split
+  into shards (by a hash of the file path, so all pages of a file live together) and each
+  commit writes the shards in parallel worker processes: one per core.
+- Searching opens every shard's segments as one MultiReader, so scores use statistics of the
+  whole collection; one searcher is reused across queries and threads and refreshed only when
+  a shard has a newer commit.
+- Year, type and unit are filters (cheap document sets), not scored clauses; bulky text and
+  OCR boxes live in the page store, not here.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.query import Query
+from whoosh.reading import MultiReader
+from whoosh.searching import Searcher
 
 from .schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "dangan-schema.json"
+DEFAULT_SHARDS = 2
 
 
 class IndexMissing(RuntimeError):
@@ -29,69 +43,140 @@ def page_key(path: str, page: int) -> str:
     return f"{path}#{page}"
 
 
+def shard_of(path: str, shards: int) -> int:
+    return zlib.crc32(path.encode("utf-8")) % shards
+
+
+def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
+    """Runs in a writer process (or inline): apply deletes and adds to one shard, commit."""
+    ix = windex.open_dir(shard_dir)
+    w = ix.writer(limitmb=256)
+    try:
+        for op, arg in ops:
+            if op == "delete":
+                w.delete_by_term("path", arg)
+            else:
+                w.add_document(**arg)
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+    ix.close()
+    return len(ops)
+
+
 class SearchIndex:
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, shards: int | None = None):
         self.dir = Path(index_dir)
-        self._ix = None
-        self._searcher = None
+        self._shards = shards
+        self._ixs: list | None = None
+        self._searcher: Searcher | None = None
+        self._generations: list[int] = []
         self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
-    def stored_version(self) -> int | None:
+    def _meta(self) -> dict:
         try:
-            return int(json.loads((self.dir / VERSION_FILE).read_text())["version"])
-        except (OSError, ValueError, KeyError):
-            return None
+            return json.loads((self.dir / VERSION_FILE).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def stored_version(self) -> int | None:
+        v = self._meta().get("version")
+        return int(v) if v is not None else None
+
+    @property
+    def shard_count(self) -> int:
+        return int(self._meta().get("shards") or self._shards or DEFAULT_SHARDS)
+
+    def _shard_dirs(self, n: int | None = None) -> list[Path]:
+        return [self.dir / f"shard-{i:02d}" for i in range(n or self.shard_count)]
 
     def is_current(self) -> bool:
-        return windex.exists_in(str(self.dir)) and self.stored_version() == SCHEMA_VERSION
+        meta = self._meta()
+        if meta.get("version") != SCHEMA_VERSION:
+            return False
+        if self._shards and meta.get("shards") != self._shards:
+            return False  # the archive asked for a different number of shards
+        return all(windex.exists_in(str(d)) for d in self._shard_dirs())
 
     def create(self) -> None:
         """A new empty index with the current schema (any old one in the folder is replaced)."""
         self.close()
+        n = self._shards or DEFAULT_SHARDS
         self.dir.mkdir(parents=True, exist_ok=True)
-        self._ix = windex.create_in(str(self.dir), build_schema())
-        (self.dir / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION}))
+        for old in self.dir.glob("*"):
+            if old.is_file() and (old.suffix in (".toc", ".seg", ".pst", ".trm") or
+                                  old.name.startswith(("_MAIN", "MAIN_"))):
+                old.unlink()  # an unsharded index from an older dangan
+        for d in self._shard_dirs(n):
+            d.mkdir(exist_ok=True)
+            windex.create_in(str(d), build_schema()).close()
+        (self.dir / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION,
+                                                         "shards": n}))
 
-    def open(self):
-        if self._ix is None:
-            if not windex.exists_in(str(self.dir)):
+    def _open(self) -> list:
+        if self._ixs is None:
+            dirs = self._shard_dirs()
+            if not self._meta() or not all(windex.exists_in(str(d)) for d in dirs):
                 raise IndexMissing(f"no index in {self.dir}; run `dangan index` first")
-            self._ix = windex.open_dir(str(self.dir))
-        return self._ix
+            self._ixs = [windex.open_dir(str(d)) for d in dirs]
+        return self._ixs
 
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-            if self._ix is not None:
-                self._ix.close()
-                self._ix = None
+            for ix in self._ixs or []:
+                ix.close()
+            self._ixs = None
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager
     def writer(self):
-        """A writer for one batch; committed on success, cancelled on error."""
-        ix = self.open()
-        w = ix.writer(limitmb=256)
-        try:
-            yield _Writer(w)
-        except BaseException:
-            w.cancel()
-            raise
+        """Collect one batch of changes; on success every touched shard commits, in parallel.
+        On error nothing is written."""
+        self._open()
+        w = _Writer(self.shard_count)
+        yield w
+        dirs = self._shard_dirs()
+        jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
+        if len(jobs) > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"))
+            for f in [self._pool.submit(_apply, d, ops) for d, ops in jobs]:
+                f.result()
         else:
-            w.commit()
+            for d, ops in jobs:
+                _apply(d, ops)
 
     # -- reading -----------------------------------------------------------------------
-    def searcher(self):
-        """One searcher reused across queries and threads; refreshed when the index changed."""
+    def searcher(self) -> Searcher:
+        """One searcher over all shards, reused across queries and threads; rebuilt when a
+        shard has a newer commit than it has seen."""
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self.open().searcher()
-            elif not self._searcher.up_to_date():
-                # refresh() returns a new searcher and closes the old one's readers itself.
-                self._searcher = self._searcher.refresh()
+            ixs = self._open()
+            generations = [ix.latest_generation() for ix in ixs]
+            if self._searcher is None or generations != self._generations:
+                old = self._searcher
+                readers = [ix.reader() for ix in ixs]
+                leaves = [leaf for r in readers for leaf, _ in r.leaf_readers()
+                          if leaf.doc_count_all()]
+                if not leaves:
+                    reader = readers[0]
+                elif len(leaves) == 1:
+                    reader = leaves[0]
+                else:
+                    reader = MultiReader(leaves)
+                self._searcher = Searcher(reader)
+                self._generations = generations
+                if old is not None:
+                    old.close()
             return self._searcher
 
     def search(self, query: Query, *, filter: Query | None = None, mask: Query | None = None,
@@ -107,23 +192,25 @@ class SearchIndex:
         return self.searcher().doc_count()
 
     def size_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.dir.glob("*") if p.is_file())
+        return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file())
 
     def all_keys(self) -> Iterable[str]:
-        s = self.searcher()
-        return [f["key"] for f in s.all_stored_fields()]
+        return [f["key"] for f in self.searcher().all_stored_fields()]
 
 
 class _Writer:
-    def __init__(self, w):
-        self._w = w
+    """Changes for one commit, sorted by shard. Nothing touches disk until the commit."""
+
+    def __init__(self, shards: int):
+        self.shards = shards
+        self.ops: list[list[tuple[str, object]]] = [[] for _ in range(shards)]
 
     def replace_pages(self, path: str, docs: list[dict]) -> None:
         """Drop whatever the index had for `path`, then add its pages: no duplicates, and a
         file that lost pages loses them in the index too."""
-        self._w.delete_by_term("path", path)
-        for doc in docs:
-            self._w.add_document(**doc)
+        ops = self.ops[shard_of(path, self.shards)]
+        ops.append(("delete", path))
+        ops.extend(("add", doc) for doc in docs)
 
     def delete_path(self, path: str) -> None:
-        self._w.delete_by_term("path", path)
+        self.ops[shard_of(path, self.shards)].append(("delete", path))

@@ -58,6 +58,7 @@ class SearchRequest:
 class BuiltQuery:
     query: Q.Query
     filter: Q.Query | None
+    mask: Q.Query | None = None  # pages to leave out ("-花名册")
     highlight: list[str] = field(default_factory=list)  # normalised strings to mark
     person: str = ""
     aliases: dict[str, str] = field(default_factory=dict)
@@ -192,8 +193,11 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
                 alternatives.append(Q.Term("words", t.lower(), boost=1.5))
             scored.append(Q.Or(alternatives))
         highlight.extend(must)
-        for t in must_not:
-            scored.append(Q.Not(phrase(t)))
+        # Exclusions are a mask, not a Not() clause: Whoosh's Not over a Phrase matches
+        # nothing, and a mask is a cheap document set anyway.
+        excluded = [q for q in (phrase(t) for t in must_not) if q is not None]
+        if excluded:
+            built.mask = Q.Or(excluded) if len(excluded) > 1 else excluded[0]
 
     years = _year_range(req)
     if years:
@@ -211,11 +215,10 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         code = req.archive_code.strip()
         filters.append(Q.Or([Q.Term("archive_code", code), Q.Prefix("archive_code", code)]))
 
-    positives = [q for q in scored if not isinstance(q, Q.Not)]
-    if positives:
+    if scored:
         built.query = Q.And(scored) if len(scored) > 1 else scored[0]
     else:
-        built.query = Q.And([Q.Every(), *scored]) if scored else Q.Every()
+        built.query = Q.Every()
     built.filter = Q.And(filters) if len(filters) > 1 else (filters[0] if filters else None)
     built.highlight = [h for h in dict.fromkeys(highlight) if h]
     return built

@@ -84,8 +84,8 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
            policies_file: str | None = None) -> Results:
     t0 = time.monotonic()
     built = build(req, aliases, policies_file)
-    results = index.search(built.query, filter=built.filter, limit=req.limit, page=req.page,
-                           groupedby=FACETS if facets else None)
+    results = index.search(built.query, filter=built.filter, mask=built.mask, limit=req.limit,
+                           page=req.page, groupedby=FACETS if facets else None)
     hits = []
     for r in results:
         page = lookup(r["path"], r["page"]) if lookup else None
@@ -122,7 +122,7 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
     if facets:
         source = results.results if hasattr(results, "results") else results
         for name in FACETS:
-            counts = source.groups(name)
+            counts = {k: v for k, v in source.groups(name).items() if k}  # None: no value
             out.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 

@@ -1,0 +1,37 @@
+"""Admin pages: index status with the last batch's failures, and the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, render_template
+from sqlalchemy import select
+
+from .models import Access
+from .security import admin_required
+from .stores import page_store, search_index
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/status")
+@admin_required
+def status():
+    info = page_store().status()
+    index = search_index()
+    info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
+    info["index_current"] = index.is_current()
+    last = info.get("last_batch")
+    if last and last.get("finished"):
+        last["finished_text"] = dt.datetime.fromtimestamp(last["finished"]).strftime(
+            "%Y-%m-%d %H:%M")
+    return render_template("admin_status.html", info=info)
+
+
+@bp.route("/log")
+@admin_required
+def log():
+    with current_app.extensions["dangan_db"].session() as s:
+        rows = list(s.scalars(select(Access).order_by(Access.at.desc()).limit(500)))
+        users = {a.id: a.user.username for a in rows}
+    return render_template("admin_log.html", rows=rows, users=users)

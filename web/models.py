@@ -1,0 +1,138 @@
+"""The counter's own records: staff accounts, visits (查档登记), access log, certified copies.
+
+SQLAlchemy, so a larger archive can point `[web] database` at PostgreSQL; SQLite in the data
+dir by default. Nothing here is ever deleted by the application: the register is evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    select,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ROLES = ("staff", "admin")
+RELATIONSHIPS = ("本人", "亲属", "代理")
+PURPOSES = ("工龄认定", "退休核定", "继承", "其他")
+OUTCOMES = ("查到", "未查到")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="staff")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return self.active and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Visit(Base):
+    """One citizen at the window (查档登记): who asked, why, what was found and copied."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    requester_name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(18))
+    relation: Mapped[str] = mapped_column("relationship", String(8))  # 本人 / 亲属 / 代理
+    purpose: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    copied: Mapped[str] = mapped_column(Text, default="")
+    staff: Mapped[User] = relationship()
+
+
+class Access(Base):
+    """Every page view, restricted view, search and copy, tied to a visit where there is one."""
+
+    __tablename__ = "access_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(24))  # view | view_restricted | copy | search
+    path: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    user: Mapped[User] = relationship()
+
+
+class Database:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url, future=True)
+        Base.metadata.create_all(self.engine)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # -- users (also used by the CLI) --------------------------------------------------
+    def add_user(self, username: str, password: str, role: str = "staff") -> User:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}")
+        if len(password) < 8:
+            raise ValueError("密码至少 8 位 / password needs at least 8 characters")
+        with self.session() as s:
+            if s.scalar(select(User).where(User.username == username)):
+                raise ValueError(f"用户已存在 / user exists: {username}")
+            user = User(username=username, role=role)
+            user.set_password(password)
+            s.add(user)
+            s.commit()
+            return user
+
+    def user(self, username: str) -> User | None:
+        with self.session() as s:
+            return s.scalar(select(User).where(User.username == username))
+
+    def users(self) -> list[User]:
+        with self.session() as s:
+            return list(s.scalars(select(User).order_by(User.username)))
+
+    def update_user(self, username: str, *, password: str | None = None,
+                    active: bool | None = None) -> None:
+        with self.session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise ValueError(f"无此用户 / no such user: {username}")
+            if password is not None:
+                if len(password) < 8:
+                    raise ValueError("密码至少 8 位 / password needs at least 8 characters")
+                user.set_password(password)
+            if active is not None:
+                user.active = active
+            s.commit()

@@ -1,0 +1,70 @@
+"""Sessions, CSRF and the rule that nothing but the login page is open without a session."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+
+from .models import Access, User
+
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    """Every state-changing request must carry the session's token (forms: hidden field)."""
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        abort(400, description="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+
+
+def load_user() -> None:
+    g.user = None
+    uid = session.get("uid")
+    if uid is not None:
+        with current_app.extensions["dangan_db"].session() as s:
+            user = s.get(User, uid)
+            if user is not None and user.active:
+                g.user = user
+            else:
+                session.clear()
+
+
+def before_request():
+    load_user()
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        check_csrf()
+    if request.endpoint not in PUBLIC_ENDPOINTS and g.user is None:
+        return redirect(url_for("auth.login", next=request.full_path))
+    return None
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.user is None or not g.user.is_admin:
+            abort(403, description="需要管理员权限")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def current_visit_id() -> int | None:
+    return session.get("visit_id")
+
+
+def log_access(action: str, path: str = "", page: int | None = None, detail: str = "") -> None:
+    """Write one line of the access log; every view and copy goes through here."""
+    with current_app.extensions["dangan_db"].session() as s:
+        s.add(Access(user_id=g.user.id, visit_id=current_visit_id(), action=action, path=path,
+                     page=page, detail=detail))
+        s.commit()
