@@ -16,3 +16,9 @@ def test_found_in_text_even_when_ocr_split_the_digits():
 
 def test_masked_for_display():
     assert mask(VALID) == "110105********002X"
+
+
+def test_numbers_in_running_text_are_masked():
+    from dangan.text.idnumbers import mask_in_text
+
+    assert mask_in_text(f"身份证号码 {VALID} 电话 2213") == "身份证号码 110105********002X 电话 2213"

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 from whoosh import sorting
 
+from dangan.text.idnumbers import mask_in_text
+
 from .backend import SearchIndex
 from .explain import RELATIONS, match_person
 from .highlight import Span, snippet, to_html, to_terminal
@@ -90,7 +92,8 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
     for r in results:
         page = lookup(r["path"], r["page"]) if lookup else None
         fields = page["fields"] if page else {}
-        text = fields.get("text", "")
+        # Listings never show a whole ID number, even when the scan prints one.
+        text = mask_in_text(fields.get("text", ""))
         hit = Hit(
             path=r["path"], page=r["page"], score=round(float(r.score or 0), 3),
             doc_type=r.get("doc_type", ""), persons=_split(r.get("persons", "")),

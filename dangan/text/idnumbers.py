@@ -35,3 +35,10 @@ def mask(number: str) -> str:
     if len(number) < 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_in_text(text: str) -> str:
+    """Every valid ID number in running text, masked: for snippets and listings."""
+    for number in set(find_id_numbers(text)):
+        text = text.replace(number, mask(number))
+    return text
