@@ -50,6 +50,12 @@ class Config:
     web_https: bool = False
     copy_stamp: Path | None = None
 
+    def scan_path(self, key: str) -> Path:
+        """Where a file named `key` in the store and index lies: keys are relative to the scan
+        root when the file is inside it (so the archive can move), absolute otherwise."""
+        p = Path(key)
+        return p if p.is_absolute() else self.scan_root / p
+
     @property
     def store_path(self) -> Path:
         return self.data_dir / "pages.sqlite3"

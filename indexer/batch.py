@@ -139,10 +139,6 @@ class Batch:
         except ValueError:
             return resolved.as_posix()
 
-    def path_for(self, key: str) -> Path:
-        p = Path(key)
-        return p if p.is_absolute() else self.cfg.scan_root / p
-
     def _load_catalogs(self) -> None:
         candidates = [self.catalog_path] if self.catalog_path else [
             r / "catalog.csv" for r in self.roots if r.is_dir()]
@@ -347,7 +343,7 @@ class Batch:
         roots = [r.resolve() for r in self.roots]
         gone = []
         for key in self.store.file_state():
-            path = self.path_for(key).resolve()
+            path = self.cfg.scan_path(key).resolve()
             under = any(path == r or r in path.parents for r in roots)
             if under and not path.exists():
                 gone.append(key)

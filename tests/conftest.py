@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,9 @@ def sample_config(tmp_path_factory) -> Path:
 def search_json(config: Path, *args: str) -> dict:
     proc = run_dangan(config, "search", "--json", *args)
     return json.loads(proc.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

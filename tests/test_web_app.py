@@ -1,7 +1,6 @@
 """`dangan serve` over plain HTTP: the login wall, then a search answered by the real server."""
 
 import re
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -9,13 +8,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from conftest import DANGAN
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from conftest import DANGAN, free_port
 
 
 def test_served_app_requires_login_then_finds_a_person(sample_config, tmp_path):
@@ -29,7 +22,7 @@ def test_served_app_requires_login_then_finds_a_person(sample_config, tmp_path):
     again = subprocess.run([*DANGAN, "--config", str(cfg), "user", "ensure-admin"],
                            capture_output=True, text=True, check=True).stdout
     assert again == ""  # only on first start
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([*DANGAN, "--config", str(cfg), "serve", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import DANGAN, ROOT
+from conftest import DANGAN, ROOT, free_port
 from playwright.sync_api import sync_playwright
 
 SCREENS = ROOT / "test-output" / "screens"
@@ -21,12 +20,6 @@ CHROMIUM = "/usr/bin/chromium"
 # The flags a sandboxed CI needs; background networking would try to reach Google.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +32,7 @@ def server(sample_config, tmp_path_factory):
                    encoding="utf-8")
     subprocess.run([*DANGAN, "--config", str(cfg), "user", "add", "clerk",
                     "--password-stdin"], input="clerk-password\n", text=True, check=True)
-    port = _free_port()
+    port = free_port()
     log = tmp / "serve.log"  # a pipe nobody reads would fill and stall the server
     with open(log, "w") as out:
         proc = subprocess.Popen([*DANGAN, "--config", str(cfg), "serve", "--port", str(port)],

@@ -22,21 +22,9 @@ def search_index() -> SearchIndex:
     return _INDEXES[key]
 
 
-class _WebStore(PageStore):
-    def __init__(self, cfg):
-        super().__init__(cfg.store_path)
-        self.scan_root = cfg.scan_root
-
-    def path_for(self, key: str):
-        from pathlib import Path
-
-        p = Path(key)
-        return p if p.is_absolute() else self.scan_root / p
-
-
-def page_store() -> _WebStore:
+def page_store() -> PageStore:
     if "page_store" not in g:
-        g.page_store = _WebStore(current_app.config["DANGAN"])
+        g.page_store = PageStore(current_app.config["DANGAN"].store_path)
     return g.page_store
 
 

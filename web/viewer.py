@@ -112,7 +112,7 @@ def view(page_id: int):
 
 @functools.lru_cache(maxsize=24)
 def _render(path: str, index: int, kind: str, max_pixels: int, width: int | None) -> bytes:
-    ref = sources.PageRef(page_store().path_for(path), index, kind)
+    ref = sources.PageRef(current_app.config["DANGAN"].scan_path(path), index, kind)
     if width and kind == "image" and index == 0:
         # Thumbnails: let the JPEG decoder scale down while decoding (several times faster).
         image = sources.open_image(ref.path, max_pixels)
