@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="OCR worker processes (default: CPU count)")
     p.add_argument("--catalog", type=Path, help="catalogue CSV (档号, 题名, …)")
     p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    p.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                   help="run OCR on this Dask cluster (default: local worker processes)")
 
     p = sub.add_parser("status", help="documents, pages, last batch, failures")
     p.add_argument("--json", action="store_true")
@@ -101,7 +103,7 @@ def cmd_index(cfg, args) -> int:
             return 2
     try:
         summary = run_batch(cfg, args.paths or None, index_dir=args.index, workers=args.workers,
-                            catalog=args.catalog, prune=args.prune)
+                            catalog=args.catalog, prune=args.prune, scheduler=args.scheduler)
     except OSError as e:  # the index or the store could not be written
         print(f"dangan index: cannot write the index: {e}", file=sys.stderr)
         return 1

@@ -27,6 +27,7 @@ class OcrSettings:
     max_side_len: int = 2000
     max_pixels: int = 120_000_000
     commit_every: int = 50
+    scheduler: str = ""  # tcp://HOST:8786 of a Dask cluster; empty = local worker processes
 
     @property
     def worker_count(self) -> int:

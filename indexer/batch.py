@@ -1,22 +1,20 @@
 """`dangan index`: bring the index up to date with the scans on disk.
 
 Incremental by content: a file whose size and mtime are unchanged is skipped without reading
-it; otherwise its SHA-256 decides. OCR runs in worker processes and every finished page is
-cached by file hash at once; a single writer (this process) commits to the index and then to the
-page store every `commit_every` pages. Index before store: after a crash (even kill -9) the store
-never claims a file the index lacks, and a re-run replaces pages by key, so nothing is
-duplicated and no OCR is repeated.
+it; otherwise its SHA-256 decides. OCR runs on Dask (worker processes on this machine, or an
+archive's cluster: indexer/distributed.py) and every finished page is cached by file hash at
+once; a single writer (this process) commits to the index and then to the page store every
+`commit_every` pages. Index before store: after a crash (even kill -9) the store never claims
+a file the index lacks, and a re-run replaces pages by key, so nothing is duplicated and no OCR
+is repeated.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from dangan.config import Config
@@ -24,35 +22,12 @@ from dangan.search.backend import SearchIndex
 
 from . import archival, sources
 from .catalog import CatalogEntry, CatalogError, read_catalog
+from .distributed import OcrCluster
 from .fields import PageFields, extract
 from .indexing import document_type, index_document
 from .ocr.base import Line
 from .progress import Progress
 from .store import PageStore, StoredPage
-
-# ------------------------------------------------------------------------------ workers
-_ENGINE = None
-_MAX_PIXELS = 0
-
-
-def _init_worker(engine: str, threads: int, max_side_len: int, max_pixels: int) -> None:
-    global _ENGINE, _MAX_PIXELS
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    from .ocr.base import create_engine
-
-    _ENGINE = create_engine(engine, threads=threads, max_side_len=max_side_len)
-    _MAX_PIXELS = max_pixels
-
-
-def _ocr_page(path: str, index: int, kind: str) -> tuple[int, int, list, float, dict]:
-    """Runs in a worker: read one page image, OCR it and extract its fields (so the single
-    writer only writes). BadFile travels back as is."""
-    t0 = time.monotonic()
-    image = sources.render_page(sources.PageRef(Path(path), index, kind), _MAX_PIXELS)
-    lines = _ENGINE.read(image)
-    seconds = time.monotonic() - t0
-    return (image.width, image.height, [ln.to_json() for ln in lines], seconds,
-            extract(lines).to_json())
 
 
 # ------------------------------------------------------------------------------ summary
@@ -116,7 +91,8 @@ def sha256_of(path: Path) -> str:
 class Batch:
     def __init__(self, cfg: Config, paths: list[Path] | None = None, *,
                  index_dir: Path | None = None, workers: int | None = None,
-                 catalog: Path | None = None, prune: bool = False, progress_stream=None):
+                 catalog: Path | None = None, prune: bool = False, progress_stream=None,
+                 scheduler: str | None = None):
         self.cfg = cfg
         self.roots = [Path(p) for p in (paths or [cfg.scan_root])]
         self.index = SearchIndex(index_dir or cfg.index_dir)
@@ -125,6 +101,7 @@ class Batch:
         self.catalog_path = catalog or cfg.catalog
         self.prune = prune
         self.engine = cfg.ocr.engine
+        self.scheduler = scheduler or cfg.ocr.scheduler or None
         self.summary = Summary()
         self.progress_stream = progress_stream
         self._catalog: dict[str, CatalogEntry] = {}
@@ -262,46 +239,31 @@ class Batch:
             self._commit(buffer, batch_id)
 
     def _run_ocr(self, jobs, progress: Progress, finished) -> None:
-        ctx = get_context("spawn")  # no inherited locks, sqlite handles or onnx sessions
         workers = max(1, min(self.workers, len(jobs)))
-        init = (self.engine, self.cfg.ocr.threads_per_worker, self.cfg.ocr.max_side_len,
-                self.cfg.ocr.max_pixels)
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=init) as pool:
-            queue = list(jobs)
-            running: dict[Future, tuple[_Pending, sources.PageRef]] = {}
-            while queue or running:
-                while queue and len(running) < workers * 3:
-                    item, ref = queue.pop(0)
-                    if item.error is not None:
-                        continue
-                    fut = pool.submit(_ocr_page, str(item.path), ref.index, ref.kind)
-                    running[fut] = (item, ref)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    item, ref = running.pop(fut)
-                    if item.error is not None:
-                        continue
-                    try:
-                        w, h, lines_json, secs, fields_json = fut.result()
-                    except sources.BadFile as e:
-                        item.error = str(e)
-                    except Exception as e:  # an engine crash on one page fails that file only
-                        item.error = f"OCR 失败 / OCR failed: {type(e).__name__}: {e}"
-                    if item.error is not None:
-                        self._fail(item.key, item.sha256, item.size, item.mtime, item.error,
-                                   None)
-                        self.store.commit()
-                        progress.update(0, failed=1)
-                        continue
-                    lines = [Line.from_json(x) for x in lines_json]
-                    self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
-                    item.results[ref.index] = (w, h, lines, "ocr")
-                    item.fields[ref.index] = PageFields.from_json(fields_json)
-                    self.summary.pages_ocr += 1
-                    progress.update(1)
-                    if len(item.results) == len(item.refs):
-                        finished(item)
+        ocr = self.cfg.ocr
+        cluster = OcrCluster(workers, self.scheduler, self.engine, ocr.threads_per_worker,
+                             ocr.max_side_len, ocr.max_pixels)
+        with cluster:
+            for (item, ref), result, error in cluster.run(
+                    jobs, window=max(4, workers * 3), skip=lambda job: job[0].error is not None):
+                if item.error is not None:
+                    continue
+                if error is not None:
+                    item.error = (str(error) if isinstance(error, sources.BadFile)
+                                  else f"OCR 失败 / OCR failed: {type(error).__name__}: {error}")
+                    self._fail(item.key, item.sha256, item.size, item.mtime, item.error, None)
+                    self.store.commit()
+                    progress.update(0, failed=1)
+                    continue
+                w, h, lines_json, secs, fields_json = result
+                lines = [Line.from_json(x) for x in lines_json]
+                self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
+                item.results[ref.index] = (w, h, lines, "ocr")
+                item.fields[ref.index] = PageFields.from_json(fields_json)
+                self.summary.pages_ocr += 1
+                progress.update(1)
+                if len(item.results) == len(item.refs):
+                    finished(item)
 
     def _commit(self, items: list[_Pending], batch_id: int) -> None:
         """Write finished files: index (one commit) first, then the page store."""

@@ -1,0 +1,130 @@
+"""The OCR stage on Dask: an in-process LocalCluster by default, or an archive's own cluster.
+
+OCR is the cost (seconds of CPU per page), so it goes wherever there are cores: by default one
+worker process per core of this machine, or `--scheduler tcp://HOST:8786` to use the office PCs
+running `dask worker`. Workers only read pages and return text, boxes and fields; the single
+writer on the submitting machine commits. Tasks are keyed by engine, file hash and page, so a
+page is never OCR'd twice in a batch, and a worker that dies has its pages retried elsewhere.
+Files travel as bytes: workers need dangan installed, not access to the scan folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+_ENGINES: dict[tuple, object] = {}
+
+
+def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threads: int,
+             max_side_len: int, max_pixels: int) -> tuple[int, int, list, float, dict]:
+    """Runs on a Dask worker: one page of a file given as bytes → size, lines, fields.
+
+    The engine is created once per worker process (model load is ~1 s and ~1 GB)."""
+    from . import sources
+    from .fields import extract
+    from .ocr.base import create_engine
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    key = (engine, threads, max_side_len)
+    if key not in _ENGINES:
+        _ENGINES[key] = create_engine(engine, threads=threads, max_side_len=max_side_len)
+    t0 = time.monotonic()
+    # The page readers work on files (and check them); a private temporary copy keeps them so.
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        image = sources.render_page(sources.PageRef(Path(tmp.name), index, kind), max_pixels)
+    lines = _ENGINES[key].read(image)
+    return (image.width, image.height, [ln.to_json() for ln in lines],
+            time.monotonic() - t0, extract(lines).to_json())
+
+
+class OcrCluster:
+    """`with OcrCluster(...) as c: c.submit(...); for fut in c.completed(): ...`"""
+
+    def __init__(self, workers: int, scheduler: str | None, engine: str, threads: int,
+                 max_side_len: int, max_pixels: int):
+        self.workers = workers
+        self.scheduler = scheduler
+        self.args = (engine, threads, max_side_len, max_pixels)
+        self.client = None
+        self.cluster = None
+        self._files: dict[str, object] = {}
+
+    def __enter__(self) -> OcrCluster:
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            self.client = Client(self.scheduler, timeout="30s")
+        else:
+            # No dashboard, quiet logs: this is a batch job, not a service.
+            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                        processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
+            self.client = Client(self.cluster)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def _submit(self, path: Path, sha256: str, index: int, kind: str):
+        # The file's bytes travel inside the task, not scattered to one worker: if that worker
+        # dies, the scheduler can still rerun the page elsewhere (scattered data would be lost
+        # with it). Read once per file, shared by the pages in flight.
+        if sha256 not in self._files:
+            self._files[sha256] = path.read_bytes()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
+            return self.client.submit(ocr_page, self._files[sha256], path.suffix.lower(),
+                                      index, kind, *self.args, retries=2,
+                                      key=f"ocr-{self.args[0]}-{sha256}-{index}")
+
+    def run(self, jobs: list, window: int, skip=lambda job: False) -> Iterator:
+        """Yield (job, result, error) as pages finish. A job is (item, ref) where item has
+        .path and .sha256; at most `window` pages are in flight, so a batch of ten thousand
+        files never sits in the cluster's memory at once. `skip(job)` drops pages of files
+        that already failed."""
+        from collections import Counter
+
+        from distributed import as_completed
+
+        queue = list(jobs)
+        left = Counter(item.sha256 for item, _ in queue)
+        pending: dict = {}
+        done = as_completed()
+
+        def fill() -> None:
+            while queue and len(pending) < window:
+                job = queue.pop(0)
+                item, ref = job
+                if skip(job):
+                    self._release(item.sha256, left)
+                    continue
+                fut = self._submit(item.path, item.sha256, ref.index, ref.kind)
+                pending[fut] = job
+                done.add(fut)
+
+        fill()
+        for fut in done:
+            job = pending.pop(fut)
+            try:
+                result, error = fut.result(), None
+            except Exception as e:  # BadFile from the page reader, or a worker lost for good
+                result, error = None, e
+            self._release(job[0].sha256, left)
+            yield job, result, error
+            fill()
+
+    def _release(self, sha256: str, left) -> None:
+        left[sha256] -= 1
+        if left[sha256] <= 0:
+            self._files.pop(sha256, None)  # the file's bytes can go
