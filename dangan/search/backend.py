@@ -15,9 +15,9 @@ whoosh and the engine could be swapped behind this module:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
-import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -44,7 +44,10 @@ def page_key(path: str, page: int) -> str:
 
 
 def shard_of(path: str, shards: int) -> int:
-    return zlib.crc32(path.encode("utf-8")) % shards
+    """Stable across runs and machines. Not CRC-32: its low bits are linear in the input, so
+    names that differ in one digit (…-0001.jpg, …-0002.jpg) would all land in one shard."""
+    digest = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % shards
 
 
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
