@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_rows(store: Path, table: str, at_least: int, proc=None, timeout: float = 600) -> int:
+    """Poll a running batch's page store until `table` has `at_least` rows (or the batch
+    ends); returns the count seen. Used to strike while a batch is half done."""
+    deadline = time.monotonic() + timeout
+    count = 0
+    while time.monotonic() < deadline and (proc is None or proc.poll() is None):
+        time.sleep(0.5)
+        if not store.exists():
+            continue
+        try:
+            with sqlite3.connect(store) as db:
+                count = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        except sqlite3.OperationalError:  # the batch holds the write lock right now
+            continue
+        if count >= at_least:
+            break
+    return count

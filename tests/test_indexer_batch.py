@@ -7,13 +7,12 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import DANGAN, SCANS, run_dangan, search_json, write_config
+from conftest import DANGAN, SCANS, run_dangan, search_json, wait_for_rows, write_config
 
 from dangan.text.dates import MAX_YEAR, MIN_YEAR
 
@@ -165,19 +164,7 @@ def test_kill_9_mid_batch_then_rerun_gives_no_duplicates_and_nothing_missing(tmp
     cfg = write_config(tmp_path / "config.toml", folder, tmp_path, commit_every=1, workers=2)
     proc = subprocess.Popen([*DANGAN, "--config", str(cfg), "index"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True)
-    store = tmp_path / "data" / "pages.sqlite3"
-    deadline = time.monotonic() + 600
-    committed = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(1)
-        if store.exists():
-            try:
-                with sqlite3.connect(store) as db:
-                    committed = db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
-            except sqlite3.OperationalError:
-                continue
-            if committed >= 2:
-                break
+    committed = wait_for_rows(tmp_path / "data" / "pages.sqlite3", "files", 2, proc)
     assert proc.poll() is None, "the batch finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)  # the writer and its OCR workers, as a crash would
     proc.wait()

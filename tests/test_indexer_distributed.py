@@ -8,13 +8,20 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import DANGAN, SCANS, free_port, run_dangan, search_json, write_config
+from conftest import (
+    DANGAN,
+    SCANS,
+    free_port,
+    run_dangan,
+    search_json,
+    wait_for_rows,
+    write_config,
+)
 
 BIN = Path(sys.executable).parent
 
@@ -56,18 +63,7 @@ def test_a_worker_dies_mid_batch_and_every_page_is_indexed_once(tmp_path):
         batch = subprocess.Popen([*DANGAN, "--config", str(cfg), "index", "--scheduler",
                                   address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
-        store = tmp_path / "data" / "pages.sqlite3"
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            if store.exists():
-                try:
-                    with sqlite3.connect(store) as db:
-                        cached = db.execute("SELECT COUNT(*) FROM ocr_cache").fetchone()[0]
-                except sqlite3.OperationalError:
-                    continue
-                if cached >= 1:
-                    break
+        wait_for_rows(tmp_path / "data" / "pages.sqlite3", "ocr_cache", 1, batch)
         os.killpg(procs[1].pid, signal.SIGKILL)  # one office PC goes away mid-batch
         out, err = batch.communicate(timeout=900)
         assert batch.returncode == 0, err
