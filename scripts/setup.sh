@@ -35,8 +35,10 @@ fi
 
 # Reinstall only when the dependency list changed.
 extras="" ; [ $want_test = 1 ] && extras="[test]"
-stamp=".venv/.dangan-deps-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-test}"
-if [ ! -f "$stamp" ]; then
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=".venv/.dangan-deps-${hash}${extras:+-test}"
+# An install with the test tools also satisfies a plain one.
+if [ ! -f "$stamp" ] && [ ! -f ".venv/.dangan-deps-${hash}-test" ]; then
   echo "setup: installing Python dependencies into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".${extras}"
