@@ -35,7 +35,7 @@ def index():
             store = page_store()
             results = search(search_index(), req, store.page_view, store.aliases_of,
                              facets=True, policies_file=cfg.policies_file)
-            ids = [store.page_id(h.path, h.page) for h in results.hits]
+            ids = [h.page_id for h in results.hits]
             session["hits"] = ids  # next/previous hit in the viewer
             log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500])
         except QueryError as e:

@@ -38,6 +38,7 @@ class Hit:
     title: str
     restricted: bool
     snippet: str
+    page_id: int | None = None  # the page store's id: what web routes take, never a path
     why: list[str] = field(default_factory=list)  # "精确", "同音：王秀瑛", "文号", …
     box: list[int] | None = None  # where to mark the person: their cell or roster row
     row: int | None = None
@@ -99,7 +100,8 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
             doc_type=r.get("doc_type", ""), persons=_split(r.get("persons", "")),
             years=list(r.get("years") or []), doc_numbers=_split(r.get("doc_numbers", "")),
             archive_code=r.get("archive_code", ""), document=r.get("document", ""),
-            title=r.get("title", ""), restricted=bool(r.get("restricted")), snippet="")
+            title=r.get("title", ""), restricted=bool(r.get("restricted")), snippet="",
+            page_id=page.get("page_id") if page else None)
         marks = list(built.highlight)
         if built.person:
             m = match_person(built.person, fields.get("persons", []), text, built.aliases,
