@@ -75,7 +75,7 @@ def extract(lines: list[Line]) -> PageFields:
     if table:
         tbl, header_index = table
         persons += _roster_persons(page_rows[header_index + 1:], tbl)
-        persons += [p for p in _labelled_persons(page_rows[:header_index])]
+        persons += _labelled_persons(page_rows[:header_index])
         for row in page_rows[header_index + 1:]:
             money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
     else:

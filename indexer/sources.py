@@ -7,7 +7,6 @@ so a decompression bomb costs nothing.
 
 from __future__ import annotations
 
-import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,8 +157,3 @@ def render_page(ref: PageRef, max_pixels: int, dpi: int = PDF_RENDER_DPI) -> Ima
     except Exception as e:
         raise BadFile(f"PDF 页面无法渲染 / cannot render PDF page {ref.index + 1}: {e}") from e
 
-
-def image_bytes(image: Image.Image, fmt: str = "JPEG", quality: int = 85) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, fmt, quality=quality)
-    return buf.getvalue()

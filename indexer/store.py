@@ -199,11 +199,6 @@ class PageStore:
         row = self.db.execute("SELECT * FROM pages WHERE rowid=?", (page_id,)).fetchone()
         return self._page(row) if row else None
 
-    def page(self, path: str, page: int) -> StoredPage | None:
-        row = self.db.execute("SELECT * FROM pages WHERE path=? AND page=?",
-                              (path, page)).fetchone()
-        return self._page(row) if row else None
-
     def pages_of_document(self, document: str) -> list[StoredPage]:
         rows = self.db.execute(
             "SELECT * FROM pages WHERE document=? ORDER BY page_in_document, path, page",
@@ -223,15 +218,6 @@ class PageStore:
         raw = "".join(line[0] for line in json.loads(row[1])).replace(" ", "")
         return {"fields": json.loads(row[0]), "raw_text": raw,
                 "page_id": self.page_id(path, page)}
-
-    def page_fields(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
-        out = {}
-        for path, page in keys:
-            row = self.db.execute("SELECT fields FROM pages WHERE path=? AND page=?",
-                                  (path, page)).fetchone()
-            if row:
-                out[(path, page)] = json.loads(row[0])
-        return out
 
     def rebuild_aliases(self) -> None:
         """Re-derive the 曾用名 table from every stored page (after an upgrade)."""

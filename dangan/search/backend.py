@@ -39,10 +39,6 @@ class IndexMissing(RuntimeError):
     """No index at the configured place yet: run `dangan index` first."""
 
 
-def page_key(path: str, page: int) -> str:
-    return f"{path}#{page}"
-
-
 def shard_of(path: str, shards: int) -> int:
     """Stable across runs and machines. Not CRC-32: its low bits are linear in the input, so
     names that differ in one digit (…-0001.jpg, …-0002.jpg) would all land in one shard."""

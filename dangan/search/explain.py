@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dangan.text.lookalikes import differs_by_lookalikes
+from dangan.text.lookalikes import differs_by_lookalikes, variants
 from dangan.text.pinyin import name_key
 
 # Strongest first; the number orders hits with equal index scores.
@@ -51,13 +51,10 @@ def _relation(query: str, name: str, aliases: dict[str, str]) -> str | None:
         return "同音"
     if differs_by_lookalikes(query, name):
         return "形近"
-    if len(query) == len(name):
-        # one look-alike substitution on either side, then the same sound
-        from dangan.text.lookalikes import variants
-
-        if any(name_key(v) == nk for v in variants(query)) or any(
-                name_key(v) == qk for v in variants(name)):
-            return "形近同音"
+    # one look-alike substitution on either side, then the same sound
+    if len(query) == len(name) and (any(name_key(v) == nk for v in variants(query))
+                                    or any(name_key(v) == qk for v in variants(name))):
+        return "形近同音"
     return None
 
 

@@ -124,10 +124,6 @@ def _looks_like_money(text: str, m: re.Match) -> bool:
                                     and text[m.start() - 1: m.start()] in ("¥", "￥"))
 
 
-def years_in(text: str) -> list[int]:
-    return sorted({d.year for d in find_dates(text)})
-
-
 _YEAR_ALONE = re.compile(r"(?<!\d)((?:19[4-9]|20[0-2])\d)\s*年")
 
 

@@ -15,16 +15,6 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
 _SPACE_BETWEEN_HAN = re.compile(f"(?<=[{HAN}])[ \t\u3000]+(?=[{HAN}])")
 
-# Brackets around a 文号 year: every shape we have seen printed or read by OCR maps to 〔〕.
-_OPEN = "[［【〔（(〖｛{"
-_CLOSE = "]］】〕）)〗｝}"
-_BRACKETS = str.maketrans({**{c: "〔" for c in "[［【〖"}, **{c: "〕" for c in "]］】〗"}})
-
-
-def is_han(ch: str) -> bool:
-    return bool(HAN_RE.match(ch))
-
-
 def strip_han_spaces(text: str) -> str:
     """Drop the spaces OCR engines put between Han characters (tesseract does it always)."""
     return _SPACE_BETWEEN_HAN.sub("", text)
@@ -44,11 +34,6 @@ def halfwidth(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def canonical_brackets(text: str) -> str:
-    """Square and lenticular brackets to 〔〕 (parentheses are handled where a 文号 is parsed)."""
-    return text.translate(_BRACKETS)
 
 
 @functools.lru_cache(maxsize=1)
