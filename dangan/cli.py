@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="first start: create 'admin' with a random password if no account "
                          "exists, and print it once")
 
+    p = sub.add_parser("token", help="API tokens for partner archives (跨馆接口令牌)")
+    tsub = p.add_subparsers(dest="action", required=True)
+    tsub.add_parser("create", help="issue a token to a partner archive; printed once") \
+        .add_argument("peer", help="the partner archive's code, e.g. XS02")
+    q = tsub.add_parser("revoke", help="revoke a partner's tokens (or one, by its start)")
+    q.add_argument("peer")
+    q.add_argument("--hint", help="first characters of the one token to revoke")
+    tsub.add_parser("list", help="tokens issued, with their state")
+
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -90,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dangan: {e}", file=sys.stderr)
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
-               "serve": cmd_serve, "user": cmd_user}[args.command]
+               "serve": cmd_serve, "user": cmd_user, "token": cmd_token}[args.command]
     return handler(cfg, args)
 
 
@@ -218,6 +227,34 @@ def cmd_user(cfg, args) -> int:
                   "修改，并为窗口人员创建账号）")
     except ValueError as e:
         print(f"dangan user: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_token(cfg, args) -> int:
+    from .web import tokens
+    from .web.app import database_url
+    from .web.models import Database
+
+    db = Database(database_url(cfg))
+    try:
+        if args.action == "create":
+            token = tokens.create(db, args.peer)
+            print(token)
+            print(f"已为 {args.peer} 签发令牌。只显示这一次：请通过安全渠道交给对方，对方写入其 "
+                  f"config.toml 的 [[peers]] token。", file=sys.stderr)
+        elif args.action == "revoke":
+            n = tokens.revoke(db, args.peer, args.hint)
+            print(f"已吊销 revoked {n} token(s) of {args.peer}")
+            if n == 0:
+                return 1
+        else:
+            for t in tokens.listing(db):
+                state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
+                used = f"last used {t.last_used_at}" if t.last_used_at else "never used"
+                print(f"{t.peer}\t{t.hint}…\t{t.created_at}\t{state}\t{used}")
+    except ValueError as e:
+        print(f"dangan token: {e}", file=sys.stderr)
         return 2
     return 0
 

@@ -35,6 +35,27 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class Peer:
+    """A partner archive: its node code, name, API base URL and the token it issued to us."""
+
+    code: str
+    name: str
+    url: str
+    token: str
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    """The request desk's clock: how many working days a request may take, and the calendar."""
+
+    deadline_days: int = 4
+    holidays: tuple[str, ...] = ()  # ISO dates off work (法定节假日)
+    workdays: tuple[str, ...] = ()  # weekend dates worked instead (调休上班)
+    # Public intake form: submissions per address per hour before it says "try later".
+    intake_per_hour: int = 5
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     archive_name: str
@@ -50,6 +71,12 @@ class Config:
     database_url: str | None = None  # SQLAlchemy URL; default SQLite in the data dir
     web_https: bool = False
     copy_stamp: Path | None = None
+    desk: DeskSettings = DeskSettings()
+    peers: tuple[Peer, ...] = ()
+    peer_timeout: float = 5.0  # seconds a 跨馆检索 waits for each partner archive
+
+    def peer(self, code: str) -> Peer | None:
+        return next((p for p in self.peers if p.code == code), None)
 
     def scan_path(self, key: str) -> Path:
         """Where a file named `key` in the store and index lies: keys are relative to the scan
@@ -107,6 +134,8 @@ def load(path: str | os.PathLike | None = None) -> Config:
         raise ConfigError(
             f"[ocr] engine must be 'rapidocr' or 'tesseract', not {ocr_settings.engine!r}")
     catalog = paths.get("catalog") or ""
+    desk, peers = _desk(section("requests")), _peers(raw.get("peers", []))
+    federation = section("federation")
     return Config(
         path=Path(cfg_path).resolve() if cfg_path else None,
         archive_name=str(archive.get("name", "档案馆")),
@@ -122,4 +151,41 @@ def load(path: str | os.PathLike | None = None) -> Config:
         database_url=str(web["database"]) if web.get("database") else None,
         web_https=bool(web.get("https", False)),
         copy_stamp=path_of(web["copy_stamp"]) if web.get("copy_stamp") else None,
+        desk=desk,
+        peers=peers,
+        peer_timeout=float(federation.get("timeout", 5.0)),
     )
+
+
+def _desk(raw: dict) -> DeskSettings:
+    import datetime as dt
+
+    for key in ("holidays", "workdays"):
+        for value in raw.get(key, []):
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError as e:
+                raise ConfigError(f"[requests] {key}: {value!r} is not a date (YYYY-MM-DD)") from e
+    days = int(raw.get("deadline_days", 4))
+    if days < 1:
+        raise ConfigError("[requests] deadline_days must be at least 1")
+    return DeskSettings(deadline_days=days,
+                        holidays=tuple(str(d) for d in raw.get("holidays", [])),
+                        workdays=tuple(str(d) for d in raw.get("workdays", [])),
+                        intake_per_hour=int(raw.get("intake_per_hour", 5)))
+
+
+def _peers(raw: list) -> tuple[Peer, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("[[peers]] must be an array of tables")
+    peers = []
+    for n, item in enumerate(raw, 1):
+        missing = [k for k in ("code", "url", "token") if not item.get(k)]
+        if missing:
+            raise ConfigError(f"[[peers]] #{n}: missing {', '.join(missing)}")
+        peers.append(Peer(code=str(item["code"]), name=str(item.get("name", item["code"])),
+                          url=str(item["url"]).rstrip("/"), token=str(item["token"])))
+    codes = [p.code for p in peers]
+    if len(set(codes)) != len(codes):
+        raise ConfigError("[[peers]]: each partner archive code may appear only once")
+    return tuple(peers)

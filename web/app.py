@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, render_template, session
+from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from dangan.config import Config
@@ -48,9 +48,9 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
-    from . import admin, auth, copies, search, viewer, visits
+    from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
 
-    for module in (auth, search, visits, viewer, copies, admin):
+    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.teardown_appcontext(close_page_store)
@@ -58,19 +58,25 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     @app.context_processor
     def inject():
         return {"cfg": cfg, "csrf_token": csrf_token, "user": g.get("user"),
-                "visit_number": session.get("visit_number")}
+                "visit_number": session.get("visit_number"),
+                "request_number": session.get("request_number")}
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        messages = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 405: "不支持的操作",
-                    413: "提交的内容过大"}
+        messages = {400: "请求有误", 401: "未授权", 403: "无权访问", 404: "页面不存在",
+                    405: "不支持的操作", 409: "当前状态下不能这样操作", 413: "提交的内容过大",
+                    429: "操作过于频繁，请稍后再试"}
         message = e.description if e.description and not e.description.startswith(
             ("The ", "Bad ", "You ")) else messages.get(e.code, "请求无法完成")
+        if request.path.startswith("/api/"):  # partners get JSON, never an HTML page
+            return jsonify({"error": message}), e.code
         return render_template("error.html", message=message, code=e.code), e.code
 
     @app.errorhandler(Exception)
     def server_error(e: Exception):
         app.logger.exception("unhandled error")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "系统内部错误"}), 500
         return render_template("error.html", message="系统内部错误，请联系管理员", code=500), 500
 
     return app

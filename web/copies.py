@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
-import math
-from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, session
 from flask import url_for as url
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+
+from dangan.printing import cjk_font, load_stamp
 
 from .models import Visit
 from .security import current_visit_id, log_access
@@ -19,51 +18,6 @@ from .stores import page_store
 from .viewer import is_restricted, page_image
 
 bp = Blueprint("copies", __name__)
-
-FONT_CANDIDATES = [("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-                   ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0)]
-
-
-@functools.lru_cache(maxsize=1)
-def _font_name() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for path, index in FONT_CANDIDATES:
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont("CopyCJK", path, subfontIndex=index))
-            return "CopyCJK"
-    raise RuntimeError("no CJK TrueType font for certified copies: install fonts-arphic-uming")
-
-
-def default_stamp(archive_name: str, size: int = 600) -> Image.Image:
-    """A round red use-stamp drawn from the archive's name, when no scanned stamp is set."""
-    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    d = ImageDraw.Draw(img)
-    red = (200, 20, 30, 230)
-    c, r = size / 2, size / 2 - 8
-    d.ellipse([c - r, c - r, c + r, c + r], outline=red, width=size // 40)
-    star = [(c + (r * 0.3 if k % 2 == 0 else r * 0.12) * math.cos(math.radians(-90 + 36 * k)),
-             c + (r * 0.3 if k % 2 == 0 else r * 0.12) * math.sin(math.radians(-90 + 36 * k)))
-            for k in range(10)]
-    d.polygon(star, fill=red)
-    path, index = next(((p, i) for p, i in FONT_CANDIDATES if Path(p).exists()),
-                       FONT_CANDIDATES[0])
-    font = ImageFont.truetype(path, size // 9, index=index)
-    n = len(archive_name)
-    for i, ch in enumerate(archive_name):
-        angle = -90 - 110 + 220 * (i + 0.5) / n
-        rad = math.radians(angle)
-        gx, gy = c + r * 0.75 * math.cos(rad), c + r * 0.75 * math.sin(rad)
-        glyph = Image.new("RGBA", (size // 6, size // 6), (0, 0, 0, 0))
-        ImageDraw.Draw(glyph).text((size // 12, size // 12), ch, font=font, fill=red,
-                                   anchor="mm")
-        glyph = glyph.rotate(-(angle + 90), resample=Image.BICUBIC)
-        img.alpha_composite(glyph, (round(gx - size / 12), round(gy - size / 12)))
-    small = ImageFont.truetype(path, size // 13, index=index)
-    d.text((c, c + r * 0.55), "档案证明专用章", font=small, fill=red, anchor="mm")
-    return img
-
 
 def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
               stamp: Image.Image) -> bytes:
@@ -73,7 +27,7 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    font = _font_name()
+    font = cjk_font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
     c.setTitle(f"{archive_name} 档案复制件 {visit_number}")
@@ -132,9 +86,7 @@ def make_copy():
         if is_restricted(meta) and page.document not in session.get("cleared", []):
             abort(403, description="受控档案，需审批后方可复制")
         chosen.append((page, meta, page_image(page)))
-    stamp_path = current_app.config.get("COPY_STAMP")
-    stamp = (Image.open(stamp_path).convert("RGBA") if stamp_path
-             else default_stamp(cfg.archive_name))
+    stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     pdf = build_pdf(chosen, cfg.archive_name, visit.number, use, stamp)
     listing = "；".join(f"{(m or {}).get('archive_code') or p.document} 第{p.page_in_document}页"
                        for p, m, _ in chosen)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    inspect,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -83,6 +84,8 @@ class Access(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), nullable=True)
+    # The remote request (异地查档) being worked on, when the view is for one rather than a visit.
+    request_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
     action: Mapped[str] = mapped_column(String(24))  # view | view_restricted | copy | search
     path: Mapped[str] = mapped_column(Text, default="")
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -95,7 +98,10 @@ class Database:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
+        from . import desk_models, tokens  # noqa: F401  (their tables are created here too)
+
         Base.metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -136,3 +142,18 @@ class Database:
             if active is not None:
                 user.active = active
             s.commit()
+
+
+# Columns added after the first release, as (table, column, SQL type). create_all() makes new
+# tables but never alters old ones; a register already in use gains the column in place.
+_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)")]
+
+
+def _add_missing_columns(engine) -> None:
+    from sqlalchemy import text
+
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table, column, sql_type in _LATER_COLUMNS:
+            if column not in {c["name"] for c in inspector.get_columns(table)}:
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))

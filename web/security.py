@@ -10,7 +10,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from .models import Access, User
 
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status"}
 
 
 def csrf_token() -> str:
@@ -40,6 +40,10 @@ def load_user() -> None:
 
 
 def before_request():
+    if request.blueprint == "api":
+        # Partner archives authenticate each call with a bearer token (web/api.py); no
+        # session cookie is involved, so there is nothing for CSRF to protect here.
+        return None
     load_user()
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         check_csrf()
@@ -65,6 +69,7 @@ def current_visit_id() -> int | None:
 def log_access(action: str, path: str = "", page: int | None = None, detail: str = "") -> None:
     """Write one line of the access log; every view and copy goes through here."""
     with current_app.extensions["dangan_db"].session() as s:
-        s.add(Access(user_id=g.user.id, visit_id=current_visit_id(), action=action, path=path,
+        s.add(Access(user_id=g.user.id, visit_id=current_visit_id(),
+                     request_number=session.get("request_number"), action=action, path=path,
                      page=page, detail=detail))
         s.commit()

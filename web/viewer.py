@@ -73,8 +73,8 @@ def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
 
 @bp.route("/page/<int:page_id>", methods=["GET", "POST"])
 def view(page_id: int):
-    if current_visit_id() is None:
-        flash("查看档案前请先登记查档人信息")
+    if current_visit_id() is None and not session.get("request_number"):
+        flash("查看档案前请先登记查档人信息，或在申请页点“办理此申请”")
         return redirect(url_for("visits.new", next=request.full_path))
     store, page, meta = _load(page_id)
     restricted = is_restricted(meta)

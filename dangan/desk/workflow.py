@@ -1,0 +1,43 @@
+"""The statuses of a request and which may follow which.
+
+已受理 → 查找中 → 已出具 / 未查到 → 已反馈. A request that belongs to another archive is
+转外馆 (forwarded) instead of being searched here; the partner's status then flows back.
+Every change is made by a named person and kept as history, so the order is enforced here
+and not left to the form.
+"""
+
+from __future__ import annotations
+
+ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED = (
+    "已受理", "查找中", "已出具", "未查到", "已反馈", "转外馆")
+
+STATUSES = (ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED)
+
+NEXT: dict[str, tuple[str, ...]] = {
+    ACCEPTED: (SEARCHING, FORWARDED),
+    SEARCHING: (ISSUED, NOT_FOUND, FORWARDED),
+    ISSUED: (DELIVERED, SEARCHING),  # back to searching: a page was missed
+    NOT_FOUND: (DELIVERED, SEARCHING),
+    DELIVERED: (),
+    FORWARDED: (DELIVERED,),  # the partner answered the citizen, or we passed it on
+}
+
+# The deadline stops once a result exists; delivery may take the post's time.
+RESULT_REACHED = {ISSUED, NOT_FOUND, DELIVERED, FORWARDED}
+
+APPLICANT_TYPES = ("本人", "亲属", "代理")
+CHANNELS = ("窗口", "电话", "网上", "外馆转来")
+DELIVERY = ("邮寄", "自取", "网上")
+DOC_PURPOSES = ("工龄认定", "退休核定", "待遇核定", "继承", "其他")
+
+
+class TransitionError(ValueError):
+    """A status change the workflow does not allow; the message is for staff (Chinese)."""
+
+
+def check(current: str, new: str) -> None:
+    if new not in STATUSES:
+        raise TransitionError(f"未知状态：{new}")
+    if new not in NEXT.get(current, ()):
+        allowed = "、".join(NEXT.get(current, ())) or "无（已办结）"
+        raise TransitionError(f"“{current}”之后只能是：{allowed}")

@@ -1,0 +1,306 @@
+"""The request desk's pages: the list with deadlines, intake at the desk, one request's
+history and actions, the search prefilled from it, the reply PDF, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import urllib.parse
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
+
+from dangan.desk import workflow
+from dangan.desk.deadlines import urgency
+from dangan.desk.forms import validate
+from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
+from dangan.doctypes import TYPES
+from dangan.printing import load_stamp
+from dangan.text.idnumbers import mask
+
+from . import desk_records as records
+from .copies import build_pdf
+from .desk_models import Request
+from .security import log_access
+from .stores import page_store
+from .viewer import is_restricted, page_image
+
+bp = Blueprint("desk", __name__, url_prefix="/requests")
+
+
+def _db():
+    return current_app.extensions["dangan_db"]
+
+
+def _cfg():
+    return current_app.config["DANGAN"]
+
+
+def holding_choices() -> list[tuple[str, str]]:
+    cfg = _cfg()
+    return [(cfg.archive_code, f"本馆 {cfg.archive_name}"),
+            *[(p.code, p.name) for p in cfg.peers]]
+
+
+def _load(number: str) -> Request:
+    req = records.get(_db(), number)
+    if req is None:
+        abort(404, description="无此申请")
+    return req
+
+
+@bp.route("/")
+def index():
+    args = request.args
+    q = select(Request).order_by(Request.due_on, Request.id)
+    if args.get("status") in workflow.STATUSES:
+        q = q.where(Request.status == args["status"])
+    elif args.get("status") != "all":  # by default the desk sees what is still to do
+        q = q.where(Request.status.not_in([workflow.DELIVERED]))
+    if args.get("name", "").strip():
+        like = args["name"].strip()
+        q = q.where(Request.subject_name.contains(like) | Request.requester_name.contains(like))
+    with _db().session() as s:
+        rows = list(s.scalars(q.limit(500)))
+    today = dt.date.today()
+    marks = {r.id: urgency(r.due_on, today, r.status in workflow.RESULT_REACHED) for r in rows}
+    counts = {k: sum(1 for v in marks.values() if v == k) for k in ("overdue", "due_today")}
+    # Overdue first, then due today, then by deadline: the order the desk should work in.
+    order = {"overdue": 0, "due_today": 1, "open": 2, "done": 3}
+    rows.sort(key=lambda r: (order[marks[r.id]], r.due_on, r.id))
+    return render_template("requests.html", rows=rows, marks=marks, counts=counts, mask=mask,
+                           statuses=workflow.STATUSES, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    cfg = _cfg()
+    values, errors = dict(request.args), []
+    if request.method == "POST":
+        values, errors = validate(request.form, holding=tuple(c for c, _ in holding_choices()))
+        if not errors:
+            req = records.open_request(_db(), cfg, values, actor=g.user.username,
+                                       user_id=g.user.id)
+            flash(f"已受理申请 {req.number}，办理期限 {req.due_on:%Y-%m-%d}")
+            if values["holding_archive"] != cfg.archive_code:
+                try:
+                    records.forward(_db(), cfg, req.number, values["holding_archive"],
+                                    actor=g.user.username, user_id=g.user.id)
+                    flash("已转交档案保管馆办理")
+                except records.DeskError as e:
+                    flash(f"{e}。申请已保存，可稍后在申请页重新转交。")
+            return redirect(url_for("desk.detail", number=req.number))
+    return render_template("request_new.html", values=values, errors=errors, types=TYPES,
+                           holdings=holding_choices(), **_choices()), (400 if errors else 200)
+
+
+def _choices() -> dict:
+    return {"applicant_types": workflow.APPLICANT_TYPES, "channels": workflow.CHANNELS,
+            "purposes": workflow.DOC_PURPOSES, "delivery": workflow.DELIVERY}
+
+
+@bp.route("/<number>")
+def detail(number: str):
+    req = _load(number)
+    today = dt.date.today()
+    mark = urgency(req.due_on, today, req.status in workflow.RESULT_REACHED)
+    left = records.calendar(_cfg()).working_days_between(today, req.due_on)
+    log_access("request_view", detail=number)
+    return render_template(
+        "request_detail.html", req=req, mask=mask, mark=mark, left=left, types=TYPES,
+        next_statuses=workflow.NEXT.get(req.status, ()), delivery=workflow.DELIVERY,
+        search_url=search_url(req), peers=_cfg().peers,
+        working=session.get("request_number") == number,
+        can_reply=req.status in (workflow.ISSUED, workflow.NOT_FOUND, workflow.DELIVERED))
+
+
+def search_url(req: Request) -> str:
+    """The counter search, filled in from what the request seeks."""
+    args = {"person": req.subject_name}
+    if req.year_from:
+        args["from"] = str(req.year_from)
+    if req.year_to:
+        args["to"] = str(req.year_to)
+    types = [t for t in req.doc_types.split(",") if t]
+    if len(types) == 1:  # the form filters one type; several are listed on the request page
+        args["type"] = types[0]
+    return url_for("search.index") + "?" + urllib.parse.urlencode(args)
+
+
+@bp.route("/<number>/work", methods=["POST"])
+def work(number: str):
+    """Make this request the one searches and views are logged against, and search for it."""
+    req = _load(number)
+    session["request_number"] = req.number
+    return redirect(search_url(req))
+
+
+@bp.route("/<number>/release", methods=["POST"])
+def release(number: str):
+    if session.get("request_number") == number:
+        session.pop("request_number", None)
+    return redirect(url_for("desk.detail", number=number))
+
+
+@bp.route("/<number>/status", methods=["POST"])
+def status(number: str):
+    try:
+        records.change_status(_db(), number, request.form.get("status", ""),
+                              actor=g.user.username, user_id=g.user.id,
+                              note=request.form.get("note", "").strip(),
+                              delivery=request.form.get("delivery", ""))
+        flash(f"状态已改为：{request.form.get('status')}")
+    except records.DeskError as e:
+        flash(str(e))
+    return redirect(url_for("desk.detail", number=number))
+
+
+@bp.route("/<number>/pages", methods=["POST"])
+def attach(number: str):
+    store = page_store()
+    added = 0
+    for raw in request.form.getlist("page_id"):
+        page = store.page_by_id(int(raw)) if raw.isdigit() else None
+        if page is None:
+            abort(400, description="无此页面")
+        meta = store.document(page.document) or {}
+        label = f"{meta.get('archive_code') or page.document} 第{page.page_in_document}页"
+        if meta.get("title"):
+            label += f"（{meta['title']}）"
+        try:
+            added += records.attach_page(_db(), number, int(raw), label, g.user.username)
+        except records.DeskError as e:
+            flash(str(e))
+            return redirect(url_for("desk.detail", number=number))
+        log_access("request_attach", page.path, page.page, number)
+    flash(f"已附加 {added} 页到申请 {number}" if added else "该页已在申请中")
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("desk.detail", number=number))
+
+
+@bp.route("/<number>/pages/<int:row_id>/remove", methods=["POST"])
+def detach(number: str, row_id: int):
+    try:
+        records.detach_page(_db(), number, row_id)
+    except records.DeskError as e:
+        flash(str(e))
+    return redirect(url_for("desk.detail", number=number))
+
+
+@bp.route("/<number>/forward", methods=["POST"])
+def forward(number: str):
+    try:
+        req = records.forward(_db(), _cfg(), number, request.form.get("peer", ""),
+                              actor=g.user.username, user_id=g.user.id)
+        flash(f"已转交 {req.forwarded_to}，对方编号 {req.remote_number}")
+    except records.DeskError as e:
+        flash(str(e))
+    return redirect(url_for("desk.detail", number=number))
+
+
+@bp.route("/<number>/refresh", methods=["POST"])
+def refresh(number: str):
+    try:
+        req = records.refresh_remote(_db(), _cfg(), number)
+        flash(f"外馆办理状态：{req.remote_status or '未知'}")
+    except records.DeskError as e:
+        flash(str(e))
+    return redirect(url_for("desk.detail", number=number))
+
+
+def _facts(req: Request) -> LetterFacts:
+    years = ""
+    if req.year_from or req.year_to:
+        years = f"{req.year_from or ''}–{req.year_to or ''}"
+    issuer = next((e.actor for e in reversed(req.events)
+                   if e.to_status in (workflow.ISSUED, workflow.NOT_FOUND)), g.user.username)
+    return LetterFacts(
+        archive_name=_cfg().archive_name, number=req.number,
+        requester_name=req.requester_name, requester_id_number=req.requester_id_number,
+        accepted_on=req.accepted_on, subject_name=req.subject_name, purpose=req.purpose,
+        staff=issuer, subject_former_names=req.subject_former_names,
+        subject_birth_year=req.subject_birth_year, subject_unit=req.subject_unit, years=years,
+        doc_types=[TYPES[t] for t in req.doc_types.split(",") if t in TYPES],
+        found=[p.label for p in req.pages])
+
+
+@bp.route("/<number>/reply.pdf")
+def reply(number: str):
+    """The reply: result letter plus certified copies, or the 查无档案证明."""
+    req = _load(number)
+    cfg = _cfg()
+    stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
+    found = req.status == workflow.ISSUED or (req.status == workflow.DELIVERED and req.pages)
+    if req.status == workflow.NOT_FOUND or (req.status == workflow.DELIVERED and not req.pages):
+        pdf = not_found_certificate(_facts(req), stamp)
+        kind = "查无档案证明"
+    elif found:
+        store = page_store()
+        chosen = []
+        for row in req.pages:
+            page = store.page_by_id(row.page_id)
+            if page is None:
+                abort(409, description=f"附加的页面已不在索引中：{row.label}")
+            meta = store.document(page.document)
+            if is_restricted(meta) and not g.user.is_admin:
+                abort(403, description=f"受控档案，需管理员出具：{row.label}")
+            chosen.append((page, meta, page_image(page)))
+        copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp)
+        letter = result_letter(_facts(req), stamp, len(chosen))
+        writer = PdfWriter()
+        for part in (letter, copies):
+            writer.append(PdfReader(io.BytesIO(part)))
+        buf = io.BytesIO()
+        writer.write(buf)
+        pdf = buf.getvalue()
+        kind = "档案查询结果告知书"
+        for page, _meta, _jpeg in chosen:
+            log_access("copy", page.path, page.page, f"申请 {number} 出具")
+    else:
+        abort(409, description="申请尚未出具结果：请先将状态改为“已出具”或“未查到”")
+    out = cfg.data_dir / "replies"
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"{number}-{dt.datetime.now():%Y%m%d%H%M%S}.pdf"
+    (out / name).write_bytes(pdf)  # what was handed out is kept with the register
+    log_access("request_reply", detail=f"{number} {kind}")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={number}.pdf"})
+
+
+@bp.route("/export.csv")
+def export():
+    with _db().session() as s:
+        rows = list(s.scalars(select(Request).order_by(Request.id)))
+    today = dt.date.today()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
+                "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
+                "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"])
+    names = {"overdue": "逾期", "due_today": "今日到期", "open": "未到期", "done": "已办结"}
+    for r in rows:
+        years = f"{r.year_from or ''}–{r.year_to or ''}" if r.year_from or r.year_to else ""
+        w.writerow([r.number, r.accepted_on, r.due_on,
+                    names[urgency(r.due_on, today, r.status in workflow.RESULT_REACHED)],
+                    r.status, r.channel, "是" if r.delegated else "否", r.requester_name,
+                    mask(r.requester_id_number), r.applicant_type, r.subject_name,
+                    r.subject_former_names, years, r.purpose, r.receiving_archive,
+                    r.holding_archive, r.remote_number, r.remote_status, r.delivery])
+    log_access("request_export", detail=f"{len(rows)} rows")
+    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=requests.csv"})
