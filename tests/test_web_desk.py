@@ -102,7 +102,7 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
     assert views
 
     # Cannot issue before a page is attached; attaching moves it to 查找中.
-    r = post(c, f"/requests/{number}/status", status="已出具")
+    post(c, f"/requests/{number}/status", status="已出具")
     assert "尚未附加" in c.get(f"/requests/{number}").get_data(as_text=True)
     post(c, f"/requests/{number}/pages", page_id=page_id)
     detail = c.get(f"/requests/{number}").get_data(as_text=True)

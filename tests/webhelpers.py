@@ -4,7 +4,12 @@ register, logging in with the form's CSRF token, registering a visit."""
 from __future__ import annotations
 
 import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import replace
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 from dangan import config as config_mod
@@ -41,3 +46,54 @@ def register_visit(client, name="李四", id_number=VALID_ID):
     return client.post("/visits/new", data={
         "requester_name": name, "id_number": id_number, "relationship": "本人",
         "purpose": "工龄认定", "csrf_token": t})
+
+
+class Browserless:
+    """A member of staff talking to a real `dangan serve` over HTTP: cookies, CSRF, forms."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect())
+
+    def wait_until_up(self, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                self.get("/login")
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, str, dict]:
+        try:
+            with self.opener.open(self.base + path, timeout=timeout) as r:
+                return r.status, r.read().decode("utf-8"), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+    def post(self, path: str, data: dict, form_page: str = "/login",
+             timeout: float = 30) -> tuple[int, str, dict]:
+        _, html, _ = self.get(form_page)
+        fields = {**data, "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
+                                                  html).group(1)}
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        try:
+            with self.opener.open(self.base + path, body, timeout=timeout) as r:
+                return r.status, r.read().decode("utf-8"), dict(r.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+    def login(self, user: str, password: str) -> Browserless:
+        status, body, _ = self.post("/login", {"username": user, "password": password})
+        assert status == 302, body
+        return self
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Let a test see the 302 and where it points, as a browser's network panel would."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
