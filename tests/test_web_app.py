@@ -2,13 +2,11 @@
 
 import re
 import subprocess
-import time
 import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 from conftest import DANGAN, free_port
+from webhelpers import Browserless
 
 
 def test_served_app_requires_login_then_finds_a_person(sample_config, tmp_path):
@@ -26,21 +24,12 @@ def test_served_app_requires_login_then_finds_a_person(sample_config, tmp_path):
     proc = subprocess.Popen([*DANGAN, "--config", str(cfg), "serve", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        base = f"http://127.0.0.1:{port}"
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        for _ in range(100):
-            try:
-                html = opener.open(base + "/", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert "工作人员登录" in html  # redirected to the login page
-        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-        form = urllib.parse.urlencode({"username": "admin", "password": password,
-                                       "csrf_token": token}).encode()
-        opener.open(base + "/login?next=/", form, timeout=10)
-        q = urllib.parse.urlencode({"person": "瞿德明"})
-        html = opener.open(f"{base}/?{q}", timeout=10).read().decode()
+        staff = Browserless(f"http://127.0.0.1:{port}")
+        staff.wait_until_up()
+        status, _, headers = staff.get("/")
+        assert status == 302 and "/login" in headers["Location"]
+        staff.login("admin", password)
+        _, html, _ = staff.get("/?" + urllib.parse.urlencode({"person": "瞿德明"}))
         assert "<mark>瞿德明</mark>" in html
     finally:
         proc.terminate()

@@ -130,3 +130,63 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path):
         browser.close()
     assert not failures, failures
     (SCREENS / "steps.json").write_text(json.dumps(sorted(os.listdir(SCREENS))))
+
+
+def test_remote_request_from_the_public_form_to_the_reply_in_a_real_browser(server, tmp_path):
+    """A citizen files a request on the public form; staff work it at the desk, attach the
+    page found, issue the result and download the reply with the certified copy."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        citizen = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        citizen.goto(server + "/apply/")
+        assert "/login" not in citizen.url
+        citizen.fill("input[name=requester_name]", "王小兰")
+        citizen.fill("input[name=requester_id_number]", "11010519491231002X")
+        citizen.fill("input[name=requester_phone]", "13812345678")
+        citizen.select_option("select[name=applicant_type]", "亲属")
+        citizen.fill("input[name=relationship]", "女儿")
+        citizen.check("input[name=delegated]")
+        citizen.fill("input[name=requester_address]", "北京市西城区某某街 12 号")
+        citizen.fill("input[name=subject_name]", "王秀英")
+        citizen.fill("input[name=year_from]", "1990")
+        citizen.fill("input[name=year_to]", "1995")
+        citizen.check("input[name=doc_types][value=wage_adjustment]")
+        citizen.select_option("select[name=purpose]", "退休核定")
+        citizen.screenshot(path=SCREENS / "7-apply.png", full_page=True)
+        citizen.click("#apply-form button[type=submit]")
+        number = citizen.inner_text("#number")
+        citizen.screenshot(path=SCREENS / "8-applied.png")
+
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN",
+                                accept_downloads=True)
+        page.goto(server + "/login")
+        page.fill("input[name=username]", "clerk")
+        page.fill("input[name=password]", "clerk-password")
+        page.click("button[type=submit]")
+        page.goto(server + "/requests/")
+        row = page.locator(f"tr[data-number='{number}']")
+        assert "网上" in row.inner_text() and "110105********002X" in row.inner_text()
+        row.locator("a").first.click()
+        page.click("#work")
+        page.wait_for_selector(".hit")
+        assert page.input_value("input[name=person]") == "王秀英"
+        assert page.input_value("input[name=from]") == "1990"
+        page.screenshot(path=SCREENS / "9-request-search.png")
+        page.locator(".hit", has_text="王秀英").first.locator(".add-to-request").click()
+        assert "已附加 1 页" in page.inner_text(".flash")
+        page.goto(f"{server}/requests/{number}")
+        page.select_option("#status-form select[name=status]", "已出具")
+        page.fill("#status-form input[name=note]", "查到 1993 年工资套改审批表")
+        page.click("#status-form button")
+        assert page.inner_text("#status") == "已出具"
+        page.screenshot(path=SCREENS / "10-request-issued.png", full_page=True)
+        with page.expect_download() as dl:
+            page.click("#reply")
+        pdf = tmp_path / "reply.pdf"
+        dl.value.save_as(pdf)
+        from pypdf import PdfReader
+
+        reader = PdfReader(pdf)
+        assert len(reader.pages) == 2 and number in reader.pages[0].extract_text()
+        browser.close()

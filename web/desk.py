@@ -164,6 +164,9 @@ def status(number: str):
                               note=request.form.get("note", "").strip(),
                               delivery=request.form.get("delivery", ""))
         flash(f"状态已改为：{request.form.get('status')}")
+        if request.form.get("status") not in (workflow.ACCEPTED, workflow.SEARCHING) and \
+                session.get("request_number") == number:
+            session.pop("request_number", None)  # the search for it is over
     except records.DeskError as e:
         flash(str(e))
     return redirect(url_for("desk.detail", number=number))
