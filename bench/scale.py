@@ -250,9 +250,13 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--commit-every", type=int, default=2000)
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="build in DIR and keep it (index + page store), for profiling with "
+                         "bench/profile_query.py")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.keep or Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         n, t_extract, t_write, t_store, size, samples = build_dangan(
             corpus(args.pages, args.seed), tmp, args.commit_every)
