@@ -134,12 +134,16 @@ def make_queries(samples, per_class: int, seed: int) -> dict[str, list[SearchReq
     return q
 
 
-def time_dangan(tmp: Path, queries) -> dict[str, tuple]:
+def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None = None
+                ) -> dict[str, tuple]:
+    """Latency per class through dangan's own search(); `engine` "whoosh" times Whoosh's
+    matchers alone (the reference the numpy fast path replaced)."""
     out = {}
     for cls, reqs in queries.items():
+        reqs = reqs[:per_class] if per_class else reqs
         # Cold: a freshly opened index, its first query of this class.
         gc.collect()
-        index = SearchIndex(tmp / "index")
+        index = SearchIndex(tmp / "index", engine=engine)
         store = PageStore(tmp / "pages.sqlite3")
         t0 = time.monotonic()
         search(index, reqs[0], store.page_view, store.aliases_of)
@@ -250,6 +254,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--commit-every", type=int, default=2000)
+    ap.add_argument("--whoosh-queries", type=int, default=12,
+                    help="queries per class also timed on Whoosh's own matchers (0: skip)")
     ap.add_argument("--keep", type=Path, metavar="DIR",
                     help="build in DIR and keep it (index + page store), for profiling with "
                          "bench/profile_query.py")
@@ -270,16 +276,20 @@ def main() -> None:
               f"index {size / 1e6:.0f} MB = {size / n * 1000 / 1e6:.2f} MB per 1,000 pages")
         queries = make_queries(samples, args.queries, args.seed)
         ours = time_dangan(tmp, queries)
+        slow = (time_dangan(tmp, queries, "whoosh", args.whoosh_queries)
+                if args.whoosh_queries else {})
         ix, schema, rate = build_tantivy(corpus(args.pages, args.seed), tmp)
         print(f"tantivy indexing (same extraction, 1 thread): {rate:.0f} pages/s")
         theirs = time_tantivy(ix, schema, queries)
     print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'tantivy p50':>13}{'p95':>8}{'ratio p95':>11}")
+          f"{'tantivy p50':>13}{'p95':>8}{'ratio p95':>11}{'whoosh-only p50':>17}{'p95':>8}")
     for cls in CLASSES:
         cold, p50, p95, hits = ours[cls]
         t50, t95 = theirs[cls]
+        w = slow.get(cls)
         print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}{t50:>13.2f}{t95:>8.2f}"
-              f"{p95 / max(t95, 0.001):>11.0f}×")
+              f"{p95 / max(t95, 0.001):>11.0f}×"
+              + (f"{w[1]:>17.1f}{w[2]:>8.1f}" if w else ""))
 
 
 if __name__ == "__main__":

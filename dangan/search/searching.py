@@ -10,8 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from whoosh import sorting
-
 from dangan.text.idnumbers import mask_in_text
 
 from .backend import SearchIndex
@@ -74,12 +72,8 @@ def _split(value: str) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-FACETS = {
-    "doc_type": sorting.FieldFacet("doc_type", maptype=sorting.Count),
-    "decade": sorting.FieldFacet("decades", allow_overlap=True, maptype=sorting.Count),
-    "year": sorting.FieldFacet("year_keys", allow_overlap=True, maptype=sorting.Count),
-    "unit": sorting.FieldFacet("units", allow_overlap=True, maptype=sorting.Count),
-}
+# Facet name → the index field counted.
+FACETS = {"doc_type": "doc_type", "decade": "decades", "year": "year_keys", "unit": "units"}
 
 
 def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = None,
@@ -87,16 +81,16 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
            policies_file: str | None = None) -> Results:
     t0 = time.monotonic()
     built = build(req, aliases, policies_file)
-    results = index.search(built.query, filter=built.filter, mask=built.mask, limit=req.limit,
-                           page=req.page, groupedby=FACETS if facets else None)
+    found = index.search(built.query, filter=built.filter, mask=built.mask, limit=req.limit,
+                         page=req.page, facets=FACETS if facets else None)
     hits = []
-    for r in results:
+    for r, (_, score) in zip(found.stored, found.docs, strict=True):
         page = lookup(r["path"], r["page"]) if lookup else None
         fields = page["fields"] if page else {}
         # Listings never show a whole ID number, even when the scan prints one.
         text = mask_in_text(fields.get("text", ""))
         hit = Hit(
-            path=r["path"], page=r["page"], score=round(float(r.score or 0), 3),
+            path=r["path"], page=r["page"], score=round(score, 3),
             doc_type=r.get("doc_type", ""), persons=_split(r.get("persons", "")),
             years=list(r.get("years") or []), doc_numbers=_split(r.get("doc_numbers", "")),
             archive_code=r.get("archive_code", ""), document=r.get("document", ""),
@@ -122,13 +116,9 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
         # Equal index scores: the stronger relation first (exact before homophone …).
         order = {h.path + str(h.page): i for i, h in enumerate(hits)}
         hits.sort(key=lambda h: (-h.score, _relation_rank(h), order[h.path + str(h.page)]))
-    total = results.total if hasattr(results, "total") else len(results)
-    out = Results(total=total, hits=hits, seconds=time.monotonic() - t0)
-    if facets:
-        source = results.results if hasattr(results, "results") else results
-        for name in FACETS:
-            counts = {k: v for k, v in source.groups(name).items() if k}  # None: no value
-            out.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    out = Results(total=found.total, hits=hits, seconds=time.monotonic() - t0)
+    for name, counts in found.facets.items():
+        out.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 
 
