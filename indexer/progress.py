@@ -35,12 +35,12 @@ class Progress:
             self._bar.set_postfix(failed=self.failed)
             return
         now = time.monotonic()
-        if now - self._last >= self.interval or self.done >= self.total:
+        if self.total and (now - self._last >= self.interval or self.done >= self.total):
             self._last = now
             rate = self.rate
-            eta = (self.total - self.done) / rate if rate > 0 else float("nan")
+            eta = f"{(self.total - self.done) / rate:.0f}s" if rate > 0 else "?"
             print(f"[dangan] {self.done}/{self.total} pages, {rate:.2f} pages/s, "
-                  f"ETA {eta:.0f}s, {self.failed} failed", file=self.stream, flush=True)
+                  f"ETA {eta}, {self.failed} failed", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:

@@ -29,9 +29,11 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import sorting
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema
@@ -51,10 +53,37 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(digest, "big") % shards
 
 
+class _LengthsInMemory:
+    """A segment's per-document reader whose field lengths come from memory.
+
+    When Whoosh writes a new segment's postings it asks for the document's field length once
+    per posting, and each answer is a read from the length column on disk: a fifth of all
+    index-writing time in a profile at 1,500 pages. The column is read once here instead.
+    """
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._tables: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self._tables.get(fieldname, False)
+        if table is False:
+            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            table = None if column is None else [byte_to_length(b) if b else None
+                                                 for b in column]
+            self._tables[fieldname] = table
+        return default if table is None else table[docnum]
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
     """Runs in a writer process (or inline): apply deletes and adds to one shard, commit."""
     ix = windex.open_dir(shard_dir)
     w = ix.writer(limitmb=128)
+    segment_lengths = w.per_document_reader
+    w.per_document_reader = lambda: _LengthsInMemory(segment_lengths())
     try:
         for op, arg in ops:
             if op == "delete":
