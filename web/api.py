@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from dangan.desk.forms import validate
 from dangan.search.backend import IndexMissing
-from dangan.search.query import QueryError, SearchRequest, parse_year
+from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
 
 from . import desk_records as records
@@ -26,7 +26,6 @@ from .stores import page_store, search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 50
-SEARCH_PARAMS = ("person", "year", "from", "to", "policy", "type", "unit", "code", "q")
 
 
 def _db():
@@ -90,17 +89,12 @@ def _public_hit(hit) -> dict:
 def search():
     cfg = current_app.config["DANGAN"]
     args = request.args
-    if not any(args.get(k, "").strip() for k in SEARCH_PARAMS):
+    if not any(args.get(k, "").strip() for k in SearchRequest.PARAMS):
         return error(400, "请至少给出一个检索条件（person, year, policy, q …）")
     try:
         limit = min(MAX_LIMIT, max(1, int(args.get("limit", 20))))
         page = max(1, int(args.get("page", 1)))
-        req = SearchRequest(
-            person=args.get("person", ""), year=parse_year(args.get("year")),
-            year_from=parse_year(args.get("from")), year_to=parse_year(args.get("to")),
-            policy=args.get("policy", ""), doc_type=args.get("type", ""),
-            unit=args.get("unit", ""), archive_code=args.get("code", ""),
-            text=args.get("q", ""), limit=limit, page=page)
+        req = SearchRequest.from_params(args, limit=limit, page=page)
         store = page_store()
         results = run_search(search_index(), req, store.page_view, store.aliases_of,
                              policies_file=cfg.policies_file)

@@ -16,7 +16,7 @@ from dangan import federation
 from dangan.doctypes import TYPES
 from dangan.search.backend import IndexMissing
 from dangan.search.explain import RELATIONS
-from dangan.search.query import QueryError, SearchRequest, parse_year
+from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 
 from .api import _public_hit
@@ -62,11 +62,7 @@ def index():
         params = {k: form.get(k, "").strip() for k in FIELDS if form.get(k, "").strip()}
         params["limit"] = LIMIT
         try:
-            req = SearchRequest(
-                person=form.get("person", ""), year=parse_year(form.get("year")),
-                year_from=parse_year(form.get("from")), year_to=parse_year(form.get("to")),
-                policy=form.get("policy", ""), doc_type=form.get("type", ""),
-                unit=form.get("unit", ""), text=form.get("q", ""), limit=LIMIT)
+            req = SearchRequest.from_params(form, limit=LIMIT)
         except QueryError as e:
             error = str(e)
         else:

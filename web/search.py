@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, render_template, request, session
 
 from dangan.doctypes import TYPES
 from dangan.search.backend import IndexMissing
-from dangan.search.query import QueryError, SearchRequest, parse_year
+from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 from dangan.text.idnumbers import mask
 
@@ -14,7 +14,6 @@ from .security import log_access
 from .stores import page_store, search_index
 
 bp = Blueprint("search", __name__)
-FIELDS = ("person", "year", "from", "to", "policy", "type", "unit", "code", "q")
 PAGE_SIZE = 20
 
 
@@ -24,14 +23,9 @@ def index():
     form = request.args
     results, error, ids = None, None, []
     page_no = max(1, form.get("p", 1, type=int) or 1)
-    if any(form.get(k, "").strip() for k in FIELDS):
+    if any(form.get(k, "").strip() for k in SearchRequest.PARAMS):
         try:
-            req = SearchRequest(
-                person=form.get("person", ""), year=parse_year(form.get("year")),
-                year_from=parse_year(form.get("from")), year_to=parse_year(form.get("to")),
-                policy=form.get("policy", ""), doc_type=form.get("type", ""),
-                unit=form.get("unit", ""), archive_code=form.get("code", ""),
-                text=form.get("q", ""), limit=PAGE_SIZE, page=page_no)
+            req = SearchRequest.from_params(form, limit=PAGE_SIZE, page=page_no)
             store = page_store()
             results = search(search_index(), req, store.page_view, store.aliases_of,
                              facets=True, policies_file=cfg.policies_file)

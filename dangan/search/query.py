@@ -48,6 +48,19 @@ class SearchRequest:
     limit: int = 10
     page: int = 1
 
+    # The names of the search form's fields, shared by the counter page, 跨馆检索 and the
+    # partner API, so one query string means the same everywhere.
+    PARAMS = ("person", "year", "from", "to", "policy", "type", "unit", "code", "q")
+
+    @classmethod
+    def from_params(cls, params, *, limit: int = 10, page: int = 1) -> SearchRequest:
+        """A request from form or URL parameters; QueryError for a malformed year."""
+        get = params.get
+        return cls(person=get("person", ""), year=parse_year(get("year")),
+                   year_from=parse_year(get("from")), year_to=parse_year(get("to")),
+                   policy=get("policy", ""), doc_type=get("type", ""), unit=get("unit", ""),
+                   archive_code=get("code", ""), text=get("q", ""), limit=limit, page=page)
+
     def is_empty(self) -> bool:
         return not any([self.person.strip(), self.policy.strip(), self.text.strip(),
                         self.year, self.year_from, self.year_to, self.doc_type, self.unit.strip(),
