@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--hint", help="first characters of the one token to revoke")
     tsub.add_parser("list", help="tokens issued, with their state")
 
+    p = sub.add_parser("requests", help="the request desk from the command line (cron)")
+    rsub = p.add_subparsers(dest="action", required=True)
+    rsub.add_parser("sync", help="ask partner archives how forwarded requests stand")
+    q = rsub.add_parser("list", help="open requests with their deadlines")
+    q.add_argument("--overdue", action="store_true", help="only overdue or due today")
+
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -99,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dangan: {e}", file=sys.stderr)
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
-               "serve": cmd_serve, "user": cmd_user, "token": cmd_token}[args.command]
+               "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
+               "requests": cmd_requests}[args.command]
     return handler(cfg, args)
 
 
@@ -256,6 +263,45 @@ def cmd_token(cfg, args) -> int:
     except ValueError as e:
         print(f"dangan token: {e}", file=sys.stderr)
         return 2
+    return 0
+
+
+def cmd_requests(cfg, args) -> int:
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from .desk import workflow
+    from .desk.deadlines import urgency
+    from .web import desk_records as records
+    from .web.app import database_url
+    from .web.desk_models import Request
+    from .web.models import Database
+
+    db = Database(database_url(cfg))
+    with db.session() as s:
+        open_requests = list(s.scalars(select(Request).where(
+            Request.status != workflow.DELIVERED).order_by(Request.due_on)))
+    if args.action == "sync":
+        failed = 0
+        for req in open_requests:
+            if not req.forwarded_to:
+                continue
+            try:
+                now = records.refresh_remote(db, cfg, req.number)
+                print(f"{req.number}\t{req.forwarded_to}\t{now.remote_status or '?'}")
+            except records.DeskError as e:
+                failed += 1
+                print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
+        return 1 if failed else 0
+    today = dt.date.today()
+    names = {"overdue": "逾期", "due_today": "今日到期", "open": "", "done": "已出结果"}
+    for req in open_requests:
+        mark = urgency(req.due_on, today, req.status in workflow.RESULT_REACHED)
+        if args.overdue and mark not in ("overdue", "due_today"):
+            continue
+        print(f"{req.number}\t{req.due_on}\t{names[mark]}\t{req.status}\t{req.channel}\t"
+              f"{req.subject_name}")
     return 0
 
 

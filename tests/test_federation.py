@@ -187,6 +187,13 @@ def test_a_request_forwarded_from_A_appears_at_C_and_its_status_flows_back(archi
     history = detail.split('id="history"')[1]
     assert "外馆 C03" in history and "丙市档案馆：已出具" in history
 
+    # The copy goes out by post; A's nightly `dangan requests sync` brings that back too.
+    c.post(f"/requests/{remote}/status", {"status": "已反馈", "delivery": "邮寄"},
+           form_page=f"/requests/{remote}")
+    synced = run_dangan(archives["configs"]["A01"], "requests", "sync").stdout
+    assert f"{number}\tC03\t已反馈" in synced
+    assert number in run_dangan(archives["configs"]["A01"], "requests", "list").stdout
+
 
 def test_a_revoked_token_is_reported_as_refused_and_the_others_still_answer(archives):
     run_dangan(archives["configs"]["C03"], "token", "revoke", "B02")
