@@ -124,3 +124,15 @@ def test_every_call_is_logged(app, auth):
         rows = list(s.scalars(select(tokens.ApiAccess).order_by(tokens.ApiAccess.id)))
     assert rows[-2].peer == "DL01" and rows[-2].status == 200 and "q=" in rows[-2].detail
     assert rows[-1].peer == "" and rows[-1].status == 401
+
+
+def test_admins_see_the_api_log_and_the_tokens_staff_do_not(app, auth):
+    from webhelpers import login
+
+    app.test_client().get("/api/v1/search?q=工资", headers=auth)
+    staff = login(app.test_client())
+    assert staff.get("/admin/api-log").status_code == 403
+    html = login(app.test_client(), "boss", "boss-password").get("/admin/api-log").get_data(
+        as_text=True)
+    assert "DL01" in html and "q=工资" in html and "有效" in html
+    assert auth["Authorization"].split()[1] not in html  # only the hint, never the token

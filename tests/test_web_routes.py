@@ -15,7 +15,9 @@ def app(sample_config, tmp_path_factory):
 
 
 ROUTES = ["/", "/?person=王秀英", "/visits/", "/visits/new", "/visits/export.csv",
-          "/visits/1", "/page/1", "/page/1/image", "/admin/status", "/admin/log"]
+          "/visits/1", "/page/1", "/page/1/image", "/admin/status", "/admin/log",
+          "/admin/api-log", "/requests/", "/requests/new", "/requests/T01-20260101-R001",
+          "/requests/export.csv", "/federated/?person=王秀英"]
 
 
 @pytest.mark.parametrize("url", ROUTES)

@@ -1,4 +1,5 @@
-"""Admin pages: index status with the last batch's failures, and the access log."""
+"""Admin pages: index status with the last batch's failures, the access log, the partner API
+log, and the tokens issued to partner archives."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from .models import Access
 from .security import admin_required
 from .stores import page_store, search_index
+from .tokens import ApiAccess, listing
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,3 +37,12 @@ def log():
         rows = list(s.scalars(select(Access).order_by(Access.at.desc()).limit(500)))
         users = {a.id: a.user.username for a in rows}
     return render_template("admin_log.html", rows=rows, users=users)
+
+
+@bp.route("/api-log")
+@admin_required
+def api_log():
+    db = current_app.extensions["dangan_db"]
+    with db.session() as s:
+        rows = list(s.scalars(select(ApiAccess).order_by(ApiAccess.id.desc()).limit(500)))
+    return render_template("admin_api_log.html", rows=rows, tokens=listing(db))
