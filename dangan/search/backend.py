@@ -35,7 +35,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .fastpath import Executor, Found, Unsupported
+from .fastpath import Executor, Found, Unsupported, length_bytes
 from .schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "dangan-schema.json"
@@ -51,6 +51,9 @@ def shard_of(path: str, shards: int) -> int:
     names that differ in one digit (…-0001.jpg, …-0002.jpg) would all land in one shard."""
     digest = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards
+
+
+_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
 
 class _LengthsInMemory:
@@ -69,8 +72,8 @@ class _LengthsInMemory:
         table = self._tables.get(fieldname, False)
         if table is False:
             column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            table = None if column is None else [byte_to_length(b) if b else None
-                                                 for b in column]
+            table = None if column is None else [
+                _LENGTHS[b] for b in length_bytes(column, self._reader.doc_count_all())]
             self._tables[fieldname] = table
         return default if table is None else table[docnum]
 

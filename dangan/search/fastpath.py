@@ -131,7 +131,7 @@ class Executor:
                       if perdoc is not None else None)
             if column is None:
                 continue
-            raw = np.fromiter(column, dtype=np.uint8, count=leaf.doc_count_all())
+            raw = length_bytes(column, leaf.doc_count_all())
             out[offset:offset + len(raw)] = _LENGTH_OF_BYTE[raw]
         with self._lock:
             self._lengths[fieldname] = out
@@ -285,6 +285,22 @@ def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     before = np.concatenate(([0], sums))[starts]
     return owner, sums - np.repeat(before, counts)
+
+
+def length_bytes(column, doc_count: int) -> np.ndarray:
+    """A segment's field-length column as one array of Whoosh's length bytes.
+
+    The column is a run of single bytes in the segment file (documents past its end have
+    length 0), so it is read in one slice rather than a Python call per document.
+    """
+    out = np.zeros(doc_count, dtype=np.uint8)
+    if getattr(column, "_fixedlen", None) == 1 and hasattr(column, "_basepos"):
+        n = min(column._count, doc_count)
+        if n:
+            out[:n] = np.frombuffer(column._dbfile.get(column._basepos, n), dtype=np.uint8)
+    else:  # another column layout: the slow, general way
+        out[:] = np.fromiter(column, dtype=np.uint8, count=doc_count)
+    return out
 
 
 def _text(term) -> str:
