@@ -313,6 +313,19 @@ def cmd_serve(cfg, args) -> int:
     host = args.host or cfg.web_host
     port = args.port or cfg.web_port
     app = create_app(cfg)
+
+    def warm() -> None:  # the first search at the counter should not pay for opening
+        from .search.backend import IndexMissing
+        from .web.stores import search_index
+
+        # No index yet: searches say so themselves.
+        with app.app_context(), contextlib.suppress(IndexMissing, OSError):
+            search_index().warm()
+
+    import contextlib
+    import threading
+
+    threading.Thread(target=warm, name="warm-index", daemon=True).start()
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
     serve(app, host=host, port=port, threads=8, ident="dangan")
     return 0

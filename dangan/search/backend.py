@@ -227,6 +227,14 @@ class SearchIndex:
                 self._executor = Executor(searcher.reader())
             return self._executor
 
+    def warm(self) -> None:
+        """Open the searcher and load what the first query would otherwise wait for (field
+        lengths of the scored fields). `dangan serve` calls this once in the background."""
+        ex = self.executor()
+        for name, fieldtype in ex.schema.items():
+            if fieldtype.scorable:
+                ex._field_lengths(name)
+
     def search(self, query: Query, *, filter: Query | None = None, mask: Query | None = None,
                limit: int | None = 10, page: int = 1,
                facets: dict[str, str] | None = None) -> Found:
