@@ -103,6 +103,16 @@ def build_dangan(pages, tmp: Path, commit_every: int):
     return n, t_extract, t_write, t_store, size, samples
 
 
+def reuse_samples(pages: int, seed: int) -> list:
+    """The pages build_dangan() sampled, regenerated without indexing (same seeds)."""
+    rng = random.Random(7)
+    samples = []
+    for key, page_no, lines, truth in corpus(pages, seed):
+        if rng.random() < 0.02:
+            samples.append((key, page_no, truth, extract(lines)))
+    return samples
+
+
 def make_queries(samples, per_class: int, seed: int) -> dict[str, list[SearchRequest]]:
     rng = random.Random(seed)
     q: dict[str, list[SearchRequest]] = {c: [] for c in CLASSES}
@@ -134,8 +144,8 @@ def make_queries(samples, per_class: int, seed: int) -> dict[str, list[SearchReq
     return q
 
 
-def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None = None
-                ) -> dict[str, tuple]:
+def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None = None,
+                show_slow: float | None = None) -> dict[str, tuple]:
     """Latency per class through dangan's own search(); `engine` "whoosh" times Whoosh's
     matchers alone (the reference the numpy fast path replaced)."""
     out = {}
@@ -154,6 +164,8 @@ def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None 
             r = search(index, req, store.page_view, store.aliases_of)
             times.append((time.monotonic() - t0) * 1000)
             totals.append(r.total)
+            if show_slow and times[-1] > show_slow:
+                print(f"  slow: {times[-1]:.0f} ms {r.total} hits {req}")
         index.close()
         store.close()
         out[cls] = (cold, statistics.median(times), _p95(times), statistics.mean(totals))
@@ -256,10 +268,24 @@ def main() -> None:
     ap.add_argument("--commit-every", type=int, default=2000)
     ap.add_argument("--whoosh-queries", type=int, default=12,
                     help="queries per class also timed on Whoosh's own matchers (0: skip)")
+    ap.add_argument("--show-slow", type=float, metavar="MS",
+                    help="print each query slower than this")
+    ap.add_argument("--reuse", type=Path, metavar="DIR",
+                    help="time queries on an index kept earlier with --keep (same --pages and "
+                         "--seed); skips indexing and tantivy")
     ap.add_argument("--keep", type=Path, metavar="DIR",
                     help="build in DIR and keep it (index + page store), for profiling with "
                          "bench/profile_query.py")
     args = ap.parse_args()
+    if args.reuse:
+        samples = reuse_samples(args.pages, args.seed)
+        queries = make_queries(samples, args.queries, args.seed)
+        ours = time_dangan(args.reuse, queries, show_slow=args.show_slow)
+        print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}")
+        for cls in CLASSES:
+            cold, p50, p95, hits = ours[cls]
+            print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}")
+        return
     with tempfile.TemporaryDirectory() as scratch:
         tmp = args.keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)

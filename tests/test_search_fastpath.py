@@ -72,3 +72,18 @@ def test_power_syntax_falls_back_to_whoosh(engines):
     a = fast.search(built.query, limit=20)
     b = whoosh.search(built.query, limit=20)
     assert a.total == b.total > 0 and [d for d, _ in a.docs] == [d for d, _ in b.docs]
+
+
+def test_positions_decode_like_whoosh_in_every_encoding():
+    from whoosh.formats import Positions
+
+    from dangan.search.fastpath import _decode_positions
+
+    fmt = Positions()
+    lists = [[5], [300], [70000], [0], [3, 9, 400], [255], [256], [65535], [1, 2]]
+    values = [fmt.encode(ps) for ps in lists]
+    values += [v[:-1] for v in values if v.endswith(b".")]  # Whoosh may trim the STOP byte
+    owner, pos = _decode_positions(values)
+    got = sorted(zip(owner.tolist(), pos.tolist(), strict=True))
+    want = sorted((i, p) for i, v in enumerate(values) for p in fmt.decode_positions(v))
+    assert got == want

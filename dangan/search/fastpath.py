@@ -82,16 +82,20 @@ class Executor:
         self._facets: dict[str, dict[str, np.ndarray]] = {}
 
     # -- reading postings ---------------------------------------------------------------
-    def postings(self, fieldname: str, text: str, with_values: bool = False) -> _Postings:
+    def postings(self, fieldname: str, text: str) -> _Postings:
         """A term's postings across all segments. Kept in an LRU cache: staff repeat the
-        same names and words all day, and a phrase's grams recur across phrases. Positions
-        (`with_values`) cost most to read and are cached under a budget of postings."""
+        same names and words all day, and a phrase's grams recur across phrases.
+
+        Positions come with the postings of a field that has them: decoding a block costs
+        the same with or without them, so one read serves both a term and a phrase. The
+        cache holds at most `cache_values` of those (about 50 bytes each)."""
         key = (fieldname, text)
         with self._lock:
             hit = self._terms.get(key)
-            if hit is not None and (hit.values is not None or not with_values):
+            if hit is not None:
                 self._terms.move_to_end(key)
                 return hit
+        with_values = self._positional(fieldname)
         ids, tfs, values = [], [], [] if with_values else None
         fmt = self.schema[fieldname].format
         for leaf, offset in self.leaves:
@@ -116,6 +120,9 @@ class Executor:
                 if dropped.values is not None:
                     self._value_count -= len(dropped.values)
         return p
+
+    def _positional(self, fieldname: str) -> bool:
+        return bool(self.schema[fieldname].format.supports("positions"))
 
     def _field_lengths(self, fieldname: str) -> np.ndarray | None:
         """Every document's length in `fieldname` (Whoosh's one-byte encoding, decoded)."""
@@ -196,19 +203,21 @@ class Executor:
         words = list(q.words)
         if len(words) == 1:
             return self._term(q.fieldname, words[0], q.boost)
-        plain = [self.postings(q.fieldname, w) for w in words]
+        plain = sorted((self.postings(q.fieldname, w) for w in words), key=lambda p: len(p.ids))
         candidates = plain[0].ids
-        for p in plain[1:]:
+        for p in plain[1:]:  # rarest first: the candidate set only shrinks
             candidates = np.intersect1d(candidates, p.ids, assume_unique=True)
             if not len(candidates):
                 return _EMPTY_IDS, _EMPTY_SCORES
         # Positions only for the documents that hold every gram, and only for grams that
         # tile the phrase: bigrams at offsets 0, 2, 4 … (and the last) found at p, p+2, p+4 …
-        # spell the whole phrase, so the grams between them need no decoding.
+        # spell the whole phrase, so the grams between them need no checking.
         tiling = sorted({*range(0, len(words), 2), len(words) - 1})
         found = None  # (candidate index, start position) pairs still alive, as int64 keys
         for i in tiling:
-            full = self.postings(q.fieldname, words[i], with_values=True)
+            full = self.postings(q.fieldname, words[i])
+            if full.values is None:
+                raise Unsupported(f"{q.fieldname} has no positions")
             where = np.searchsorted(full.ids, candidates)
             cand, pos = _decode_positions([full.values[w] for w in where])
             keys = (cand << 32) | (pos - i)  # where the phrase would start
@@ -272,19 +281,47 @@ class Executor:
         return table
 
 
+# How Whoosh stores "one occurrence at position P": a 4-byte count of 1, then the pickle of
+# [P] (protocol 2), its final STOP byte sometimes trimmed. Nearly every posting of a gram in a
+# page of forms looks like this, so those are read straight from the bytes.
+_ONE = np.frombuffer(b"\x00\x00\x00\x01\x80\x02]q\x00", dtype=np.uint8)
+_BININT1, _BININT2 = ord("K"), ord("M")
+
+
 def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Whoosh's Positions encoding (a 4-byte count, then a pickled list of deltas) for many
-    postings at once: (index of the posting, position) pairs. One C-level unpickle per
-    posting; the running sums are numpy's. The pickle's final STOP byte may be trimmed."""
-    deltas = [loads(v[4:] if v[-1:] == b"." else v[4:] + b".") for v in values]
-    counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-    owner = np.repeat(np.arange(len(values), dtype=np.int64), counts)
-    sums = np.cumsum(flat)
-    # Subtract each posting's starting total, so every list's sum restarts at zero.
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    before = np.concatenate(([0], sums))[starts]
-    return owner, sums - np.repeat(before, counts)
+    postings at once: (index of the posting, position) pairs.
+
+    Single occurrences are decoded with array operations on the joined bytes; the rest are
+    unpickled one by one and their deltas summed by numpy."""
+    n = len(values)
+    lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    buf = np.frombuffer(b"".join(values) + b"\0" * 16, dtype=np.uint8)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    head = buf[starts[:, None] + np.arange(len(_ONE))]
+    single = (head == _ONE).all(axis=1)
+    op = buf[starts + len(_ONE)]
+    one_byte = single & (op == _BININT1) & ((lens == 12) | (lens == 13))
+    two_byte = single & (op == _BININT2) & ((lens == 14) | (lens == 15))
+    owner = [np.flatnonzero(one_byte), np.flatnonzero(two_byte)]
+    pos = [buf[starts[owner[0]] + 10].astype(np.int64),
+           buf[starts[owner[1]] + 10].astype(np.int64)
+           + 256 * buf[starts[owner[1]] + 11].astype(np.int64)]
+    rest = np.flatnonzero(~(one_byte | two_byte))
+    if len(rest):
+        deltas = [loads(values[i][4:] if values[i][-1:] == b"." else values[i][4:] + b".")
+                  for i in rest]
+        counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
+        flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64,
+                           count=int(counts.sum()))
+        sums = np.cumsum(flat)
+        # Subtract each posting's starting total, so every list's sum restarts at zero.
+        first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        before = np.concatenate(([0], sums))[first]
+        owner.append(np.repeat(rest, counts))
+        pos.append(sums - np.repeat(before, counts))
+    return np.concatenate(owner), np.concatenate(pos)
 
 
 def length_bytes(column, doc_count: int) -> np.ndarray:
