@@ -204,13 +204,19 @@ def _read_password(args) -> str:
     return first
 
 
-def cmd_user(cfg, args) -> int:
-    import secrets
-
+def _database(cfg):
+    """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
     from .web.app import database_url
     from .web.models import Database
 
-    db = Database(database_url(cfg))
+    return Database(database_url(cfg))
+
+
+def cmd_user(cfg, args) -> int:
+    import secrets
+
+
+    db = _database(cfg)
     try:
         if args.action == "add":
             db.add_user(args.username, _read_password(args), args.role)
@@ -240,10 +246,8 @@ def cmd_user(cfg, args) -> int:
 
 def cmd_token(cfg, args) -> int:
     from .web import tokens
-    from .web.app import database_url
-    from .web.models import Database
 
-    db = Database(database_url(cfg))
+    db = _database(cfg)
     try:
         if args.action == "create":
             token = tokens.create(db, args.peer)
@@ -272,13 +276,11 @@ def cmd_requests(cfg, args) -> int:
     from sqlalchemy import select
 
     from .desk import workflow
-    from .desk.deadlines import urgency
+    from .desk.deadlines import URGENCY_LABELS
     from .web import desk_records as records
-    from .web.app import database_url
     from .web.desk_models import Request
-    from .web.models import Database
 
-    db = Database(database_url(cfg))
+    db = _database(cfg)
     with db.session() as s:
         open_requests = list(s.scalars(select(Request).where(
             Request.status != workflow.DELIVERED).order_by(Request.due_on)))
@@ -295,12 +297,11 @@ def cmd_requests(cfg, args) -> int:
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
         return 1 if failed else 0
     today = dt.date.today()
-    names = {"overdue": "逾期", "due_today": "今日到期", "open": "", "done": "已出结果"}
     for req in open_requests:
-        mark = urgency(req.due_on, today, req.status in workflow.RESULT_REACHED)
+        mark = req.urgency(today)
         if args.overdue and mark not in ("overdue", "due_today"):
             continue
-        print(f"{req.number}\t{req.due_on}\t{names[mark]}\t{req.status}\t{req.channel}\t"
+        print(f"{req.number}\t{req.due_on}\t{URGENCY_LABELS[mark]}\t{req.status}\t{req.channel}\t"
               f"{req.subject_name}")
     return 0
 
@@ -314,6 +315,9 @@ def cmd_serve(cfg, args) -> int:
     port = args.port or cfg.web_port
     app = create_app(cfg)
 
+    import contextlib
+    import threading
+
     def warm() -> None:  # the first search at the counter should not pay for opening
         from .search.backend import IndexMissing
         from .web.stores import search_index
@@ -321,9 +325,6 @@ def cmd_serve(cfg, args) -> int:
         # No index yet: searches say so themselves.
         with app.app_context(), contextlib.suppress(IndexMissing, OSError):
             search_index().warm()
-
-    import contextlib
-    import threading
 
     threading.Thread(target=warm, name="warm-index", daemon=True).start()
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)

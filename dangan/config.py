@@ -6,6 +6,7 @@ Relative paths resolve against the config file's folder, not the working directo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass
@@ -158,8 +159,6 @@ def load(path: str | os.PathLike | None = None) -> Config:
 
 
 def _desk(raw: dict) -> DeskSettings:
-    import datetime as dt
-
     for key in ("holidays", "workdays"):
         for value in raw.get(key, []):
             try:

@@ -69,7 +69,7 @@ def openapi():
     return jsonify(spec)
 
 
-def _public_hit(hit) -> dict:
+def public_hit(hit) -> dict:
     d = hit.to_json()
     d["highlights"] = [[s.start, s.end] for s in hit.spans]
     d.pop("page_id", None)  # the page store's ids mean nothing outside this node
@@ -106,7 +106,7 @@ def search():
     return jsonify({"archive": {"code": cfg.archive_code, "name": cfg.archive_name},
                     "total": results.total, "page": page, "limit": limit,
                     "seconds": round(results.seconds, 3),
-                    "hits": [_public_hit(h) for h in results.hits]})
+                    "hits": [public_hit(h) for h in results.hits]})
 
 
 def _status(req: Request) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
+from .security import local_target
+
 bp = Blueprint("auth", __name__)
 
 
@@ -16,11 +18,7 @@ def login():
         if user is not None and user.check_password(request.form.get("password", "")):
             session.clear()
             session["uid"] = user.id
-            target = request.args.get("next") or ""
-            # Only local paths: never bounce a fresh session to another site.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("search.index")
-            return redirect(target)
+            return redirect(local_target(request.args.get("next"), url_for("search.index")))
         error = "用户名或密码错误，或账号已停用"
     return render_template("login.html", error=error), (401 if error else 200)
 

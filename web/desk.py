@@ -25,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from dangan.desk import workflow
-from dangan.desk.deadlines import urgency
+from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
@@ -35,7 +35,7 @@ from dangan.text.idnumbers import mask
 from . import desk_records as records
 from .copies import build_pdf
 from .desk_models import Request
-from .security import log_access
+from .security import local_target, log_access
 from .stores import page_store
 from .viewer import is_restricted, page_image
 
@@ -77,7 +77,7 @@ def index():
     with _db().session() as s:
         rows = list(s.scalars(q.limit(500)))
     today = dt.date.today()
-    marks = {r.id: urgency(r.due_on, today, r.status in workflow.RESULT_REACHED) for r in rows}
+    marks = {r.id: r.urgency(today) for r in rows}
     counts = {k: sum(1 for v in marks.values() if v == k) for k in ("overdue", "due_today")}
     # Overdue first, then due today, then by deadline: the order the desk should work in.
     order = {"overdue": 0, "due_today": 1, "open": 2, "done": 3}
@@ -117,7 +117,7 @@ def _choices() -> dict:
 def detail(number: str):
     req = _load(number)
     today = dt.date.today()
-    mark = urgency(req.due_on, today, req.status in workflow.RESULT_REACHED)
+    mark = req.urgency(today)
     left = records.calendar(_cfg()).working_days_between(today, req.due_on)
     log_access("request_view", detail=number)
     return render_template(
@@ -191,9 +191,8 @@ def attach(number: str):
             return redirect(url_for("desk.detail", number=number))
         log_access("request_attach", page.path, page.page, number)
     flash(f"已附加 {added} 页到申请 {number}" if added else "该页已在申请中")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("desk.detail", number=number))
+    return redirect(local_target(request.form.get("next"),
+                                 url_for("desk.detail", number=number)))
 
 
 @bp.route("/<number>/pages/<int:row_id>/remove", methods=["POST"])
@@ -295,11 +294,10 @@ def export():
     w.writerow(["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
                 "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
                 "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"])
-    names = {"overdue": "逾期", "due_today": "今日到期", "open": "未到期", "done": "已办结"}
     for r in rows:
         years = f"{r.year_from or ''}–{r.year_to or ''}" if r.year_from or r.year_to else ""
         w.writerow([r.number, r.accepted_on, r.due_on,
-                    names[urgency(r.due_on, today, r.status in workflow.RESULT_REACHED)],
+                    URGENCY_LABELS[r.urgency(today)],
                     r.status, r.channel, "是" if r.delegated else "否", r.requester_name,
                     mask(r.requester_id_number), r.applicant_type, r.subject_name,
                     r.subject_former_names, years, r.purpose, r.receiving_archive,

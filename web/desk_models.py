@@ -11,6 +11,9 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dangan.desk import workflow
+from dangan.desk.deadlines import urgency
+
 from .models import Base, now
 
 
@@ -59,6 +62,10 @@ class Request(Base):
     remote_number: Mapped[str] = mapped_column(String(40), default="")
     remote_status: Mapped[str] = mapped_column(String(8), default="")
     remote_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    def urgency(self, today: dt.date) -> str:
+        """overdue / due_today / open, or done once a result exists (see deadlines.urgency)."""
+        return urgency(self.due_on, today, self.status in workflow.RESULT_REACHED)
 
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", order_by="RequestEvent.id")

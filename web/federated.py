@@ -19,7 +19,7 @@ from dangan.search.explain import RELATIONS
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 
-from .api import _public_hit
+from .api import public_hit
 from .security import log_access
 from .stores import page_store, search_index
 
@@ -75,7 +75,7 @@ def index():
                     local = search(search_index(), req, store.page_view, store.aliases_of,
                                    policies_file=cfg.policies_file)
                     for n, h in enumerate(local.hits):
-                        hits.append({**_public_hit(h), "_archive": cfg.archive_code,
+                        hits.append({**public_hit(h), "_archive": cfg.archive_code,
                                      "_archive_name": "本馆", "_local": True,
                                      "_page_id": h.page_id, "_order": n})
                     local_state = ("ok", local.total)

@@ -52,6 +52,13 @@ def before_request():
     return None
 
 
+def local_target(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: a form's "next" must never
+    send a member of staff to another site."""
+    target = target or ""
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
 def admin_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):

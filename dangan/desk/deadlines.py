@@ -48,6 +48,10 @@ class WorkCalendar:
                    if self.is_working_day(start + dt.timedelta(days=n)))
 
 
+# How each urgency is written in lists and exports.
+URGENCY_LABELS = {"overdue": "逾期", "due_today": "今日到期", "open": "未到期", "done": "已出结果"}
+
+
 def urgency(due: dt.date, today: dt.date, done: bool) -> str:
     """How a request stands against its deadline: what the desk list colours."""
     if done:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from dangan.doctypes import TYPES
 from dangan.text.dates import MAX_YEAR, MIN_YEAR
+from dangan.text.idnumbers import is_valid
 
 from .workflow import APPLICANT_TYPES, CHANNELS, DOC_PURPOSES
 
@@ -48,8 +49,6 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     `channel` is fixed by where the request came from (网上, 外馆转来); the desk chooses it.
     `holding` lists the archive codes a request may be addressed to (this node and partners).
     """
-    from dangan.text.idnumbers import is_valid
-
     errors: list[str] = []
     v: dict = {
         "requester_name": _text(form, "requester_name", 30),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -286,14 +287,15 @@ class SearchIndex:
                 else:
                     reader = MultiReader(leaves)
                 self._searcher = Searcher(reader)
-                self._executor = None  # built on first use, for this reader
                 self._generations = generations
                 if old is not None:
                     old.close()
             return self._searcher
 
-    def executor(self) -> Executor:
-        searcher = self.searcher()
+    def executor(self, searcher: Searcher | None = None) -> Executor:
+        """The fast path for `searcher`'s reader (the current one if not given); a new
+        reader after a commit gets a new executor, so its caches never go stale."""
+        searcher = searcher or self.searcher()
         with self._lock:
             if self._executor is None or self._executor.reader is not searcher.reader():
                 self._executor = Executor(searcher.reader())
@@ -302,15 +304,10 @@ class SearchIndex:
     def warm(self) -> None:
         """Open the searcher and load what the first query would otherwise wait for (field
         lengths of the scored fields). `dangan serve` calls this once in the background."""
-        import os
-
         for seg in self.dir.rglob("*.seg"):  # ask the OS to read the index into its cache
             with open(seg, "rb") as f:
                 os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
-        ex = self.executor()
-        for name, fieldtype in ex.schema.items():
-            if fieldtype.scorable:
-                ex._field_lengths(name)
+        self.executor().preload()
 
     def search(self, query: Query, *, filter: Query | None = None, mask: Query | None = None,
                limit: int | None = 10, page: int = 1,
@@ -321,7 +318,8 @@ class SearchIndex:
         found = None
         if self.engine == "fast":
             try:
-                found = self.executor().search(query, filter, mask, limit, page, facets)
+                found = self.executor(searcher).search(query, filter, mask, limit, page,
+                                                       facets)
             except Unsupported:
                 found = None
         if found is None:

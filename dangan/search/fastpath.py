@@ -53,7 +53,7 @@ class Found:
 class _Postings:
     ids: np.ndarray  # global document numbers, ascending
     tf: np.ndarray  # term frequency (Whoosh's posting weight)
-    values: list | None = None  # raw posting values (positions), when asked for
+    values: list | None = None  # raw posting values (positions), for positional fields
 
 
 class Executor:
@@ -72,13 +72,12 @@ class Executor:
             if leaf.has_deletions():
                 dead = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
                 self.live[dead + offset] = False
-        self.live_count = int(self.live.sum())
         self._lock = threading.Lock()
         self._terms: OrderedDict[tuple[str, str], _Postings] = OrderedDict()
         self._cache_terms = cache_terms
         self._cache_values = cache_values  # ~50 bytes each: about 100 MB at most
         self._value_count = 0
-        self._lengths: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, tuple[np.ndarray, float]] = {}  # field → (lengths, average)
         self._facets: dict[str, dict[str, np.ndarray]] = {}
 
     # -- reading postings ---------------------------------------------------------------
@@ -124,8 +123,15 @@ class Executor:
     def _positional(self, fieldname: str) -> bool:
         return bool(self.schema[fieldname].format.supports("positions"))
 
-    def _field_lengths(self, fieldname: str) -> np.ndarray | None:
-        """Every document's length in `fieldname` (Whoosh's one-byte encoding, decoded)."""
+    def preload(self) -> None:
+        """Load what the first query would otherwise wait for: every scored field's lengths."""
+        for name, fieldtype in self.schema.items():
+            if fieldtype.scorable:
+                self._field_lengths(name)
+
+    def _field_lengths(self, fieldname: str) -> tuple[np.ndarray, float] | None:
+        """Every document's length in `fieldname` (Whoosh's one-byte encoding, decoded) and
+        the field's average length, as BM25F wants them; None for an unscored field."""
         if not self.schema[fieldname].scorable:
             return None
         with self._lock:
@@ -140,9 +146,11 @@ class Executor:
                 continue
             raw = length_bytes(column, leaf.doc_count_all())
             out[offset:offset + len(raw)] = _LENGTH_OF_BYTE[raw]
+        average = (self.reader.field_length(fieldname) / self.doc_count) if self.doc_count else 1
+        stats = (out, average or 1)
         with self._lock:
-            self._lengths[fieldname] = out
-        return out
+            self._lengths[fieldname] = stats
+        return stats
 
     # -- scoring ------------------------------------------------------------------------
     def _term(self, fieldname: str, text: str, boost: float) -> tuple[np.ndarray, np.ndarray]:
@@ -153,16 +161,14 @@ class Executor:
 
     def _score(self, fieldname: str, ids: np.ndarray, tf: np.ndarray, boost: float,
                df: int | None = None) -> np.ndarray:
-        lengths = self._field_lengths(fieldname)
-        if lengths is None:  # not scorable: Whoosh scores the posting weight
-            return (tf * boost).astype(np.float64)
+        stats = self._field_lengths(fieldname)
+        if stats is None:  # not scorable: Whoosh scores the posting weight
+            return tf * boost
+        lengths, avgfl = stats
         df = len(ids) if df is None else df
         idf = math.log(self.doc_count / (df + 1)) + 1
-        avgfl = (self.reader.field_length(fieldname) / self.doc_count) if self.doc_count else 1
-        avgfl = avgfl or 1
         dl = lengths[ids]
-        s = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * dl / avgfl))
-        return (s * boost).astype(np.float64)
+        return boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * dl / avgfl))
 
     def evaluate(self, q: Q.Query) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers ascending, scores) of everything `q` matches."""
