@@ -19,6 +19,7 @@ from dangan.text.normalize import HAN, normalize
 
 from .layout import Row, find_table, rows
 from .ocr.base import Line
+from .reading import ReadingText, reading_text
 
 PERSON_LABELS = {"姓名": "姓名", "曾用名": "曾用名"}
 UNIT_LABELS = ("工作单位", "填报单位", "招工单位", "任教学校", "单位（盖章）", "单位(盖章)", "单位")
@@ -68,7 +69,8 @@ def extract(lines: list[Line]) -> PageFields:
     norm = [ln for ln in norm if ln.text.strip()]
     page_rows = rows(norm)
     fields = PageFields()
-    fields.text = "\n".join(r.text for r in page_rows)
+    reading = reading_text(norm)
+    fields.text = reading.text
     table = find_table(page_rows)
     persons: list[PersonHit] = []
     money_lines: set[int] = set()
@@ -80,7 +82,7 @@ def extract(lines: list[Line]) -> PageFields:
             money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
     else:
         persons += _labelled_persons(page_rows)
-    persons += _prose_persons(page_rows, {p.name for p in persons})
+    persons += _prose_persons(norm, reading, {p.name for p in persons})
     fields.persons = persons
 
     dates, years = [], set()
@@ -91,11 +93,10 @@ def extract(lines: list[Line]) -> PageFields:
             dates.append(d.iso)
             years.add(d.year)
         years.update(year_mentions(ln.text))
-    flat = "".join(ln.text for r in page_rows for ln in r.lines)
     fields.dates = list(dict.fromkeys(dates))
     fields.years = sorted(years)
-    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in find_doc_numbers(flat)))
-    fields.id_numbers = list(dict.fromkeys(find_id_numbers(flat)))
+    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in find_doc_numbers(reading.text)))
+    fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
     fields.units = _units(page_rows)
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
@@ -166,22 +167,16 @@ def _roster_persons(body: list[Row], table) -> list[PersonHit]:
     return found
 
 
-def _prose_persons(page_rows: list[Row], known: set[str]) -> list[PersonHit]:
-    # Join lines without separators: a name may wrap at the end of a line.
-    index: list[tuple[Line, int]] = []
-    text = ""
-    for row in page_rows:
-        for ln in row.lines:
-            index += [(ln, i) for i in range(len(ln.text))]
-            text += ln.text
+def _prose_persons(lines: list[Line], reading: ReadingText, known: set[str]
+                   ) -> list[PersonHit]:
+    # The reading text joins wrapped lines, so a name cut at the end of a line is whole.
     found = []
-    for name, offset in names_in_prose(text):
+    for name, offset in names_in_prose(reading.text):
         if name in known:
             continue
         known.add(name)
-        line, start = index[offset]
-        end = start + len(name) if start + len(name) <= len(line.text) else len(line.text)
-        found.append(PersonHit(name, "prose", line.span_box(start, end)))
+        boxes = reading.boxes(lines, offset, offset + len(name))
+        found.append(PersonHit(name, "prose", boxes[0] if boxes else None))
     return found
 
 

@@ -1,0 +1,203 @@
+"""Reading order: a page's OCR lines as one searchable text, and the way back to the boxes.
+
+OCR returns boxes, not text. A word is often cut between two boxes of one row ("上海东昌投资
+发展有限 公司", "MU 2379"), and Chinese prose wraps in the middle of a word with no hyphen
+("…教学能力" / "考核，择优录取", a table cell "本期结算金额合" / "计"). If every box were its
+own run, a phrase could never cross such a cut. So lines that continue each other are joined
+with nothing between them: a box right after another on the same baseline with no more than
+a character's gap, and a full line followed by the line that continues it underneath (same
+left edge, no wider, close below). Unrelated cells and columns stay apart: a space between
+cells of a row, a newline between rows, and nothing is joined down a table whose rows repeat
+the same columns (a roster's names are not one long word).
+
+The text keeps, for every joined line, where it starts, so a match can be drawn on the scan
+even when it runs over two lines.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from .layout import split_at_gutter
+from .ocr.base import Line
+
+# A box follows another as part of the same word when the gap is below this many character
+# heights; cells of a table are further apart than that.
+SAME_WORD_GAP = 0.8
+# A line continues below another when it starts within this band of its left edge (a first
+# line may be indented two characters), no more than this far below.
+WRAP_INDENT, WRAP_GAP = 2.5, 0.7
+# A line shorter than this (a name, a number, a label) is a cell of its own, not prose.
+MIN_WRAPPING_CHARS = 5
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Line `line` (an index into the page's lines) sits at text[start:start+length]."""
+
+    line: int
+    start: int
+    length: int
+
+
+@dataclass
+class ReadingText:
+    text: str
+    segments: list[Segment]
+
+    def spans(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(line index, start, end) in each line that text[start:end] covers."""
+        out = []
+        for seg in self.segments:
+            s, e = max(start, seg.start), min(end, seg.start + seg.length)
+            if s < e:
+                out.append((seg.line, s - seg.start, e - seg.start))
+        return out
+
+    def boxes(self, lines: list[Line], start: int, end: int) -> list[tuple[int, int, int, int]]:
+        """The boxes on the scan of text[start:end], one per line it touches."""
+        out = []
+        for i, s, e in self.spans(start, end):
+            box = lines[i].span_box(s, e)
+            if box:
+                out.append(box)
+        return out
+
+    def find_boxes(self, lines: list[Line], needle: str) -> list[tuple[int, int, int, int]]:
+        """Boxes of every occurrence of `needle` in the text, across line joins too."""
+        out: list[tuple[int, int, int, int]] = []
+        if not needle:
+            return out
+        i = self.text.find(needle)
+        while i >= 0:
+            out += self.boxes(lines, i, i + len(needle))
+            i = self.text.find(needle, i + len(needle))
+        return out
+
+
+def _h(line: Line) -> float:
+    return max(1, line.height)
+
+
+def _similar_height(a: Line, b: Line, ratio: float = 1.45) -> bool:
+    ha, hb = _h(a), _h(b)
+    return max(ha, hb) <= ratio * min(ha, hb)
+
+
+def _v_overlap(a: Line, b: Line) -> float:
+    """Vertical overlap as a share of the shorter box."""
+    top, bottom = max(a.box[1], b.box[1]), min(a.box[3], b.box[3])
+    return max(0, bottom - top) / min(_h(a), _h(b))
+
+
+def _h_overlap(a: Line, b: Line) -> bool:
+    return min(a.box[2], b.box[2]) > max(a.box[0], b.box[0])
+
+
+def _ends_open(text: str) -> bool:
+    """A line that could run on: it does not end a sentence or a clause."""
+    return bool(text) and text[-1] not in "。！？!?；;：:"
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    return _v_overlap(a, b) > 0.5
+
+
+def _continuation(upper: Line, lines: list[Line]) -> Line | None:
+    """The line that continues `upper` on the next line down, if there is one."""
+    if len(upper.text) < MIN_WRAPPING_CHARS or not _ends_open(upper.text):
+        return None
+    h = _h(upper)
+    below = [c for c in lines if c is not upper and c.box[1] >= upper.cy
+             and c.box[1] - upper.box[3] <= WRAP_GAP * h and _h_overlap(upper, c)]
+    if not below:
+        return None
+    c = min(below, key=lambda c: (c.box[1], c.box[0]))
+    if not (_similar_height(upper, c)
+            and upper.box[0] - WRAP_INDENT * h <= c.box[0] <= upper.box[0] + 0.8 * h
+            and c.box[2] <= upper.box[2] + 0.8 * h):
+        return None
+    # A table whose rows repeat the same columns (a roster): the cells beside `upper` have
+    # cells beside `c` under them, so `c` is the next record, not the rest of `upper`.
+    beside_upper = [x for x in lines if x is not upper and _same_row(x, upper)]
+    beside_c = [x for x in lines if x is not c and _same_row(x, c)]
+    if any(_h_overlap(a, b) for a in beside_upper for b in beside_c):
+        return None
+    return c
+
+
+def _chains(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into runs that read as one (a paragraph, a wrapped cell)."""
+    nxt: dict[int, Line] = {}
+    has_prev: set[int] = set()
+    for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0])):
+        c = _continuation(ln, lines)
+        if c is not None and id(c) not in has_prev:
+            nxt[id(ln)] = c
+            has_prev.add(id(c))
+    chains = []
+    for ln in lines:
+        if id(ln) in has_prev:
+            continue
+        chain = [ln]
+        while id(chain[-1]) in nxt and len(chain) <= len(lines):
+            chain.append(nxt[id(chain[-1])])
+        chains.append(chain)
+    return chains
+
+
+def _rows_of_chains(chains: list[list[Line]]) -> list[list[list[Line]]]:
+    """Chains grouped into visual rows by their first line, top to bottom, left to right."""
+    median_h = statistics.median(_h(c[0]) for c in chains)
+    rows: list[list[list[Line]]] = []
+    for chain in sorted(chains, key=lambda c: c[0].cy):
+        if rows and abs(statistics.fmean(c[0].cy for c in rows[-1]) - chain[0].cy) < \
+                median_h * 0.55:
+            rows[-1].append(chain)
+        else:
+            rows.append([chain])
+    for row in rows:
+        row.sort(key=lambda c: c[0].box[0])
+    return rows
+
+
+def _joins_as_word(left: list[Line], right: list[Line]) -> bool:
+    a, b = left[-1], right[0]
+    gap = b.box[0] - a.box[2]
+    h = min(_h(a), _h(b))
+    return (_same_row(a, b) and _similar_height(a, b) and -0.3 * h <= gap <= SAME_WORD_GAP * h
+            and _ends_open(a.text))
+
+
+def _text_layer(lines: list[Line]) -> ReadingText:
+    """Lines of a PDF text layer: already in reading order, one per printed line."""
+    text, segments = "", []
+    for i, ln in enumerate(lines):
+        if i:
+            text += "\n"
+        segments.append(Segment(i, len(text), len(ln.text)))
+        text += ln.text
+    return ReadingText(text, segments)
+
+
+def reading_text(lines: list[Line]) -> ReadingText:
+    """The page's text in reading order, with continued lines joined (see the module doc)."""
+    boxed = [ln for ln in lines if ln.box and ln.text]
+    if len(boxed) < len([ln for ln in lines if ln.text]):
+        return _text_layer(lines)
+    if not boxed:
+        return ReadingText("", [])
+    index = {id(ln): i for i, ln in enumerate(lines)}
+    text, segments = "", []
+    for half in split_at_gutter(boxed):
+        for row in _rows_of_chains(_chains(half)):
+            if text:
+                text += "\n"
+            for k, chain in enumerate(row):
+                if k and not _joins_as_word(row[k - 1], chain):
+                    text += " "
+                for ln in chain:
+                    segments.append(Segment(index[id(ln)], len(text), len(ln.text)))
+                    text += ln.text
+    return ReadingText(text, segments)
