@@ -11,7 +11,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from dangan.doctypes import classify
-from dangan.text.dates import find_dates, year_mentions
+from dangan.text.dates import damaged_years, find_dates, year_mentions
 from dangan.text.docnumbers import find_doc_numbers
 from dangan.text.idnumbers import find_id_numbers
 from dangan.text.names import clean_cell, looks_like_name, names_in_prose
@@ -40,6 +40,9 @@ class PersonHit:
 class PageFields:
     persons: list[PersonHit] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    # years read from a damaged date ("一九八年") and confirmed by the page (a 文号 or another
+    # date of that year); also in `years`, listed here so staff can see they were inferred
+    years_uncertain: list[int] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     doc_numbers: list[str] = field(default_factory=list)
     id_numbers: list[str] = field(default_factory=list)
@@ -93,9 +96,18 @@ def extract(lines: list[Line]) -> PageFields:
             dates.append(d.iso)
             years.add(d.year)
         years.update(year_mentions(ln.text))
+    doc_numbers = find_doc_numbers(reading.text)
+    evidence = years | {d.year for d in doc_numbers}
+    uncertain = set()
+    for ln in norm:
+        for candidates in damaged_years(ln.text):
+            confirmed = candidates & evidence
+            if len(confirmed) == 1:
+                uncertain |= confirmed
     fields.dates = list(dict.fromkeys(dates))
-    fields.years = sorted(years)
-    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in find_doc_numbers(reading.text)))
+    fields.years = sorted(years | uncertain)
+    fields.years_uncertain = sorted(uncertain - years)
+    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in doc_numbers))
     fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
     fields.units = _units(page_rows)
     fields.title = _title(page_rows)

@@ -18,7 +18,7 @@ def test_labelled_name_and_former_name_on_a_form():
     assert f.persons[1].alias_of == "张付明"
     assert f.persons[0].box == (400, 300, 560, 362)
     assert f.doc_type == "recruitment"
-    assert f.years == []  # a 1939 birth date is outside the plausible range 1949–2025
+    assert f.years == [1939]  # a birth year before 1949 is searchable too
 
 
 def test_roster_rows_each_give_a_person_with_the_row_box():
@@ -35,7 +35,7 @@ def test_roster_rows_each_give_a_person_with_the_row_box():
         ("王秀瑛", "roster", 1), ("欧阳春梅", "roster", 2)]
     assert f.persons[1].row_box == (100, 400, 1350, 460)
     # 58.11 in the money column is an amount, not November 1958
-    assert f.years == [1950, 1993]
+    assert f.years == [1943, 1950, 1993]
     assert f.doc_type == "wage_adjustment"
 
 
@@ -47,7 +47,7 @@ def test_prose_letter_names_and_document_numbers():
     f = extract(lines)
     assert [(p.name, p.role) for p in f.persons] == [("瞿德明", "prose")]
     assert f.doc_numbers == ["东民安〔1984〕23号"]
-    assert f.years == [1976, 1980]
+    assert f.years == [1945, 1976, 1980]
     assert f.doc_type == "military"
 
 
@@ -55,3 +55,13 @@ def test_text_layer_lines_without_boxes():
     f = extract([Line("东政发〔1993〕52号", None), Line("联系人：单国栋，电话：2213。", None)])
     assert f.doc_numbers == ["东政发〔1993〕52号"]
     assert [p.name for p in f.persons] == ["单国栋"]
+
+
+def test_a_damaged_year_is_kept_only_when_the_page_confirms_it():
+    confirmed = extract([L("东劳字〔1980〕12号", 100, 100, 600, 150),
+                         L("批准时间：一九八年十月五日", 100, 200, 900, 250)])
+    assert 1980 in confirmed.years and confirmed.years_uncertain == [1980]
+    alone = extract([L("批准时间：一九八年十月五日", 100, 200, 900, 250)])
+    assert alone.years == [] and alone.years_uncertain == []
+    handwritten = extract([L("2011年3月5日收", 100, 100, 600, 150), L("201年3月4日", 100, 200, 500, 250)])
+    assert handwritten.years == [2011]  # never 2001

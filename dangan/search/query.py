@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from dangan.doctypes import TYPES
-from dangan.text.dates import MAX_YEAR, MIN_YEAR
+from dangan.text.dates import MIN_YEAR, max_year
 from dangan.text.docnumbers import normalize_doc_number
 from dangan.text.lookalikes import variants as lookalike_variants
 from dangan.text.normalize import normalize
@@ -87,10 +87,10 @@ def _year_range(req: SearchRequest) -> tuple[int, int] | None:
     if lo is None and hi is None:
         return None
     lo = lo if lo is not None else MIN_YEAR
-    hi = hi if hi is not None else MAX_YEAR
+    hi = hi if hi is not None else max_year()
     for y in (lo, hi):
-        if not MIN_YEAR <= y <= MAX_YEAR:
-            raise QueryError(f"年份 {y} 超出范围：档案年份应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+        if not MIN_YEAR <= y <= max_year():
+            raise QueryError(f"年份 {y} 超出范围：档案年份应在 {MIN_YEAR}–{max_year()} 之间")
     if lo > hi:
         raise QueryError(f"起始年份 {lo} 晚于终止年份 {hi}")
     return lo, hi
