@@ -14,7 +14,7 @@ from dangan.doctypes import classify
 from dangan.text.dates import damaged_years, find_dates, year_mentions
 from dangan.text.docnumbers import find_doc_numbers
 from dangan.text.idnumbers import find_id_numbers
-from dangan.text.names import clean_cell, looks_like_name, names_in_prose
+from dangan.text.names import clean_cell, is_name_cell, looks_like_name, names_in_prose
 from dangan.text.normalize import HAN, normalize
 
 from .layout import Row, find_table, rows
@@ -29,7 +29,7 @@ _UNIT_RE = re.compile(f"^[{HAN}]{{3,24}}(厂|局|公司|小学|中学|学校|医
 @dataclass
 class PersonHit:
     name: str
-    role: str  # 姓名 | 曾用名 | roster | prose
+    role: str  # 姓名 | 曾用名 | roster | prose | cell
     box: tuple[int, int, int, int] | None = None
     row: int | None = None  # roster row number, 1-based
     row_box: tuple[int, int, int, int] | None = None
@@ -86,6 +86,7 @@ def extract(lines: list[Line]) -> PageFields:
     else:
         persons += _labelled_persons(page_rows)
     persons += _prose_persons(norm, reading, {p.name for p in persons})
+    persons += _cell_persons(norm, {p.name for p in persons})
     fields.persons = persons
 
     dates, years = [], set()
@@ -189,6 +190,18 @@ def _prose_persons(lines: list[Line], reading: ReadingText, known: set[str]
         known.add(name)
         boxes = reading.boxes(lines, offset, offset + len(name))
         found.append(PersonHit(name, "prose", boxes[0] if boxes else None))
+    return found
+
+
+def _cell_persons(lines: list[Line], known: set[str]) -> list[PersonHit]:
+    """Names standing alone in a box of their own: a timetable's teachers, a signature."""
+    found = []
+    for ln in lines:
+        name = clean_cell(ln.text)
+        if name not in known and is_name_cell(name):
+            known.add(name)
+            start = ln.text.find(name[0])
+            found.append(PersonHit(name, "cell", ln.span_box(start, start + len(name))))
     return found
 
 
