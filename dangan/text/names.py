@@ -21,7 +21,7 @@ _ROLE = ("人|员|医生|医师|教师|老师|主任|科长|局长|书记|厂长
          "姓名|证明|介绍|见证|代理|监护")
 _AFTER_LABEL = re.compile(f"(?:{_ROLE})[：:]\\s*([{HAN}]{{2,4}})")
 _AFTER_NUMBER = re.compile(f"[0-9Xx*]{{8,}}\\s*([{HAN}]{{2,4}})(?![{HAN}])")
-_NAME_BEFORE = f"((?:(?!同志|先生|女士|老师)[{HAN}]){{{{2,5}}}})"  # not into a 同志 cue
+_NAME_BEFORE = f"((?:(?!同志|先生|女士|老师)[{HAN}]){{2,5}})"  # not into a 同志 cue
 _BEFORE_SEX = re.compile(_NAME_BEFORE + "[，,、（(]\\s*[男女]\\s*[，,、）)]")
 _BEFORE_WORK = re.compile(_NAME_BEFORE + "《")
 
