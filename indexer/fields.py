@@ -47,6 +47,9 @@ class PageFields:
     doc_numbers: list[str] = field(default_factory=list)
     id_numbers: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    # Names and 文号 as the recogniser nearly read them (凤 where it read 风): searchable with
+    # a lower weight than what it did read
+    ocr_alternatives: list[str] = field(default_factory=list)
     doc_type: str = "other"
     title: str = ""
     text: str = ""  # normalised page text in reading order (what is indexed)
@@ -68,7 +71,7 @@ class PageFields:
 
 def extract(lines: list[Line]) -> PageFields:
     """All fields of one page. Lines are normalised here; originals stay with the caller."""
-    norm = [Line(normalize(ln.text), ln.box, ln.confidence, ln.char_x) for ln in lines]
+    norm = [_normalized(ln) for ln in lines]
     norm = [ln for ln in norm if ln.text.strip()]
     page_rows = rows(norm)
     fields = PageFields()
@@ -98,8 +101,9 @@ def extract(lines: list[Line]) -> PageFields:
             years.add(d.year)
         years.update(year_mentions(ln.text))
     doc_numbers = find_doc_numbers(reading.text)
-    evidence = years | {d.year for d in doc_numbers}
-    uncertain = set()
+    alt_names, alt_numbers, alt_years = _alternatives(norm, persons, doc_numbers, money_lines)
+    evidence = years | {d.year for d in doc_numbers} | alt_years
+    uncertain = set(alt_years - years)
     for ln in norm:
         for candidates in damaged_years(ln.text):
             confirmed = candidates & evidence
@@ -109,11 +113,54 @@ def extract(lines: list[Line]) -> PageFields:
     fields.years = sorted(years | uncertain)
     fields.years_uncertain = sorted(uncertain - years)
     fields.doc_numbers = list(dict.fromkeys(d.normalized for d in doc_numbers))
+    fields.ocr_alternatives = [a for a in dict.fromkeys([*alt_names, *alt_numbers])
+                               if a not in fields.doc_numbers and a not in fields.person_names]
     fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
     fields.units = _units(page_rows)
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
     return fields
+
+
+_ALT_CHAR = re.compile(f"[{HAN}0-9〇]")
+
+
+def _normalized(line: Line) -> Line:
+    """The line in the index's canonical form; the recogniser's alternatives too, while
+    normalising keeps every character where it was."""
+    text = normalize(line.text)
+    alts = None
+    if line.alternatives and len(text) == len(line.text):
+        alts = [(k, normalize(ch), p) for k, ch, p in line.alternatives
+                if _ALT_CHAR.fullmatch(ch)]
+    return Line(text, line.box, line.confidence, line.char_x, alts or None)
+
+
+def _alternatives(lines: list[Line], persons: list[PersonHit], doc_numbers, money_lines
+                  ) -> tuple[list[str], list[str], set[int]]:
+    """What the page may also say, read from the recogniser's alternatives: other spellings
+    of the names found on it, 文号 and years. A year counts only where the line as read had
+    none: an alternative recovers a damaged date ("一九八年" with a 〇 nearly read), it never
+    competes with a clean one, so the year filter stays exact."""
+    names, numbers, years = [], [], set()
+    known = {p.name for p in persons}
+    for ln in lines:
+        if not ln.alternatives:
+            continue
+        spans = [(d.start, d.end) for d in find_dates(ln.text)]
+        for text, start, _ in ln.alternative_texts():
+            for name in known:
+                at = ln.text.find(name)
+                if at >= 0 and at <= start < at + len(name) and len(text) == len(ln.text):
+                    names.append(text[at:at + len(name)])
+            if id(ln) not in money_lines:
+                for d in find_dates(text):
+                    if d.start <= start < d.end and not any(s < d.end and d.start < e
+                                                            for s, e in spans):
+                        years.add(d.year)
+            # a 文号 may compete with the one read (41号 or 47号): it is a weaker field
+            numbers += [d.normalized for d in find_doc_numbers(text) if d.start <= start < d.end]
+    return names, numbers, years
 
 
 def _same_row_right(row: Row, label: Line) -> Line | None:

@@ -26,7 +26,7 @@ from .analysis import _RUN, query_grams
 # How much each way of matching a name weighs: a labelled cell beats a mention in prose, the
 # exact name beats any fold.
 BOOST = {"labelled": 12.0, "exact": 6.0, "alias": 3.0, "homophone": 2.5, "lookalike": 2.0,
-         "lookalike_homophone": 1.2, "body": 1.0}
+         "ocr_alternative": 2.0, "lookalike_homophone": 1.2, "body": 1.0}
 
 
 class QueryError(ValueError):
@@ -136,6 +136,8 @@ def person_query(name: str, aliases: dict[str, str]) -> Q.Query:
     body = phrase(name, boost=BOOST["body"])
     if body is not None:
         clauses.append(body)
+    # the page where the recogniser hesitated between 凤 and 风 and wrote 风
+    clauses.append(Q.Term("ocr_alternatives", name, boost=BOOST["ocr_alternative"]))
     key = name_key(name)
     clauses.append(Q.Term("persons_pinyin", key, boost=BOOST["homophone"]))
     shapes = lookalike_variants(name)
@@ -180,7 +182,8 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         canonical = normalize_doc_number(req.policy)
         if canonical:
             built.doc_numbers = [canonical]
-            scored.append(Q.Term("doc_numbers", canonical, boost=4.0))
+            scored.append(Q.Or([Q.Term("doc_numbers", canonical, boost=4.0),
+                                Q.Term("ocr_alternatives", canonical, boost=1.0)]))
             highlight.append(canonical)
         elif (policy := policies.find(req.policy, policies_file)) is not None:
             built.policy = policy

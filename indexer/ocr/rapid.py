@@ -17,6 +17,64 @@ from PIL import Image
 from .base import Line, OcrUnavailable
 
 ENGINE_NAME = "rapidocr"
+# A character the recogniser gave at least this probability where it read another (or
+# nothing) is kept as an alternative: 凤 where it read 风, the 〇 of 一九八〇 it dropped.
+ALTERNATIVE_MIN_P = 0.08
+MAX_ALTERNATIVES_PER_LINE = 8
+
+
+class AlternativesDecoder:
+    """rapidocr's CTC decoder, also noting each position's runner-up characters.
+
+    PP-OCR's recogniser scores every character class at every time step; rapidocr keeps only
+    the best. Its runners-up are exactly the likely misreads, so they are kept (above a
+    probability floor) and indexed with a lower weight: probabilistic indexing, as done for
+    handwritten archives (Vidal, Toselli, Puigcerver), reduced to the alternatives that
+    matter. Results arrive in the recogniser's batch order; they are matched to lines by text.
+    """
+
+    def __init__(self, decoder):
+        self._decoder = decoder
+        self.character = decoder.character
+        self.found: dict[str, list[list[tuple[int, str, float]]]] = {}
+
+    def __call__(self, preds, return_word_box=False, **kwargs):
+        lines, words = self._decoder(preds, return_word_box, **kwargs)
+        for row, (text, _) in zip(preds, lines, strict=False):
+            self.found.setdefault(text, []).append(self._alternatives(row))
+        return lines, words
+
+    def take(self, text: str) -> list[tuple[int, str, float]] | None:
+        queue = self.found.get(text)
+        return queue.pop(0) if queue else None
+
+    def _alternatives(self, row: np.ndarray) -> list[tuple[int, str, float]]:
+        best = row.argmax(axis=1)
+        emitted = np.ones(len(best), dtype=bool)
+        emitted[1:] = best[1:] != best[:-1]
+        emitted &= best != 0  # 0 is CTC's blank
+        order = np.argsort(row, axis=1)[:, ::-1][:, :3]
+        out: dict[tuple[int, str], float] = {}
+        k = -1  # index of the last emitted character
+        for t in range(len(best)):
+            if emitted[t]:
+                k += 1
+            for c in order[t]:
+                p = float(row[t, c])
+                if c == 0 or c == best[t] or p < ALTERNATIVE_MIN_P or c >= len(self.character):
+                    continue
+                ch = self.character[c]
+                if not ch.strip():
+                    continue
+                if best[t] == 0:  # nearly read a character where it read none
+                    key = (-1 - (k + 1), ch)
+                elif k >= 0:
+                    key = (k, ch)
+                else:
+                    continue
+                out[key] = max(out.get(key, 0.0), p)
+        alts = sorted(((k, ch, p) for (k, ch), p in out.items()), key=lambda a: -a[2])
+        return alts[:MAX_ALTERNATIVES_PER_LINE]
 
 
 def bundled_models() -> list[Path]:
@@ -48,9 +106,15 @@ class RapidEngine:
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "Rec.rec_batch_num": 16,
         })
+        # rapidocr 3.10's recogniser, loaded now so its decoder can be wrapped (pinned
+        # version: the attribute names are checked by tests/test_indexer_ocr.py).
+        recogniser = self._ocr._load_rec_model()
+        self._alts = AlternativesDecoder(recogniser.postprocess_op)
+        recogniser.postprocess_op = self._alts
 
     def read(self, image: Image.Image) -> list[Line]:
         arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # rapidocr expects BGR like cv2
+        self._alts.found = {}
         result = self._ocr(arr, use_cls=False, return_word_box=True, return_single_char_box=True)
         if result.boxes is None or result.txts is None:
             return []
@@ -69,5 +133,5 @@ class RapidEngine:
                     step = (max(cx) - min(cx)) / max(1, len(ch))
                     char_x += [(int(min(cx) + i * step), int(min(cx) + (i + 1) * step))
                                for i in range(len(ch))]
-            lines.append(Line(text, box, float(score), char_x))
+            lines.append(Line(text, box, float(score), char_x, self._alts.take(text) or None))
         return lines
