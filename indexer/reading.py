@@ -16,6 +16,7 @@ even when it runs over two lines.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -76,6 +77,11 @@ class ReadingText:
         return out
 
 
+# Lines that stand on their own under a heading: a 文号, a date.
+_STANDALONE = re.compile(
+    r"[〔\[［【（(]\s*(?:19|20)?\d{2}\s*[〕\]］】）)]|\d{2,4}\s*[年.\-/]|^\s*\d")
+
+
 def _h(line: Line) -> float:
     return max(1, line.height)
 
@@ -114,9 +120,16 @@ def _continuation(upper: Line, lines: list[Line]) -> Line | None:
     if not below:
         return None
     c = min(below, key=lambda c: (c.box[1], c.box[0]))
-    if not (_similar_height(upper, c)
-            and upper.box[0] - WRAP_INDENT * h <= c.box[0] <= upper.box[0] + 0.8 * h
-            and c.box[2] <= upper.box[2] + 0.8 * h):
+    if not _similar_height(upper, c):
+        return None
+    left_aligned = (upper.box[0] - WRAP_INDENT * h <= c.box[0] <= upper.box[0] + 0.8 * h
+                    and c.box[2] <= upper.box[2] + 0.8 * h)
+    # A centred heading cell wraps centred ("本期结算金额合" / "计（含税）"); a 文号 or a
+    # date centred under a title is a line of its own, not the title's end.
+    narrower = c.box[2] - c.box[0] < upper.box[2] - upper.box[0]
+    centred = (abs(c.cx - upper.cx) <= 0.75 * h and narrower
+               and c.box[1] - upper.box[3] <= 0.5 * h and not _STANDALONE.search(c.text))
+    if not (left_aligned or centred):
         return None
     # A table whose rows repeat the same columns (a roster): the cells beside `upper` have
     # cells beside `c` under them, so `c` is the next record, not the rest of `upper`.

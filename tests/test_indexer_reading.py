@@ -87,3 +87,15 @@ def test_a_roster_is_not_taken_for_a_spread():
         lines += [L(str(r + 1), 100, y, 140, y + 40), L("王秀英", 300, y, 450, y + 40),
                   L("女", 800, y, 840, y + 40), L("1941.04", 1300, y, 1500, y + 40)]
     assert len(rows(lines)) == 10
+
+
+def test_a_centred_heading_cell_wraps_centred():
+    lines = [L("本期结算金额合", 1900, 400, 2200, 440), L("计（含税）", 1945, 446, 2155, 486),
+             L("税额", 1700, 420, 1780, 460)]
+    assert "本期结算金额合计" in reading_text(lines).text
+
+
+def test_a_date_centred_under_a_title_stays_apart():
+    lines = [L("关于做好工资套改工作的通知", 300, 100, 1300, 150),
+             L("1993年10月5日", 600, 160, 1000, 200)]
+    assert reading_text(lines).text.splitlines() == ["关于做好工资套改工作的通知", "1993年10月5日"]
