@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from dangan.indexer.fields import extract  # noqa: E402
 from dangan.indexer.ocr.base import Line  # noqa: E402
+from dangan.indexer.ocr.seals import read_page  # noqa: E402
 from dangan.text.dates import MIN_YEAR, max_year  # noqa: E402
 from dangan.text.normalize import normalize  # noqa: E402
 
@@ -44,7 +45,7 @@ def _read(job: tuple[str, int]) -> tuple[list, float]:
     kind = "pdf_scan" if path.endswith(".pdf") else "image"
     image = render_page(PageRef(Path(path), index, kind), 200_000_000)
     t0 = time.monotonic()
-    lines = _engine.read(image)
+    lines = read_page(_engine, image)
     return [ln.to_json() for ln in lines], time.monotonic() - t0
 
 

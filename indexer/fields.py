@@ -50,6 +50,8 @@ class PageFields:
     # Names and 文号 as the recogniser nearly read them (凤 where it read 风): searchable with
     # a lower weight than what it did read
     ocr_alternatives: list[str] = field(default_factory=list)
+    # What the red seals stamped on the page say (the issuing unit), read apart from the text
+    seals: list[str] = field(default_factory=list)
     doc_type: str = "other"
     title: str = ""
     text: str = ""  # normalised page text in reading order (what is indexed)
@@ -72,7 +74,8 @@ class PageFields:
 def extract(lines: list[Line]) -> PageFields:
     """All fields of one page. Lines are normalised here; originals stay with the caller."""
     norm = [_normalized(ln) for ln in lines]
-    norm = [ln for ln in norm if ln.text.strip()]
+    seals = [ln.text for ln in norm if ln.kind == "seal"]
+    norm = [ln for ln in norm if ln.text.strip() and ln.kind != "seal"]
     page_rows = rows(norm)
     fields = PageFields()
     reading = reading_text(norm)
@@ -116,6 +119,7 @@ def extract(lines: list[Line]) -> PageFields:
     fields.ocr_alternatives = [a for a in dict.fromkeys([*alt_names, *alt_numbers])
                                if a not in fields.doc_numbers and a not in fields.person_names]
     fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
+    fields.seals = list(dict.fromkeys(seals))
     fields.units = _units(page_rows)
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
@@ -133,7 +137,7 @@ def _normalized(line: Line) -> Line:
     if line.alternatives and len(text) == len(line.text):
         alts = [(k, normalize(ch), p) for k, ch, p in line.alternatives
                 if _ALT_CHAR.fullmatch(ch)]
-    return Line(text, line.box, line.confidence, line.char_x, alts or None)
+    return Line(text, line.box, line.confidence, line.char_x, alts or None, line.kind)
 
 
 def _alternatives(lines: list[Line], persons: list[PersonHit], doc_numbers, money_lines

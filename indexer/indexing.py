@@ -42,6 +42,7 @@ def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
         "units": ",".join(f.units),
         "id_numbers": ",".join(f.id_numbers),
         "restricted": restricted,
+        "seal_text": "\n".join(f.seals),
         "words": f.text,
         "grams": f.text,
     }

@@ -96,14 +96,15 @@ def _year_range(req: SearchRequest) -> tuple[int, int] | None:
     return lo, hi
 
 
-def phrase(text: str, boost: float = 1.0) -> Q.Query | None:
-    """Match `text` anywhere in page text, through consecutive grams."""
+def phrase(text: str, boost: float = 1.0, field: str = "grams") -> Q.Query | None:
+    """Match `text` anywhere in page text (or another gram field), through consecutive
+    grams."""
     gs = query_grams(text)
     if not gs:
         return None
     if len(gs) == 1:
-        return Q.Term("grams", gs[0], boost=boost)
-    return Q.Phrase("grams", gs, boost=boost)
+        return Q.Term(field, gs[0], boost=boost)
+    return Q.Phrase(field, gs, boost=boost)
 
 
 def text_terms(raw: str) -> tuple[list[str], list[str]]:
@@ -204,7 +205,8 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         if not must and not must_not:
             raise QueryError("关键词只有标点符号，无法查询")
         for t in must:
-            alternatives = [phrase(t)]
+            # the text, its words, or what a seal stamped on the page says
+            alternatives = [phrase(t), phrase(t, boost=0.5, field="seal_text")]
             if len(t) > 1:
                 alternatives.append(Q.Term("words", t.lower(), boost=1.5))
             scored.append(Q.Or(alternatives))
@@ -225,7 +227,8 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         filters.append(Q.Term("doc_type", req.doc_type))
     if req.unit.strip():
         unit = normalize(req.unit.strip())
-        filters.append(Q.Or([Q.Term("units", unit), phrase(unit)]))
+        filters.append(Q.Or([Q.Term("units", unit), phrase(unit),
+                             phrase(unit, field="seal_text")]))
         highlight.append(unit)
     if req.archive_code.strip():
         code = req.archive_code.strip()

@@ -40,6 +40,8 @@ def build_schema() -> Schema:
         units=KEYWORD(commas=True, stored=True),
         id_numbers=KEYWORD(commas=True),
         restricted=BOOLEAN(stored=True),
+        # What the page's red seals say (the issuing unit), apart from the text under them.
+        seal_text=TEXT(analyzer=gram_analyzer(), phrase=True),
         # Full text, twice: jieba words for ranking, Han grams for recall and phrases.
         words=TEXT(analyzer=jieba_analyzer(), phrase=False),
         grams=TEXT(analyzer=gram_analyzer(), phrase=True),

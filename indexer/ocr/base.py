@@ -25,6 +25,8 @@ class Line:
     # replaces text[position]; with position given as -1-k it is one the recogniser nearly
     # saw between text[k-1] and text[k] (a 〇 it dropped).
     alternatives: list[tuple[int, str, float]] | None = field(default=None)
+    # "" for the page's own text; "seal" for what a red seal stamped on it says
+    kind: str = ""
 
     @property
     def cx(self) -> float:
@@ -52,16 +54,19 @@ class Line:
     def to_json(self) -> list:
         out = [self.text, list(self.box) if self.box else None, round(self.confidence, 3),
                self.char_x]
-        if self.alternatives:
-            out.append([[k, ch, round(p, 3)] for k, ch, p in self.alternatives])
+        if self.alternatives or self.kind:
+            out.append([[k, ch, round(p, 3)] for k, ch, p in self.alternatives or ()])
+        if self.kind:
+            out.append(self.kind)
         return out
 
     @classmethod
     def from_json(cls, data: list) -> Line:
         text, box, conf, char_x = data[:4]
         alts = [tuple(a) for a in data[4]] if len(data) > 4 and data[4] else None
+        kind = data[5] if len(data) > 5 else ""
         return cls(text, tuple(box) if box else None, conf,
-                   [tuple(c) for c in char_x] if char_x else None, alts)
+                   [tuple(c) for c in char_x] if char_x else None, alts, kind)
 
     def alternative_texts(self) -> list[tuple[str, int, int]]:
         """The line as the recogniser nearly read it, one alternative at a time:
