@@ -248,7 +248,7 @@ def _cell_persons(lines: list[Line], known: set[str]) -> list[PersonHit]:
     """Names standing alone in a box of their own: a timetable's teachers, a signature."""
     found = []
     for ln in lines:
-        name = clean_cell(ln.text)
+        name = ln.text.strip()  # a label and its value ("单位：股") is not a name cell
         if name not in known and is_name_cell(name):
             known.add(name)
             start = ln.text.find(name[0])

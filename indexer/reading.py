@@ -101,6 +101,10 @@ def _h_overlap(a: Line, b: Line) -> bool:
     return min(a.box[2], b.box[2]) > max(a.box[0], b.box[0])
 
 
+def _same_column(a: Line, b: Line, h: float) -> bool:
+    return abs(a.cx - b.cx) <= 1.5 * h or abs(a.box[0] - b.box[0]) <= h
+
+
 def _ends_open(text: str) -> bool:
     """A line that could run on: it does not end a sentence or a clause."""
     return bool(text) and text[-1] not in "。！？!?；;：:"
@@ -133,9 +137,14 @@ def _continuation(upper: Line, lines: list[Line]) -> Line | None:
         return None
     # A table whose rows repeat the same columns (a roster): the cells beside `upper` have
     # cells beside `c` under them, so `c` is the next record, not the rest of `upper`.
-    beside_upper = [x for x in lines if x is not upper and _same_row(x, upper)]
-    beside_c = [x for x in lines if x is not c and _same_row(x, c)]
-    if any(_h_overlap(a, b) for a in beside_upper for b in beside_c):
+    # A cell centred on both lines (the amount beside a wrapped name) is no such evidence:
+    # it stands beside the two lines of one record.
+    beside_upper = [x for x in lines if x is not upper and x is not c and _same_row(x, upper)]
+    beside_c = [x for x in lines if x is not c and x is not upper and _same_row(x, c)]
+    shared = {id(x) for x in beside_upper} & {id(x) for x in beside_c}
+    repeats = sum(1 for a in beside_upper if id(a) not in shared
+                  and any(id(b) not in shared and _same_column(a, b, h) for b in beside_c))
+    if repeats >= 2:
         return None
     return c
 
@@ -176,11 +185,23 @@ def _rows_of_chains(chains: list[list[Line]]) -> list[list[list[Line]]]:
 
 
 def _joins_as_word(left: list[Line], right: list[Line]) -> bool:
+    """Is `right` the rest of the word `left` ends with? Han runs into Han ("…有限" "公司")
+    and letters into letters or digits ("MU" "2379"); a number beside a number or a name
+    beside its row number are cells of their own unless they all but touch."""
     a, b = left[-1], right[0]
+    if not (a.text and b.text and _same_row(a, b) and _similar_height(a, b)
+            and _ends_open(a.text)):
+        return False
     gap = b.box[0] - a.box[2]
     h = min(_h(a), _h(b))
-    return (_same_row(a, b) and _similar_height(a, b) and -0.3 * h <= gap <= SAME_WORD_GAP * h
-            and _ends_open(a.text))
+    x, y = a.text[-1], b.text[0]
+    if (_is_han(x) and _is_han(y)) or (x.isascii() and x.isalpha() and y.isascii() and y.isalnum()):
+        return -0.3 * h <= gap <= SAME_WORD_GAP * h
+    return -0.3 * h <= gap <= 0.3 * h and x.isalnum() and y.isalnum()
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _text_layer(lines: list[Line]) -> ReadingText:

@@ -65,3 +65,19 @@ def test_a_damaged_year_is_kept_only_when_the_page_confirms_it():
     assert alone.years == [] and alone.years_uncertain == []
     handwritten = extract([L("2011年3月5日收", 100, 100, 600, 150), L("201年3月4日", 100, 200, 500, 250)])
     assert handwritten.years == [2011]  # never 2001
+
+
+def test_the_recognisers_alternatives_give_names_years_and_numbers_it_nearly_read():
+    name = Line("姓名：解金风", (100, 100, 500, 150), alternatives=[(5, "凤", 0.31)])
+    date = Line("一九八年十月五日批准", (100, 200, 700, 250), alternatives=[(-4, "〇", 0.22)])
+    docno = Line("东劳字〔1980〕17号", (100, 300, 600, 350), alternatives=[(10, "1", 0.2)])
+    f = extract([name, date, docno])
+    assert [p.name for p in f.persons] == ["解金风"]
+    assert "解金凤" in f.ocr_alternatives
+    assert "东劳字〔1980〕11号" in f.ocr_alternatives
+    assert 1980 in f.years  # the 〇 it nearly read makes the damaged date whole
+
+
+def test_an_alternative_never_competes_with_a_clean_year():
+    f = extract([Line("1985年10月", (100, 100, 500, 150), alternatives=[(3, "6", 0.3)])])
+    assert f.years == [1985]

@@ -46,11 +46,21 @@ def test_a_wrapped_table_cell_reads_on_but_its_neighbours_do_not_join():
 
 def test_roster_cells_stacked_in_a_column_are_separate_records():
     lines = [L("东岭县第二机床厂", 400, 300, 800, 350), L("王秀英", 100, 300, 250, 350),
-             L("东岭县水泥厂", 400, 360, 700, 410), L("李桂兰", 100, 360, 250, 410)]
+             L("女", 900, 300, 950, 350),
+             L("东岭县水泥厂", 400, 360, 700, 410), L("李桂兰", 100, 360, 250, 410),
+             L("女", 900, 360, 950, 410)]
     text = reading_text(lines).text
     assert "机床厂东岭县" not in text
     assert "王秀英东岭县" not in text  # cells of a row are apart, not one word
-    assert text.splitlines() == ["王秀英 东岭县第二机床厂", "李桂兰 东岭县水泥厂"]
+    assert text.splitlines() == ["王秀英 东岭县第二机床厂 女", "李桂兰 东岭县水泥厂 女"]
+
+
+def test_a_wrapped_name_cell_beside_amounts_centred_on_it_reads_on():
+    # 成都交子金融控股集团 / 有限公司 in one cell of a shareholder table
+    lines = [L("成都交子金融控股集团", 22, 181, 133, 197), L("有限公司", 22, 197, 70, 214),
+             L("652,418,000", 145, 188, 210, 205), L("国有法人", 479, 187, 528, 207),
+             L("Hong Leong Bank", 22, 215, 120, 232), L("650,000,000", 145, 222, 210, 239)]
+    assert "成都交子金融控股集团有限公司" in reading_text(lines).text
 
 
 def test_a_title_does_not_swallow_the_document_number_under_it():

@@ -51,3 +51,9 @@ def test_words_around_no_name_give_no_name(text):
 ])
 def test_a_cell_holding_only_a_name(cell, is_name):
     assert is_name_cell(cell) is is_name
+
+
+@pytest.mark.parametrize("text", ["门诊号：E05535540 申请医生：孙首悦", "单位股", "申请人"])
+def test_words_that_start_with_a_surname_are_no_name(text):
+    assert "申请医" not in [n for n, _ in names_in_prose(text)]
+    assert not is_name_cell("单位股") and not is_name_cell("申请书")

@@ -34,6 +34,17 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
 
 
+@functools.lru_cache(maxsize=1)
+def common_surnames() -> frozenset[str]:
+    """The surnames of the first lines of surnames.txt (about nine in ten people) and every
+    compound one: without a label or a cue around it, a cell starting with a rare surname
+    (原标准, 单位, 申请) is more likely a word than a name."""
+    text = resources.files("dangan").joinpath("data/surnames.txt").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    common = {w for ln in lines[:4] for w in ln.split()}
+    return frozenset(common | surnames()[1])
+
+
 def surname_of(name: str) -> str:
     single, compound = surnames()
     if name[:2] in compound:
@@ -96,8 +107,9 @@ def is_name_cell(text: str) -> bool:
     signature box): a surname, one or two more characters, not a dictionary word and not a
     place or a body."""
     text = text.strip()
-    return (looks_like_name(text) and text not in common_words()
-            and text[-1] not in _PLACE_ENDS)
+    return (looks_like_name(text) and surname_of(text) in common_surnames()
+            and text not in common_words() and text[-1] not in _PLACE_ENDS
+            and text[:2] not in common_words())
 
 
 def _head_name(chunk: str) -> str | None:
@@ -117,11 +129,13 @@ def names_in_prose(text: str) -> list[tuple[str, int]]:
             name = _tail_name(m.group(1))
             if name and name not in common_words():
                 found.append((name, m.end(1) - len(name)))
-    for pattern in (_AFTER_LABEL, _AFTER_NUMBER):
-        for m in pattern.finditer(text):
-            name = _head_name(m.group(1))
-            if name:
-                found.append((name, m.start(1)))
+    for m in _AFTER_LABEL.finditer(text):
+        name = _head_name(m.group(1))
+        if name:
+            found.append((name, m.start(1)))
+    for m in _AFTER_NUMBER.finditer(text):  # the whole run after the number, or nothing
+        if is_name_cell(m.group(1)):
+            found.append((m.group(1), m.start(1)))
     # One name per place: a name caught by two cues, or a cue reaching into a name already
     # found ("瞿德明同志（男）" is not also 明同志), counts once.
     out: list[tuple[str, int]] = []
