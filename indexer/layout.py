@@ -104,6 +104,7 @@ def rows(lines: list[Line]) -> list[Row]:
 
 
 def _rows(boxed: list[Line]) -> list[Row]:
+    """Boxed lines grouped into visual rows by their vertical centres (one page side)."""
     median_h = statistics.median(ln.height for ln in boxed) or 1
     out: list[Row] = []
     for ln in sorted(boxed, key=lambda ln: ln.cy):

@@ -20,7 +20,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from .layout import split_at_gutter
+from .layout import _rows, split_at_gutter
 from .ocr.base import Line
 
 # A box follows another as part of the same word when the gap is below this many character
@@ -28,7 +28,7 @@ from .ocr.base import Line
 SAME_WORD_GAP = 0.8
 # A line continues below another when it starts within this band of its left edge (a first
 # line may be indented two characters), no more than this far below.
-WRAP_INDENT, WRAP_GAP = 2.5, 0.7
+WRAP_INDENT, WRAP_GAP = 2.5, 1.0
 # A line shorter than this (a name, a number, a label) is a cell of its own, not prose.
 MIN_WRAPPING_CHARS = 5
 
@@ -215,6 +215,34 @@ def _text_layer(lines: list[Line]) -> ReadingText:
     return ReadingText(text, segments)
 
 
+def _runs(lines: list[Line]) -> tuple[list[Line], dict[int, list[Line]]]:
+    """Boxes of one row that read as one word, joined into runs (stand-in lines with the
+    joined text and box), and each run's boxes. A wrap is judged on runs, not boxes: a
+    line of prose may end in a short box ("…在" "东岭") that continues below."""
+    runs, members = [], {}
+    for row in _rows(lines):
+        group = [row.lines[0]]
+        for ln in row.lines[1:]:
+            if _joins_as_word([group[-1]], [ln]):
+                group.append(ln)
+                continue
+            runs.append(_run(group, members))
+            group = [ln]
+        runs.append(_run(group, members))
+    return runs, members
+
+
+def _run(group: list[Line], members: dict[int, list[Line]]) -> Line:
+    if len(group) == 1:
+        run = group[0]
+    else:
+        box = (min(ln.box[0] for ln in group), min(ln.box[1] for ln in group),
+               max(ln.box[2] for ln in group), max(ln.box[3] for ln in group))
+        run = Line("".join(ln.text for ln in group), box)
+    members[id(run)] = group
+    return run
+
+
 def reading_text(lines: list[Line]) -> ReadingText:
     """The page's text in reading order, with continued lines joined (see the module doc)."""
     boxed = [ln for ln in lines if ln.box and ln.text]
@@ -225,13 +253,15 @@ def reading_text(lines: list[Line]) -> ReadingText:
     index = {id(ln): i for i, ln in enumerate(lines)}
     text, segments = "", []
     for half in split_at_gutter(boxed):
-        for row in _rows_of_chains(_chains(half)):
+        runs, members = _runs(half)
+        for row in _rows_of_chains(_chains(runs)):
             if text:
                 text += "\n"
             for k, chain in enumerate(row):
-                if k and not _joins_as_word(row[k - 1], chain):
+                if k:
                     text += " "
-                for ln in chain:
-                    segments.append(Segment(index[id(ln)], len(text), len(ln.text)))
-                    text += ln.text
+                for run in chain:
+                    for ln in members[id(run)]:
+                        segments.append(Segment(index[id(ln)], len(text), len(ln.text)))
+                        text += ln.text
     return ReadingText(text, segments)

@@ -109,3 +109,12 @@ def test_a_date_centred_under_a_title_stays_apart():
     lines = [L("关于做好工资套改工作的通知", 300, 100, 1300, 150),
              L("1993年10月5日", 600, 160, 1000, 200)]
     assert reading_text(lines).text.splitlines() == ["关于做好工资套改工作的通知", "1993年10月5日"]
+
+
+def test_a_line_ending_in_a_short_box_wraps_on_to_the_next():
+    lines = [L("兹证明", 230, 409, 345, 449), L("司马娟", 346, 409, 461, 449),
+             L("同志，于1971年参加工作，在", 462, 409, 1410, 449), L("东岭", 1412, 409, 1489, 449),
+             L("县城关镇中心小学", 157, 485, 465, 525), L("从事保管员工作至今。", 468, 485, 1120, 525)]
+    text = reading_text(lines).text
+    assert "东岭县城关镇中心小学" in text
+    assert phrase_found(text, "东岭县城关镇")
