@@ -50,6 +50,9 @@ class PageFields:
     # Names and 文号 as the recogniser nearly read them (凤 where it read 风): searchable with
     # a lower weight than what it did read
     ocr_alternatives: list[str] = field(default_factory=list)
+    # The text around each character the recogniser nearly read otherwise, as it would read
+    # with that character ("断肠声里忆年生" → "断肠声里忆平生"): phrases find it, weaker
+    alt_text: list[str] = field(default_factory=list)
     # What the red seals stamped on the page say (the issuing unit), read apart from the text
     seals: list[str] = field(default_factory=list)
     doc_type: str = "other"
@@ -116,6 +119,7 @@ def extract(lines: list[Line]) -> PageFields:
     fields.years = sorted(years | uncertain)
     fields.years_uncertain = sorted(uncertain - years)
     fields.doc_numbers = list(dict.fromkeys(d.normalized for d in doc_numbers))
+    fields.alt_text = _alternative_windows(norm)
     fields.ocr_alternatives = [a for a in dict.fromkeys([*alt_names, *alt_numbers])
                                if a not in fields.doc_numbers and a not in fields.person_names]
     fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
@@ -165,6 +169,17 @@ def _alternatives(lines: list[Line], persons: list[PersonHit], doc_numbers, mone
             # a 文号 may compete with the one read (41号 or 47号): it is a weaker field
             numbers += [d.normalized for d in find_doc_numbers(text) if d.start <= start < d.end]
     return names, numbers, years
+
+
+ALT_WINDOW = 6  # characters kept on each side of an alternative: a typed phrase's reach
+
+
+def _alternative_windows(lines: list[Line]) -> list[str]:
+    out = []
+    for ln in lines:
+        for text, start, end in ln.alternative_texts():
+            out.append(text[max(0, start - ALT_WINDOW):end + ALT_WINDOW])
+    return list(dict.fromkeys(out))
 
 
 def _same_row_right(row: Row, label: Line) -> Line | None:

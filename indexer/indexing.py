@@ -43,6 +43,7 @@ def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
         "id_numbers": ",".join(f.id_numbers),
         "restricted": restricted,
         "seal_text": "\n".join(f.seals),
+        "alt_grams": "\n".join(f.alt_text),
         "words": f.text,
         "grams": f.text,
     }

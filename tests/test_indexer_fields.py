@@ -81,3 +81,8 @@ def test_the_recognisers_alternatives_give_names_years_and_numbers_it_nearly_rea
 def test_an_alternative_never_competes_with_a_clean_year():
     f = extract([Line("1985年10月", (100, 100, 500, 150), alternatives=[(3, "6", 0.3)])])
     assert f.years == [1985]
+
+
+def test_text_the_recogniser_nearly_read_is_kept_around_each_alternative():
+    f = extract([Line("断肠声里忆年生", (65, 781, 607, 873), alternatives=[(5, "平", 0.278)])])
+    assert f.alt_text == ["断肠声里忆平生"]

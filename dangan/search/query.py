@@ -205,8 +205,10 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         if not must and not must_not:
             raise QueryError("关键词只有标点符号，无法查询")
         for t in must:
-            # the text, its words, or what a seal stamped on the page says
-            alternatives = [phrase(t), phrase(t, boost=0.5, field="seal_text")]
+            # the text, its words, what a seal stamped on the page says, or the text as the
+            # recogniser nearly read it
+            alternatives = [phrase(t), phrase(t, boost=0.5, field="seal_text"),
+                            phrase(t, boost=0.5, field="alt_grams")]
             if len(t) > 1:
                 alternatives.append(Q.Term("words", t.lower(), boost=1.5))
             scored.append(Q.Or(alternatives))

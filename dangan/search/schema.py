@@ -42,6 +42,8 @@ def build_schema() -> Schema:
         restricted=BOOLEAN(stored=True),
         # What the page's red seals say (the issuing unit), apart from the text under them.
         seal_text=TEXT(analyzer=gram_analyzer(), phrase=True),
+        # Stretches of text as the recogniser nearly read them (its runner-up characters).
+        alt_grams=TEXT(analyzer=gram_analyzer(), phrase=True),
         # Full text, twice: jieba words for ranking, Han grams for recall and phrases.
         words=TEXT(analyzer=jieba_analyzer(), phrase=False),
         grams=TEXT(analyzer=gram_analyzer(), phrase=True),
