@@ -294,7 +294,7 @@ def _wrong_years(year: int) -> list[int]:
         rest = s[:drop] + s[drop + 1:]
         yy = int(rest[-2:])
         out.add(yy + (1900 if yy >= 30 else 2000))
-    return sorted(out - {year})
+    return sorted(y for y in out - {year} if 1900 <= y <= 2025)
 
 
 def _variant(name: str, rng: random.Random) -> tuple[str, str] | None:
