@@ -142,6 +142,10 @@ def _continuation(upper: Line, lines: list[Line]) -> Line | None:
     beside_upper = [x for x in lines if x is not upper and x is not c and _same_row(x, upper)]
     beside_c = [x for x in lines if x is not c and x is not upper and _same_row(x, c)]
     shared = {id(x) for x in beside_upper} & {id(x) for x in beside_c}
+    # Text runs on to the right before it wraps: a line with more of its row to its right
+    # (other than cells centred on both lines) does not continue below.
+    if any(x.box[0] >= upper.box[2] - 0.3 * h and id(x) not in shared for x in beside_upper):
+        return None
     repeats = sum(1 for a in beside_upper if id(a) not in shared
                   and any(id(b) not in shared and _same_column(a, b, h) for b in beside_c))
     if repeats >= 2:
@@ -215,6 +219,26 @@ def _text_layer(lines: list[Line]) -> ReadingText:
     return ReadingText(text, segments)
 
 
+def _row_wraps(upper: list[list[Line]], lower: list[list[Line]]) -> bool:
+    """Does a row of prose run on into the next row? The last run of `upper` is open, the
+    next row starts where `upper` starts (or up to a paragraph indent left of it), close
+    below, and the two rows do not repeat the same columns (a table's rows)."""
+    last, first = upper[-1][-1], lower[0][0]
+    row_x1 = min(chain[0].box[0] for chain in upper)
+    h = _h(last)
+    if not (_ends_open(last.text) and _similar_height(last, first)
+            and sum(len(run.text) for chain in upper for run in chain) >= MIN_WRAPPING_CHARS):
+        return False
+    if not (0 <= first.box[1] - last.box[3] + 0.3 * h <= (WRAP_GAP + 0.3) * h
+            and row_x1 - WRAP_INDENT * h <= first.box[0] <= row_x1 + 0.8 * h
+            and last.box[2] >= max(run.box[2] for chain in lower for run in chain) - 2 * h):
+        return False
+    others_up = [chain[0] for chain in upper[:-1]] + [run for run in upper[-1][:-1]]
+    others_low = [chain[0] for chain in lower[1:]]
+    repeats = sum(1 for a in others_up if any(_same_column(a, b, h) for b in others_low))
+    return repeats == 0
+
+
 def _runs(lines: list[Line]) -> tuple[list[Line], dict[int, list[Line]]]:
     """Boxes of one row that read as one word, joined into runs (stand-in lines with the
     joined text and box), and each run's boxes. A wrap is judged on runs, not boxes: a
@@ -254,9 +278,11 @@ def reading_text(lines: list[Line]) -> ReadingText:
     text, segments = "", []
     for half in split_at_gutter(boxed):
         runs, members = _runs(half)
+        previous = None
         for row in _rows_of_chains(_chains(runs)):
-            if text:
+            if text and not (previous and _row_wraps(previous, row)):
                 text += "\n"
+            previous = row
             for k, chain in enumerate(row):
                 if k:
                     text += " "

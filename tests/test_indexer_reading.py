@@ -58,7 +58,7 @@ def test_roster_cells_stacked_in_a_column_are_separate_records():
 def test_a_wrapped_name_cell_beside_amounts_centred_on_it_reads_on():
     # 成都交子金融控股集团 / 有限公司 in one cell of a shareholder table
     lines = [L("成都交子金融控股集团", 22, 181, 133, 197), L("有限公司", 22, 197, 70, 214),
-             L("652,418,000", 145, 188, 210, 205), L("国有法人", 479, 187, 528, 207),
+             L("652,418,000", 145, 189, 210, 206), L("国有法人", 479, 187, 528, 207),
              L("Hong Leong Bank", 22, 215, 120, 232), L("650,000,000", 145, 222, 210, 239)]
     assert "成都交子金融控股集团有限公司" in reading_text(lines).text
 

@@ -48,7 +48,7 @@ from dangan.indexer.ocr.base import Line  # noqa: E402
 from dangan.indexer.store import PageStore, StoredPage  # noqa: E402
 from dangan.samplegen import ocrdamage, printed  # noqa: E402
 from dangan.search.backend import SearchIndex  # noqa: E402
-from dangan.search.query import SearchRequest  # noqa: E402
+from dangan.search.query import QueryError, SearchRequest  # noqa: E402
 from dangan.search.searching import search  # noqa: E402
 from dangan.text.lookalikes import groups as lookalike_groups  # noqa: E402
 from dangan.text.normalize import HAN  # noqa: E402
@@ -137,7 +137,10 @@ class Dangan:
 
     def run(self, person="", year=None, policy="", text="") -> list[tuple[str, int]]:
         req = SearchRequest(person=person, year=year, policy=policy, text=text, limit=10)
-        res = search(self.index, req, self.store.page_view, self.store.aliases_of)
+        try:
+            res = search(self.index, req, self.store.page_view, self.store.aliases_of)
+        except QueryError:  # a year this version refuses finds nothing
+            return []
         return [(h.path, h.page) for h in res.hits]
 
 

@@ -36,17 +36,27 @@ def split_a_box(lines: Lines, rng: random.Random) -> tuple[Lines, str | None]:
 
 def wrapped_phrases(lines: Lines) -> list[str]:
     """Phrases that run over the end of one printed line into the next (prose wraps in the
-    middle of a word, no hyphen): 3 characters before the wrap and 3 after."""
+    middle of a word, no hyphen): 3 characters before the wrap and 3 after. A row wraps
+    when it reaches the right margin of the text and the next row starts at its left."""
+    rows: list[list] = []
+    for text, box in sorted(lines, key=lambda ln: (ln[1][1], ln[1][0])):
+        if rows and box[1] < rows[-1][-1][1][3] - 0.5 * (box[3] - box[1]):
+            rows[-1].append([text, box])
+        else:
+            rows.append([[text, box]])
+    right = max((b[2] for _t, b in lines), default=0)
     out = []
-    rows = sorted(lines, key=lambda ln: (ln[1][1], ln[1][0]))
-    for a, b in itertools.pairwise(rows):
-        (ta, ba), (tb, bb) = a, b
-        h = ba[3] - ba[1]
-        wraps = (bb[1] > ba[3] - h * 0.3 and bb[1] - ba[3] < h * 1.0 and bb[0] < ba[0] - 4 * h
-                 and len(ta) >= 2 and len(tb) >= 3)
-        if wraps and re.fullmatch(f"[{HAN}]{{2,}}", ta[-3:] if len(ta) >= 3 else ta) \
-                and re.fullmatch(f"[{HAN}]{{3}}", tb[:3]):
-            out.append(ta[-3:] + tb[:3])
+    for upper, lower in itertools.pairwise(rows):
+        upper.sort(key=lambda ln: ln[1][0])
+        lower.sort(key=lambda ln: ln[1][0])
+        h = upper[-1][1][3] - upper[-1][1][1]
+        a, b = "".join(t for t, _b in upper), "".join(t for t, _b in lower)
+        full = upper[-1][1][2] >= right - 3 * h and len(upper) >= 2
+        starts_left = abs(lower[0][1][0] - min(bx[0] for _t, bx in upper)) <= 3 * h
+        close = lower[0][1][1] - upper[-1][1][3] < 1.0 * h
+        if full and starts_left and close and re.fullmatch(f"[{HAN}]{{3}}", a[-3:]) \
+                and re.fullmatch(f"[{HAN}]{{3}}", b[:3]):
+            out.append(a[-3:] + b[:3])
     return out
 
 
