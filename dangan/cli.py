@@ -206,8 +206,8 @@ def _read_password(args) -> str:
 
 def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
+    from .records.accounts import Database
     from .web.app import database_url
-    from .web.models import Database
 
     return Database(database_url(cfg))
 
@@ -245,7 +245,7 @@ def cmd_user(cfg, args) -> int:
 
 
 def cmd_token(cfg, args) -> int:
-    from .web import tokens
+    from .records import tokens
 
     db = _database(cfg)
     try:
@@ -275,10 +275,9 @@ def cmd_requests(cfg, args) -> int:
 
     from sqlalchemy import select
 
-    from .desk import workflow
+    from .desk import records, workflow
     from .desk.deadlines import URGENCY_LABELS
-    from .web import desk_records as records
-    from .web.desk_models import Request
+    from .records.requests import Request
 
     db = _database(cfg)
     with db.session() as s:

@@ -10,8 +10,8 @@ from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
 from dangan.config import Config
+from dangan.records.accounts import Database
 
-from .models import Database
 from .security import before_request, csrf_token
 from .stores import close_page_store
 
@@ -48,7 +48,11 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
-    from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
+    from . import auth
+    from .counter import admin, copies, search, viewer, visits
+    from .desk import intake
+    from .desk import pages as desk
+    from .partners import api, federated
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
         app.register_blueprint(module.bp)

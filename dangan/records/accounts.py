@@ -98,7 +98,7 @@ class Database:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
-        from . import desk_models, tokens  # noqa: F401  (their tables are created here too)
+        from . import requests, tokens  # noqa: F401  (their tables are created here too)
 
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)

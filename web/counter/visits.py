@@ -22,9 +22,8 @@ from flask import (
 )
 from sqlalchemy import func, select
 
+from dangan.records.accounts import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 from dangan.text.idnumbers import is_valid, mask
-
-from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
