@@ -30,14 +30,13 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import sorting
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.filedb import structfile
 from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .fastpath import Executor, Found, Unsupported, length_bytes
+from . import whoosh_internals
+from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema
 
 VERSION_FILE = "dangan-schema.json"
@@ -57,76 +56,8 @@ def shard_of(path: str, shards: int) -> int:
 
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
-
-class _View:
-    """A read-only, seekable file over a memoryview of a memory-mapped segment, without
-    copying it.
-
-    Whoosh maps each segment file, then wraps every part it opens (postings, term index) in
-    a BytesIO — which copies the bytes. Opening the 100,000-page index thus held all of its
-    postings in RAM twice over (1.2 GB for a 637 MB index), in the web server and in every
-    writer that deletes. This keeps the mapping and lets the OS page it in and out.
-    """
-
-    __slots__ = ("_buf", "_len", "_pos")
-
-    def __init__(self, buf):
-        self._buf, self._len, self._pos = buf, len(buf), 0
-
-    def read(self, n: int | None = -1) -> bytes:
-        start = self._pos
-        end = self._len if n is None or n < 0 else min(self._len, start + n)
-        self._pos = end
-        return bytes(self._buf[start:end])
-
-    def readinto(self, b) -> int:
-        n = min(len(b), self._len - self._pos)
-        b[:n] = self._buf[self._pos:self._pos + n]
-        self._pos += n
-        return n
-
-    def peek(self, n: int = 1) -> bytes:  # lets the C unpickler read ahead in one call
-        return bytes(self._buf[self._pos:self._pos + max(n, 4096)])
-
-    def readline(self, limit: int = -1) -> bytes:
-        out = bytearray()
-        while self._pos < self._len and (limit < 0 or len(out) < limit):
-            chunk = bytes(self._buf[self._pos:self._pos + 256])
-            cut = chunk.find(b"\n")
-            take = chunk if cut < 0 else chunk[:cut + 1]
-            if limit >= 0:
-                take = take[:limit - len(out)]
-            out += take
-            self._pos += len(take)
-            if take.endswith(b"\n"):
-                break
-        return bytes(out)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = (0, self._pos, self._len)[whence]
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
-
-
-def _buffer_file_init(self, buf, name=None, onclose=None):
-    self._buf = buf
-    self._name = name
-    self.file = _View(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
-
-
-structfile.BufferFile.__init__ = _buffer_file_init
+# Segments stay memory-mapped rather than copied into RAM (see whoosh_internals._View).
+whoosh_internals.keep_segments_mapped()
 
 
 class _LengthsInMemory:
@@ -144,9 +75,10 @@ class _LengthsInMemory:
     def doc_field_length(self, docnum, fieldname, default=0):
         table = self._tables.get(fieldname, False)
         if table is False:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = whoosh_internals.length_column(self._reader, fieldname)
+            count = self._reader.doc_count_all()
             table = None if column is None else [
-                _LENGTHS[b] for b in length_bytes(column, self._reader.doc_count_all())]
+                _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
             self._tables[fieldname] = table
         return default if table is None else table[docnum]
 
