@@ -80,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     q = rsub.add_parser("list", help="open requests with their deadlines")
     q.add_argument("--overdue", action="store_true", help="only overdue or due today")
 
+    p = sub.add_parser("db", help="the records database (accounts, register, requests)")
+    dsub = p.add_subparsers(dest="action", required=True)
+    dsub.add_parser("upgrade", help="bring it to the current schema (serve does this too)")
+    dsub.add_parser("current", help="its schema revision")
+
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -106,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests}[args.command]
+               "requests": cmd_requests, "db": cmd_db}[args.command]
     return handler(cfg, args)
 
 
@@ -210,6 +215,25 @@ def _database(cfg):
     from .web.app import database_url
 
     return Database(database_url(cfg))
+
+
+def cmd_db(cfg, args) -> int:
+    from .records import migrate
+
+    if args.action == "current":
+        from sqlalchemy import create_engine
+
+        from .web.app import database_url
+
+        now = migrate.current(create_engine(database_url(cfg)))
+        print(f"{now or '(空 empty)'}\t最新 head {migrate.head()}")
+        return 0
+    before, after = _database(cfg).schema_change
+    if before == after:
+        print(f"数据库已是最新 up to date: {after}")
+    else:
+        print(f"数据库已升级 upgraded: {before or '(新建 new)'} → {after}")
+    return 0
 
 
 def cmd_user(cfg, args) -> int:
