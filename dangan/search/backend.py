@@ -37,7 +37,7 @@ from whoosh.util.numeric import byte_to_length
 
 from . import whoosh_internals
 from .fastpath import Executor, Found, Unsupported
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
 VERSION_FILE = "dangan-schema.json"
 DEFAULT_SHARDS = 2
@@ -139,12 +139,25 @@ class SearchIndex:
         return [self.dir / f"shard-{i:02d}" for i in range(n or self.shard_count)]
 
     def is_current(self) -> bool:
+        return self.outdated_reason() is None
+
+    def outdated_reason(self) -> str | None:
+        """Why the index must be (re)built from the page store, in words for the batch
+        summary; None when it is current."""
         meta = self._meta()
+        if not meta or not all(windex.exists_in(str(d)) for d in self._shard_dirs()):
+            return "索引已创建 / index created"
         if meta.get("version") != SCHEMA_VERSION:
-            return False
+            return (f"索引已按新结构重建 / index rebuilt for schema version {SCHEMA_VERSION} "
+                    f"(was {meta.get('version')})")
         if self._shards and meta.get("shards") != self._shards:
-            return False  # the archive asked for a different number of shards
-        return all(windex.exists_in(str(d)) for d in self._shard_dirs())
+            return f"索引已按 {self._shards} 个分片重建 / index rebuilt with {self._shards} shards"
+        stored, now = meta.get("shapers") or {}, term_shapers()
+        changed = [f"{k} {stored.get(k, '?')} → {v}" for k, v in now.items()
+                   if stored.get(k) != v]
+        if changed:
+            return f"索引已因分词依据变化重建 / index rebuilt: {', '.join(changed)}"
+        return None
 
     def create(self) -> None:
         """A new empty index with the current schema (any old one in the folder is replaced)."""
@@ -159,7 +172,8 @@ class SearchIndex:
             d.mkdir(exist_ok=True)
             windex.create_in(str(d), build_schema()).close()
         (self.dir / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION,
-                                                         "shards": n}))
+                                                         "shards": n,
+                                                         "shapers": term_shapers()}))
 
     def _open(self) -> list:
         if self._ixs is None:
