@@ -12,7 +12,8 @@ want_test=0
 # tesseract: the comparison OCR engine selectable in config.toml.
 apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-wqy-microhei
           tesseract-ocr tesseract-ocr-chi-sim python3-venv)
-[ $want_test = 1 ] && apt_pkgs+=(chromium)
+# postgresql: the tests run the records against a real server (a throwaway cluster).
+[ $want_test = 1 ] && apt_pkgs+=(chromium postgresql)
 
 missing=()
 for p in "${apt_pkgs[@]}"; do

@@ -58,6 +58,25 @@ def sample_config(tmp_path_factory) -> Path:
     return cfg
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/pgcluster.py)."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def records_url(request, tmp_path_factory) -> str:
+    """A fresh records database, once on SQLite and once on a real PostgreSQL: the register,
+    desk and token tests that take it run against both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('records') / 'web.sqlite3'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
 def search_json(config: Path, *args: str) -> dict:
     proc = run_dangan(config, "search", "--json", *args)
     return json.loads(proc.stdout)

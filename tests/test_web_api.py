@@ -17,8 +17,8 @@ FORWARD = {"origin_number": "DL01-20261123-R001", "requester_name": "王小兰",
 
 
 @pytest.fixture(scope="module")
-def app(sample_config, tmp_path_factory):
-    return make_app(sample_config, tmp_path_factory.mktemp("apidb"))
+def app(sample_config, tmp_path_factory, records_url):
+    return make_app(sample_config, tmp_path_factory.mktemp("apidb"), records_url)
 
 
 @pytest.fixture(scope="module")

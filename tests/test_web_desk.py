@@ -25,8 +25,8 @@ FORM = {"requester_name": "王小兰", "requester_id_number": VALID_ID,
 
 
 @pytest.fixture(scope="module")
-def app(sample_config, tmp_path_factory):
-    return make_app(sample_config, tmp_path_factory.mktemp("deskdb"),
+def app(sample_config, tmp_path_factory, records_url):
+    return make_app(sample_config, tmp_path_factory.mktemp("deskdb"), records_url,
                     desk=DeskSettings(deadline_days=4, intake_per_hour=3))
 
 
