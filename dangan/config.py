@@ -71,6 +71,7 @@ class Config:
     policies_file: str | None = None
     database_url: str | None = None  # SQLAlchemy URL; default SQLite in the data dir
     web_https: bool = False
+    web_proxy: bool = False  # behind one reverse proxy: trust its X-Forwarded-* headers
     copy_stamp: Path | None = None
     desk: DeskSettings = DeskSettings()
     peers: tuple[Peer, ...] = ()
@@ -113,7 +114,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "paths": {"scan_root": _STR, "index_dir": _STR, "data_dir": _STR, "catalog": _STR},
     "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
             "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
-    "web": {"host": _STR, "port": _INT, "https": _BOOL, "database": _STR, "copy_stamp": _STR},
+    "web": {"host": _STR, "port": _INT, "https": _BOOL, "proxy": _BOOL, "database": _STR,
+            "copy_stamp": _STR},
     "search": {"policies": _STR},
     "requests": {"deadline_days": _INT, "holidays": _STRINGS, "workdays": _STRINGS,
                  "intake_per_hour": _INT},
@@ -225,6 +227,7 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         policies_file=str(path_of(search["policies"])) if search.get("policies") else None,
         database_url=str(web["database"]) if web.get("database") else None,
         web_https=bool(web.get("https", False)),
+        web_proxy=bool(web.get("proxy", False)),
         copy_stamp=path_of(web["copy_stamp"]) if web.get("copy_stamp") else None,
         desk=desk,
         peers=peers,

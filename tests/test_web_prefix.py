@@ -60,3 +60,20 @@ def test_every_link_form_and_image_stays_under_the_prefix(client):
             assert url.startswith("/dangan/"), f"{page}: {url}"
             seen += 1
     assert seen > 30
+
+
+def test_behind_the_proxy_its_prefix_and_the_clients_address_are_used(sample_config, tmp_path):
+    app = make_app(sample_config, tmp_path, web_proxy=True)
+    c = app.test_client()
+    headers = {"X-Forwarded-Prefix": "/dangan", "X-Forwarded-For": "10.1.2.3",
+               "X-Forwarded-Proto": "https", "X-Forwarded-Host": "archive.example"}
+    r = c.get("/", headers=headers)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/dangan/login")
+    html = c.get("/apply/", headers=headers).get_data(as_text=True)
+    assert 'action="/dangan/apply/' in html or "/dangan/apply/" in html
+
+
+def test_without_the_proxy_setting_forwarded_headers_are_ignored(sample_config, tmp_path):
+    c = make_app(sample_config, tmp_path).test_client()
+    r = c.get("/", headers={"X-Forwarded-Prefix": "/evil"})
+    assert r.headers["Location"].startswith("/login")

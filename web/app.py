@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dangan.config import Config
 from dangan.records.accounts import Database
@@ -46,6 +47,8 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         COPY_STAMP=str(cfg.copy_stamp) if cfg.copy_stamp else None,
     )
     app.json.ensure_ascii = False
+    if cfg.web_proxy:  # one proxy in front (deploy/nginx-dangan.conf): believe its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
     from . import auth
