@@ -18,6 +18,21 @@ SCANS = ROOT / "scans"
 DANGAN = [sys.executable, "-m", "dangan.cli"]
 
 
+# The everyday layer is `./test.sh -m "not slow"` (under a minute: parsers, rules, records,
+# config, index versions); the whole suite stays the CI command. Slow, and marked here in one
+# place: every test on the OCR'd sample archive (the `sample_config` fixture costs three
+# CPU-minutes of OCR on a fresh checkout), and these modules, which run OCR, start servers or
+# other archives' processes, or drive Chromium.
+SLOW_MODULES = {"test_indexer_ocr", "test_indexer_batch", "test_indexer_distributed",
+                "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "sample_config" in item.fixturenames or item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def write_config(path: Path, scan_root: Path, data: Path, **ocr) -> Path:
     lines = [
         "[archive]", 'name = "测试档案馆"', 'code = "T01"',

@@ -10,7 +10,6 @@ import threading
 import urllib.parse
 from pathlib import Path
 
-import pytest
 from conftest import DANGAN, free_port
 from sqlalchemy import create_engine, func, select
 from webhelpers import VALID_ID, Browserless
@@ -20,7 +19,6 @@ from dangan.records.accounts import Access, Visit
 PER_CLERK = 8
 
 
-@pytest.mark.slow
 def test_two_counter_processes_register_at_once_and_lose_nothing(sample_config, tmp_path,
                                                                 records_url):
     cfg = tmp_path / "config.toml"
