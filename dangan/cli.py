@@ -225,7 +225,11 @@ def cmd_db(cfg, args) -> int:
 
         from .web.app import database_url
 
-        now = migrate.current(create_engine(database_url(cfg)))
+        url = database_url(cfg)
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            print(f"尚无数据库 no database yet ({url}); 最新 head {migrate.head()}")
+            return 0
+        now = migrate.current(create_engine(url))
         print(f"{now or '(空 empty)'}\t最新 head {migrate.head()}")
         return 0
     before, after = _database(cfg).schema_change

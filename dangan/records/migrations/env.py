@@ -2,8 +2,8 @@
 
 Revisions are written by hand or with autogenerate against `Base.metadata` (the models), e.g.
 `.venv/bin/alembic -x url=sqlite:///var/data/dangan.sqlite3 revision --autogenerate -m "…"`
-from dangan/records/migrations; tests/test_records_migrations.py fails while the models and
-the revisions disagree.
+from the repository root (alembic.ini); tests/test_records_migrations.py fails while the
+models and the revisions disagree.
 """
 
 from __future__ import annotations
