@@ -291,3 +291,23 @@ def reading_text(lines: list[Line]) -> ReadingText:
                         segments.append(Segment(index[id(ln)], len(text), len(ln.text)))
                         text += ln.text
     return ReadingText(text, segments)
+
+
+def term_boxes(lines: list[Line], terms: list[str]) -> list[tuple[int, int, int, int]]:
+    """Where on the scan each (normalised) term stands, also over a wrap or a split box.
+
+    The page's lines are normalised as the index normalised them; where that changes a
+    line's length (spaces OCR put between characters) the whole line is marked."""
+    from dangan.text.normalize import normalize
+
+    norm = []
+    for ln in lines:
+        text = normalize(ln.text)
+        norm.append(Line(text, ln.box, ln.confidence,
+                         ln.char_x if len(text) == len(ln.text) else None, None, ln.kind))
+    page = [ln for ln in norm if ln.kind != "seal"]
+    reading = reading_text(page)
+    boxes: list[tuple[int, int, int, int]] = []
+    for term in terms:
+        boxes += reading.find_boxes(page, term)
+    return boxes

@@ -9,7 +9,7 @@ from PIL import Image
 
 from dangan.indexer.ocr.rapid import regrid
 from dangan.indexer.ocr.seals import lift_red, read_page, red_ink
-from dangan.samplegen.gridpaper import grid_page
+from samplegen.gridpaper import grid_page
 
 SCANS = Path(__file__).resolve().parent.parent / "scans"
 

@@ -118,3 +118,13 @@ def test_a_line_ending_in_a_short_box_wraps_on_to_the_next():
     text = reading_text(lines).text
     assert "东岭县城关镇中心小学" in text
     assert phrase_found(text, "东岭县城关镇")
+
+
+def test_a_term_is_marked_on_the_scan_across_a_wrap_and_a_split_box():
+    from dangan.indexer.reading import term_boxes
+
+    lines = [L("组织文化考试和教学能力", 100, 300, 1200, 350), L("考核，择优录取", 100, 370, 800, 420),
+             L("上海东昌投资发展有限", 100, 500, 600, 550), L("公司", 615, 500, 715, 550)]
+    assert len(term_boxes(lines, ["教学能力考核"])) == 2
+    company = term_boxes(lines, ["上海东昌投资发展有限公司"])
+    assert [b[0] for b in company] == [100, 615]

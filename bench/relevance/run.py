@@ -8,7 +8,7 @@ the way OCR damages names — a share of names get one character replaced by a l
 (秀→季, 傅→付). Queries and their relevant pages come from the generator's ground truth.
 
 On top of that, a share of pages get one of the patterns seen on real scans
-(dangan/samplegen/ocrdamage.py): a box cut in two, a title glued to the 文号 under it and a
+(samplegen/ocrdamage.py): a box cut in two, a title glued to the 文号 under it and a
 stray dot in the 代字, numbers that look like dates (lab ranges, figure labels, wages), a year
 that lost a digit. Each has a query class; prose wraps are a class of their own, and so are
 persons named in prose. Wrong years (a measure read as 2019, "201年" as 2001) are asked for
@@ -46,12 +46,12 @@ from dangan.indexer.fields import extract  # noqa: E402
 from dangan.indexer.indexing import index_document  # noqa: E402
 from dangan.indexer.ocr.base import Line  # noqa: E402
 from dangan.indexer.store import PageStore, StoredPage  # noqa: E402
-from dangan.samplegen import ocrdamage, printed  # noqa: E402
 from dangan.search.backend import SearchIndex  # noqa: E402
 from dangan.search.query import QueryError, SearchRequest  # noqa: E402
 from dangan.search.searching import search  # noqa: E402
 from dangan.text.lookalikes import groups as lookalike_groups  # noqa: E402
 from dangan.text.normalize import HAN  # noqa: E402
+from samplegen import ocrdamage, printed  # noqa: E402
 
 HAN_RUN = re.compile(f"[{HAN}]{{6,}}")
 CLASSES = ["person_exact", "roster_person", "person_variant", "person_year", "person_prose",
@@ -64,9 +64,9 @@ HOMOPHONES = [set("英瑛鹰莺"), set("付傅富"), set("明铭鸣"), set("华�
 
 # ------------------------------------------------------------------------------ corpus
 def build_corpus(pages: int, seed: int, damage: float, out: Path) -> tuple[list, dict]:
-    subprocess.run([sys.executable, "-m", "dangan.samplegen", "--out", str(out), "--pages",
+    subprocess.run([sys.executable, "-m", "samplegen", "--out", str(out), "--pages",
                     str(pages), "--seed", str(seed), "--text-only"], check=True,
-                   capture_output=True)
+                   capture_output=True, cwd=ROOT)  # samplegen is a top-level tool
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     table = lookalike_groups()
