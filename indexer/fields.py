@@ -40,8 +40,9 @@ class PersonHit:
 class PageFields:
     persons: list[PersonHit] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
-    # years read from a damaged date ("一九八年") and confirmed by the page (a 文号 or another
-    # date of that year); also in `years`, listed here so staff can see they were inferred
+    # years read from a damaged date ("一九八年") and confirmed by the page (another date of
+    # that year, or the recogniser's alternatives); also in `years`, listed here so staff
+    # can see they were inferred
     years_uncertain: list[int] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     doc_numbers: list[str] = field(default_factory=list)
@@ -107,8 +108,10 @@ def extract(lines: list[Line]) -> PageFields:
             years.add(d.year)
         years.update(year_mentions(ln.text))
     doc_numbers = find_doc_numbers(reading.text)
-    alt_names, alt_numbers, alt_years = _alternatives(norm, persons, doc_numbers, money_lines)
-    evidence = years | {d.year for d in doc_numbers} | alt_years
+    alt_names, alt_numbers, alt_years = _alternatives(norm, persons, money_lines)
+    # A damaged year is confirmed by a date of the page or by what the recogniser nearly
+    # read; not by a 文号, whose year is the policy's, not the event's.
+    evidence = years | alt_years
     uncertain = set(alt_years - years)
     for ln in norm:
         for candidates in damaged_years(ln.text):
@@ -144,7 +147,7 @@ def _normalized(line: Line) -> Line:
     return Line(text, line.box, line.confidence, line.char_x, alts or None, line.kind)
 
 
-def _alternatives(lines: list[Line], persons: list[PersonHit], doc_numbers, money_lines
+def _alternatives(lines: list[Line], persons: list[PersonHit], money_lines
                   ) -> tuple[list[str], list[str], set[int]]:
     """What the page may also say, read from the recogniser's alternatives: other spellings
     of the names found on it, 文号 and years. A year counts only where the line as read had
