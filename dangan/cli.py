@@ -170,7 +170,8 @@ def cmd_search(cfg, args) -> int:
     try:
         results = search(SearchIndex(args.index or cfg.index_dir), req, store.page_view,
                          store.aliases_of, facets=args.facets,
-                         policies_file=cfg.policies_file)
+                         policies_file=cfg.policies_file,
+                         catalogue=store.restricted_catalogue)
     except QueryError as e:
         print(f"查询有误：{e}", file=sys.stderr)
         return 2

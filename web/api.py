@@ -76,9 +76,10 @@ def public_hit(hit) -> dict:
     if hit.restricted:
         # That a restricted file matches is useful (the partner can forward a request);
         # what it says is not the partner's to see.
-        return {"restricted": True, "archive_code": d["archive_code"],
-                "doc_type": d["doc_type"], "why": [], "snippet": "受控档案，需向本馆申请",
-                "highlights": [], "persons": [], "years": [], "doc_numbers": [], "title": "",
+        return {"restricted": True, "archive_code": d["archive_code"], "doc_type": "",
+                "why": [], "snippet": "受控档案，需向本馆申请",
+                "highlights": [], "persons": [], "years": [], "doc_numbers": [],
+                "title": d["title"],  # catalogue_hits gives only a title the catalogue opens
                 "path": "", "page": None, "document": "", "box": None, "row": None,
                 "score": d["score"]}
     d.pop("box", None)
@@ -97,7 +98,8 @@ def search():
         req = SearchRequest.from_params(args, limit=limit, page=page)
         store = page_store()
         results = run_search(search_index(), req, store.page_view, store.aliases_of,
-                             policies_file=cfg.policies_file)
+                             policies_file=cfg.policies_file,
+                             catalogue=store.restricted_catalogue)
     except (QueryError, ValueError) as e:
         return error(400, str(e))
     except IndexMissing:

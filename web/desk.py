@@ -3,7 +3,6 @@ history and actions, the search prefilled from it, the reply PDF, and the CSV ex
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import urllib.parse
@@ -29,6 +28,7 @@ from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
+from dangan.exports import csv_text
 from dangan.printing import load_stamp
 from dangan.text.idnumbers import mask
 
@@ -289,19 +289,18 @@ def export():
     with _db().session() as s:
         rows = list(s.scalars(select(Request).order_by(Request.id)))
     today = dt.date.today()
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
-                "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
-                "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"])
+    header = ["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
+              "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
+              "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"]
+    out = []
     for r in rows:
         years = f"{r.year_from or ''}–{r.year_to or ''}" if r.year_from or r.year_to else ""
-        w.writerow([r.number, r.accepted_on, r.due_on,
-                    URGENCY_LABELS[r.urgency(today)],
+        out.append([r.number, r.accepted_on, r.due_on, URGENCY_LABELS[r.urgency(today)],
                     r.status, r.channel, "是" if r.delegated else "否", r.requester_name,
                     mask(r.requester_id_number), r.applicant_type, r.subject_name,
                     r.subject_former_names, years, r.purpose, r.receiving_archive,
                     r.holding_archive, r.remote_number, r.remote_status, r.delivery])
+    text = csv_text(header, out)
     log_access("request_export", detail=f"{len(rows)} rows")
-    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=requests.csv"})

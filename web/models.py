@@ -43,6 +43,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="staff")
+    # The real name printed as 经办人 on papers (a login is not a name a pension office knows).
+    full_name: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
@@ -55,6 +57,10 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
 
 
 class Visit(Base):
@@ -90,7 +96,39 @@ class Access(Base):
     path: Mapped[str] = mapped_column(Text, default="")
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    # The page's identity (page store page_ids.id): never reused, unlike path and page.
+    page_uid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Tamper evidence: SHA-256 of the previous entry's hash and this entry (dangan/records/
+    # audit.py); `dangan audit verify` recomputes the chain.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
     user: Mapped[User] = relationship()
+
+
+class Clearance(Base):
+    """An admin's approval to open one restricted document, for one visit or one request (or
+    one reply), with the reason: never for a login session, never for the next visitor."""
+
+    __tablename__ = "clearances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    document: Mapped[str] = mapped_column(Text)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), nullable=True)
+    request_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16), default="view")  # view | reply
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class VisitCorrection(Base):
+    """A correction to a closed visit: a new entry that references it, never an edit."""
+
+    __tablename__ = "visit_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text)
 
 
 class Database:
@@ -102,12 +140,14 @@ class Database:
 
         Base.metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
+        _append_only(self.engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     # -- users (also used by the CLI) --------------------------------------------------
-    def add_user(self, username: str, password: str, role: str = "staff") -> User:
+    def add_user(self, username: str, password: str, role: str = "staff",
+                 full_name: str = "") -> User:
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         if len(password) < 8:
@@ -115,7 +155,7 @@ class Database:
         with self.session() as s:
             if s.scalar(select(User).where(User.username == username)):
                 raise ValueError(f"用户已存在 / user exists: {username}")
-            user = User(username=username, role=role)
+            user = User(username=username, role=role, full_name=full_name.strip()[:64])
             user.set_password(password)
             s.add(user)
             s.commit()
@@ -130,7 +170,7 @@ class Database:
             return list(s.scalars(select(User).order_by(User.username)))
 
     def update_user(self, username: str, *, password: str | None = None,
-                    active: bool | None = None) -> None:
+                    active: bool | None = None, full_name: str | None = None) -> None:
         with self.session() as s:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
@@ -141,12 +181,18 @@ class Database:
                 user.set_password(password)
             if active is not None:
                 user.active = active
+            if full_name is not None:
+                user.full_name = full_name.strip()[:64]
             s.commit()
 
 
 # Columns added after the first release, as (table, column, SQL type). create_all() makes new
 # tables but never alters old ones; a register already in use gains the column in place.
-_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)")]
+_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)"),
+                  ("access_log", "page_uid", "INTEGER"),
+                  ("access_log", "prev_hash", "VARCHAR(64) DEFAULT ''"),
+                  ("access_log", "hash", "VARCHAR(64) DEFAULT ''"),
+                  ("users", "full_name", "VARCHAR(64) DEFAULT ''")]
 
 
 def _add_missing_columns(engine) -> None:
@@ -157,3 +203,29 @@ def _add_missing_columns(engine) -> None:
         for table, column, sql_type in _LATER_COLUMNS:
             if column not in {c["name"] for c in inspector.get_columns(table)}:
                 conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+
+
+# The register is evidence: the database itself refuses to rewrite the access log, the
+# clearances and corrections, or a visit once it is closed (SQLite; on PostgreSQL the
+# application never issues such statements, and the hash chain shows any that were made).
+_GUARDS = {
+    "access_log_no_update": "BEFORE UPDATE ON access_log",
+    "access_log_no_delete": "BEFORE DELETE ON access_log",
+    "clearances_no_update": "BEFORE UPDATE ON clearances",
+    "clearances_no_delete": "BEFORE DELETE ON clearances",
+    "visit_corrections_no_update": "BEFORE UPDATE ON visit_corrections",
+    "visit_corrections_no_delete": "BEFORE DELETE ON visit_corrections",
+    "visits_no_delete": "BEFORE DELETE ON visits",
+    "visits_closed_once": "BEFORE UPDATE ON visits WHEN OLD.ended_at IS NOT NULL",
+}
+
+
+def _append_only(engine) -> None:
+    from sqlalchemy import text
+
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        for name, when in _GUARDS.items():
+            conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN "
+                              f"SELECT RAISE(ABORT, 'register is append-only'); END"))

@@ -3,9 +3,7 @@ export the register. ID numbers are validated, stored, and shown masked everywhe
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 
 from flask import (
@@ -21,7 +19,9 @@ from flask import (
     url_for,
 )
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from dangan.exports import csv_text
 from dangan.text.idnumbers import is_valid, mask
 
 from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
@@ -60,21 +60,38 @@ def new():
     if request.method == "POST":
         values, errors = validate(request.form)
         if not errors:
-            cfg = current_app.config["DANGAN"]
-            with _db().session() as s:
-                today = dt.date.today()
-                count = s.scalar(select(func.count(Visit.id)).where(
-                    Visit.started_at >= dt.datetime.combine(today, dt.time())))
-                visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1:04d}",
-                              staff_id=g.user.id, **values)
-                s.add(visit)
-                s.commit()
-                session["visit_id"] = visit.id
-                session["visit_number"] = visit.number
+            visit = _register(values)
+            if visit is None:
+                flash("同时登记的人较多，登记号分配失败，请再点一次“登记”")
+                return render_template("visit_new.html", values=values, errors=[],
+                                       relationships=RELATIONSHIPS, purposes=PURPOSES), 503
+            session["visit_id"] = visit.id
+            session["visit_number"] = visit.number
             flash(f"已登记查档 {visit.number}")
             return redirect(url_for("search.index"))
     return render_template("visit_new.html", values=values, errors=errors,
                            relationships=RELATIONSHIPS, purposes=PURPOSES), (400 if errors else 200)
+
+
+def _register(values: dict) -> Visit | None:
+    """Give the visit the next number of the day. Two windows registering at the same moment
+    can pick the same number: the loser retries with the next one, as the request desk does."""
+    cfg = current_app.config["DANGAN"]
+    today = dt.date.today()
+    for _attempt in range(20):
+        with _db().session() as s:
+            count = s.scalar(select(func.count(Visit.id)).where(
+                Visit.started_at >= dt.datetime.combine(today, dt.time())))
+            visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1 + _attempt:04d}",
+                          staff_id=g.user.id, **values)
+            s.add(visit)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                continue
+            return visit
+    return None
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
@@ -87,6 +104,12 @@ def close(visit_id: int):
         visit = s.get(Visit, visit_id)
         if visit is None:
             return render_template("error.html", message="无此查档登记"), 404
+        if visit.ended_at is not None:
+            # Closing is once: what was recorded stands; a correction is a new entry.
+            return render_template(
+                "error.html", message=f"查档登记 {visit.number} 已于 "
+                f"{visit.ended_at:%Y-%m-%d %H:%M} 办结，不能再次办结；如需更正请添加更正记录",
+                code=409), 409
         visit.outcome = outcome
         visit.copied = request.form.get("copied", visit.copied or "").strip()[:1000]
         visit.ended_at = now()
@@ -149,12 +172,8 @@ def export():
         visits = list(s.scalars(_filtered(request.args)))
         rows = [[v.number, v.started_at.isoformat(sep=" "), v.requester_name,
                  mask(v.id_number), v.relation, v.purpose, v.outcome or "",
-                 v.copied, v.staff.username] for v in visits]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["登记号", "时间", "查档人", "身份证号", "关系", "用途", "结果", "复制内容",
-                "经办人"])
-    w.writerows(rows)
-    # BOM: Excel on the archive's PCs opens UTF-8 CSV correctly only with it.
-    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                 v.copied, v.staff.display_name] for v in visits]
+    text = csv_text(["登记号", "时间", "查档人", "身份证号", "关系", "用途", "结果", "复制内容",
+                     "经办人"], rows)
+    return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=visits.csv"})
