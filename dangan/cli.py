@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="read the password from standard input (scripts)")
         if name == "add":
             q.add_argument("--role", choices=["staff", "admin"], default="staff")
+            q.add_argument("--name", default="", help="real name, printed as 经办人 on papers")
+    q = usub.add_parser("name", help="set the real name printed as 经办人")
+    q.add_argument("username")
+    q.add_argument("full_name")
     for name, text in (("disable", "stop an account from logging in"),
                        ("enable", "allow a disabled account again")):
         usub.add_parser(name, help=text).add_argument("username")
@@ -79,6 +83,10 @@ def _parser() -> argparse.ArgumentParser:
     rsub.add_parser("sync", help="ask partner archives how forwarded requests stand")
     q = rsub.add_parser("list", help="open requests with their deadlines")
     q.add_argument("--overdue", action="store_true", help="only overdue or due today")
+
+    p = sub.add_parser("audit", help="the access log's hash chain")
+    asub = p.add_subparsers(dest="action", required=True)
+    asub.add_parser("verify", help="check every entry; name the first broken one")
 
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
@@ -106,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests}[args.command]
+               "requests": cmd_requests, "audit": cmd_audit}[args.command]
     return handler(cfg, args)
 
 
@@ -220,18 +228,22 @@ def cmd_user(cfg, args) -> int:
     db = _database(cfg)
     try:
         if args.action == "add":
-            db.add_user(args.username, _read_password(args), args.role)
+            db.add_user(args.username, _read_password(args), args.role, args.name)
             print(f"已创建 created {args.role} {args.username}")
         elif args.action == "passwd":
             db.update_user(args.username, password=_read_password(args))
             print(f"已修改密码 password changed: {args.username}")
+        elif args.action == "name":
+            db.update_user(args.username, full_name=args.full_name)
+            print(f"已设置姓名 name set: {args.username} = {args.full_name}")
         elif args.action in ("disable", "enable"):
             db.update_user(args.username, active=args.action == "enable")
             print(f"{'已启用 enabled' if args.action == 'enable' else '已停用 disabled'}: "
                   f"{args.username}")
         elif args.action == "list":
             for u in db.users():
-                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
+                print(f"{u.username}\t{u.full_name or '-'}\t{u.role}\t"
+                      f"{'active' if u.active else 'disabled'}")
         elif args.action == "ensure-admin":
             if db.users():
                 return 0
@@ -277,7 +289,7 @@ def cmd_requests(cfg, args) -> int:
     from sqlalchemy import select
 
     from .desk import workflow
-    from .desk.deadlines import URGENCY_LABELS
+    from .desk.deadlines import URGENCY_LABELS, calendar_warning
     from .web import desk_records as records
     from .web.desk_models import Request
 
@@ -298,6 +310,10 @@ def cmd_requests(cfg, args) -> int:
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
         return 1 if failed else 0
     today = dt.date.today()
+    warning = calendar_warning(records.calendar(cfg).uncovered_years(
+        today, *(r.due_on for r in open_requests)))
+    if warning:
+        print(warning, file=sys.stderr)
     for req in open_requests:
         mark = req.urgency(today)
         if args.overdue and mark not in ("overdue", "due_today"):
@@ -305,6 +321,27 @@ def cmd_requests(cfg, args) -> int:
         print(f"{req.number}\t{req.due_on}\t{URGENCY_LABELS[mark]}\t{req.status}\t{req.channel}\t"
               f"{req.subject_name}")
     return 0
+
+
+def cmd_audit(cfg, args) -> int:
+    """`dangan audit verify`: recompute the access log's hash chain (dangan/audit.py)."""
+    from sqlalchemy import select
+
+    from . import audit
+    from .web.models import Access
+
+    db = _database(cfg)
+    with db.session() as s:
+        rows = ({"id": a.id, "prev_hash": a.prev_hash, "hash": a.hash,
+                 **{f: getattr(a, f) for f in audit.FIELDS}}
+                for a in s.scalars(select(Access).order_by(Access.id)).yield_per(1000))
+        checked, broken = audit.verify(rows)
+    if broken is None:
+        print(f"访问日志完整 access log intact: {checked} 条记录 entries")
+        return 0
+    print(f"访问日志第 {broken.entry_id} 条起不完整 chain broken at entry {broken.entry_id}："
+          f"{broken.reason}", file=sys.stderr)
+    return 1
 
 
 def cmd_serve(cfg, args) -> int:

@@ -94,7 +94,7 @@ def test_a_request_for_an_archive_that_is_not_a_partner_is_refused():
 FACTS = LetterFacts(archive_name="东岭县档案馆", number="DL01-20261123-R001",
                     requester_name="王小兰", requester_id_number="11010519491231002X",
                     accepted_on=D("2026-11-23"), subject_name="王秀英", purpose="退休核定",
-                    staff="clerk", subject_former_names="王秀瑛", years="1985–1993",
+                    staff="clerk", subject_former_names="王秀瑛", year_from=1985, year_to=1993,
                     doc_types=["工资调整"], found=["X012-WS·1993-Y-0002 第1页（工资套改审批表）"])
 
 
@@ -111,7 +111,7 @@ def test_result_letter_cites_the_number_the_pages_and_the_purpose():
 
 def test_not_found_certificate_says_what_was_searched_and_masks_the_id():
     text = _text(not_found_certificate(FACTS, default_stamp("东岭县档案馆")))
-    assert "查无档案证明" in text and "未查到王秀英" in text and "1985–1993" in text
+    assert "查无档案证明" in text and "未查到王秀英" in text and "1985年至1993年" in text
     assert "工资调整" in text and "11010519491231002X" not in text and "002X" in text
 
 
