@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import write_config
+
 from dangan import config as config_mod
 from dangan.indexer.batch import run_batch
 from dangan.printing import cjk_font
-
-from conftest import write_config
 
 RESTRICTED_CODE = "X012-WS·1985-Y-0013"
 CLOSED_CODE = "X012-WS·1961-Y-0021"
