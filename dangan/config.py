@@ -75,6 +75,11 @@ class Config:
     desk: DeskSettings = DeskSettings()
     peers: tuple[Peer, ...] = ()
     peer_timeout: float = 5.0  # seconds a 跨馆检索 waits for each partner archive
+    # Verification of issued papers: the address printed under the QR code (this archive's
+    # public address), and the archive's signing certificate (PKCS#12) for PAdES signatures.
+    public_url: str = ""
+    certificate: Path | None = None
+    certificate_password: str = ""
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -155,6 +160,9 @@ def load(path: str | os.PathLike | None = None) -> Config:
         desk=desk,
         peers=peers,
         peer_timeout=float(federation.get("timeout", 5.0)),
+        public_url=str(archive.get("public_url", "")).rstrip("/"),
+        certificate=path_of(archive["certificate"]) if archive.get("certificate") else None,
+        certificate_password=str(archive.get("certificate_password", "")),
     )
 
 

@@ -48,9 +48,22 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
-    from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
+    from . import (
+        admin,
+        api,
+        auth,
+        copies,
+        desk,
+        federated,
+        intake,
+        search,
+        verify,
+        viewer,
+        visits,
+    )
 
-    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
+    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated,
+                   verify):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.teardown_appcontext(close_page_store)

@@ -10,12 +10,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask import url_for as url
 from PIL import Image
 
-from dangan.openness import RESTRICTED_LABEL, is_restricted
+from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
 from dangan.printing import cjk_font, load_stamp
 
 from .clearance import is_cleared
 from .models import Visit
 from .security import current_visit_id, log_access
+from .verify import issue
 from .viewer import PageChanged, certified_page
 
 bp = Blueprint("copies", __name__)
@@ -31,7 +32,8 @@ def reference(page, meta: dict | None) -> str:
 
 
 def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
-              stamp: Image.Image, number_label: str = "查档登记号") -> bytes:
+              stamp: Image.Image, number_label: str = "查档登记号",
+              verification: tuple[str, str] | None = None) -> bytes:
     """One PDF page per archive page, at the scan's full resolution. `number_label` names the
     number in the footer: 查档登记号 for a visit, 申请编号 for a request."""
     from reportlab.lib.pagesizes import A4
@@ -49,9 +51,12 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
     stamp_buf = io.BytesIO()
     stamp.save(stamp_buf, "PNG")
     stamp_reader = ImageReader(io.BytesIO(stamp_buf.getvalue()))
+    top = 26 * mm if verification else 12 * mm  # room for the verification code and QR
     for n, (page, meta, jpeg) in enumerate(pages, 1):
         img = Image.open(io.BytesIO(jpeg))
-        box_w, box_h = width - 20 * mm, height - 42 * mm
+        if verification:
+            draw_verification(c, font, *verification, width - 32 * mm, height - 24 * mm)
+        box_w, box_h = width - 20 * mm, height - 30 * mm - top
         scale = min(box_w / img.width, box_h / img.height)
         w, h = img.width * scale, img.height * scale
         x, y = (width - w) / 2, 30 * mm + (box_h - h)
@@ -72,6 +77,19 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def draw_verification(c, font: str, code: str, url: str, x: float, y: float) -> None:
+    """The QR code (20 mm) at (x, y) and, left of it, the code and address to type."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    from dangan.verification import qr_png
+
+    c.drawImage(ImageReader(io.BytesIO(qr_png(url))), x, y, 20 * mm, 20 * mm)
+    c.setFont(font, 9)
+    c.drawRightString(x - 2 * mm, y + 12 * mm, f"核验码：{code}")
+    c.drawRightString(x - 2 * mm, y + 7 * mm, f"扫码或访问 {url} 核验")
 
 
 @bp.route("/copy", methods=["POST"])
@@ -100,14 +118,18 @@ def make_copy():
             abort(403, description=f"{RESTRICTED_LABEL}后方可复制")
         chosen.append((page, meta, jpeg))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
-    pdf = build_pdf(chosen, cfg.archive_name, visit.number, use, stamp)
+    pdf, code = issue("档案复制件", visit.number, len(chosen),
+                      [open_title(m) or reference(p, m) for p, m, _ in chosen],
+                      lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
+                                                  stamp, verification=(code, url)))
     listing = "；".join(f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen)
     with db.session() as s:
         v = s.get(Visit, visit_id)
         v.copied = (v.copied + "；" if v.copied else "") + listing
         s.commit()
     for page_id, (page, _, _) in zip(ids, chosen, strict=True):
-        log_access("copy", page.path, page.page, f"仅供{use}使用", page_uid=page_id)
+        log_access("copy", page.path, page.page, f"仅供{use}使用 核验码 {code}",
+                   page_uid=page_id)
     out = cfg.data_dir / "copies"
     out.mkdir(parents=True, exist_ok=True)
     name = f"{visit.number}-{dt.datetime.now():%H%M%S}.pdf"

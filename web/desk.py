@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import urllib.parse
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -29,7 +30,7 @@ from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
 from dangan.exports import csv_text
-from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
+from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title, public_label
 from dangan.printing import load_stamp
 from dangan.text.idnumbers import mask
 
@@ -40,6 +41,7 @@ from .desk_models import Request
 from .models import User
 from .security import local_target, log_access
 from .stores import page_store
+from .verify import issue
 from .viewer import PageChanged, certified_page
 
 bp = Blueprint("desk", __name__, url_prefix="/requests")
@@ -267,8 +269,10 @@ def reply(number: str):
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     found = req.status == workflow.ISSUED or (req.status == workflow.DELIVERED and req.pages)
     if req.status == workflow.NOT_FOUND or (req.status == workflow.DELIVERED and not req.pages):
-        pdf = not_found_certificate(_facts(req), stamp)
         kind = "查无档案证明"
+        facts = _facts(req)
+        pdf, code = issue(kind, number, 0, [], lambda code, url: not_found_certificate(
+            replace(facts, verification=(code, url)), stamp))
     elif found:
         chosen, closed = [], []
         for row in req.pages:
@@ -289,16 +293,23 @@ def reply(number: str):
             for row, page in closed:
                 grant(page.document, reason, purpose="reply", request_number=number,
                       path=page.path, page=page.page, page_uid=row.page_id)
-        copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp,
-                           number_label="申请编号")
-        letter = result_letter(_facts(req), stamp, len(chosen))
-        writer = PdfWriter()
-        for part in (letter, copies):
-            writer.append(PdfReader(io.BytesIO(part)))
-        buf = io.BytesIO()
-        writer.write(buf)
-        pdf = buf.getvalue()
+        facts = _facts(req)
         kind = "档案查询结果告知书"
+
+        def build(code: str, url: str) -> bytes:
+            copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp,
+                               number_label="申请编号", verification=(code, url))
+            letter = result_letter(replace(facts, verification=(code, url)), stamp,
+                                   len(chosen))
+            writer = PdfWriter()
+            for part in (letter, copies):
+                writer.append(PdfReader(io.BytesIO(part)))
+            buf = io.BytesIO()
+            writer.write(buf)
+            return buf.getvalue()
+
+        pdf, code = issue(kind, number, len(chosen),
+                          [open_title(m) or reference(p, m) for p, m, _ in chosen], build)
         for row, (page, _meta, _jpeg) in zip(req.pages, chosen, strict=True):
             log_access("copy", page.path, page.page, f"申请 {number} 出具", page_uid=row.page_id)
     else:
@@ -307,7 +318,7 @@ def reply(number: str):
     out.mkdir(parents=True, exist_ok=True)
     name = f"{number}-{dt.datetime.now():%Y%m%d%H%M%S}.pdf"
     (out / name).write_bytes(pdf)  # what was handed out is kept with the register
-    log_access("request_reply", detail=f"{number} {kind}")
+    log_access("request_reply", detail=f"{number} {kind} 核验码 {code}")
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={number}.pdf"})
 

@@ -131,6 +131,22 @@ class VisitCorrection(Base):
     note: Mapped[str] = mapped_column(Text)
 
 
+class IssuedPaper(Base):
+    """A certified copy or reply as handed out: what the public verification page shows."""
+
+    __tablename__ = "issued_papers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    kind: Mapped[str] = mapped_column(String(16))  # 档案复制件 / 档案查询结果告知书 / 查无档案证明
+    number: Mapped[str] = mapped_column(String(40))  # 查档登记号 or 申请编号
+    pages: Mapped[int] = mapped_column(Integer)  # archive pages certified
+    titles: Mapped[str] = mapped_column(Text, default="")  # open titles only, one a line
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
 class Database:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
@@ -216,6 +232,8 @@ _GUARDS = {
     "visit_corrections_no_update": "BEFORE UPDATE ON visit_corrections",
     "visit_corrections_no_delete": "BEFORE DELETE ON visit_corrections",
     "visits_no_delete": "BEFORE DELETE ON visits",
+    "issued_papers_no_update": "BEFORE UPDATE ON issued_papers",
+    "issued_papers_no_delete": "BEFORE DELETE ON issued_papers",
     "visits_closed_once": "BEFORE UPDATE ON visits WHEN OLD.ended_at IS NOT NULL",
 }
 

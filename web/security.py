@@ -15,7 +15,8 @@ from dangan.text.idnumbers import mask_in_text
 
 from .models import Access, User, now
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
+                    "verify.show"}
 
 
 def csrf_token() -> str:

@@ -34,6 +34,7 @@ class LetterFacts:
     found: list[str] = field(default_factory=list)  # "档号 第n页" lines
     issued_on: dt.date = field(default_factory=dt.date.today)
     search_note: str = ""  # the clerk's note of where and how it was searched
+    verification: tuple[str, str] | None = None  # (code, url) printed with a QR code
 
     @property
     def years(self) -> str:
@@ -80,6 +81,15 @@ def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.
     left, text_width = 25 * mm, width - 50 * mm
 
     def heading() -> float:
+        if facts.verification:
+            from dangan.verification import qr_png
+
+            code, url = facts.verification
+            c.drawImage(ImageReader(io.BytesIO(qr_png(url))), left, height - 42 * mm,
+                        20 * mm, 20 * mm)
+            c.setFont(font, 8)
+            c.drawString(left, height - 45 * mm, f"核验码：{code}")
+            c.drawString(left, height - 48.5 * mm, f"扫码或访问 {url} 核验")
         c.setFont(font, 20)
         c.drawCentredString(width / 2, height - 35 * mm, title)
         c.setFont(font, 10.5)
