@@ -132,7 +132,7 @@ def _validate(pdf: bytes, cert):
 
 
 def test_with_a_certificate_the_copy_is_signed_and_tampering_shows(kit, tmp_path):
-    root, cfg = kit
+    _root, cfg = kit
     p12, cert = _certificate(tmp_path)
     app = make_app(cfg, tmp_path, certificate=p12, certificate_password="secret")
     pdf = _copy(app, "X012-WS·1985-Y-0012")
