@@ -72,7 +72,7 @@ def _stamp_and_footer(page) -> tuple[float, float]:
         (tm[5], size)) if "复制日期" in text else None)
     stamp_y = None
     ops = ContentStream(page.get_contents(), page.pdf).operations
-    for i, (operands, op) in enumerate(ops):
+    for i, (_operands, op) in enumerate(ops):
         if op == b"Do" and i and ops[i - 1][1] == b"cm":
             a, _b, _c, d, _e, f = (float(x) for x in ops[i - 1][0])
             if abs(a - 44 * 72 / 25.4) < 1 and abs(d - a) < 1:  # the 44 mm stamp

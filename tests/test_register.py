@@ -56,6 +56,11 @@ def test_a_visit_closes_once_and_a_closed_visit_stops_viewing_everywhere(kit):
     with app.extensions["dangan_db"].session() as s:
         v = s.get(Visit, visit_id)
         assert v.outcome == "查到" and v.copied == "档号 X 第1页"
+    # A correction is a new entry referencing the visit; the visit itself stays as closed.
+    other.post(f"/visits/{visit_id}/correct", data={"note": "复制内容应为第2页",
+                                                    "csrf_token": t})
+    html = other.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert "复制内容应为第2页" in html and "档号 X 第1页" in html
     # The clerk's window still holds the visit: viewing now asks for a new registration.
     r = clerk.get(f"/page/{_page(app)}")
     assert r.status_code == 302 and "/visits/new" in r.headers["Location"]

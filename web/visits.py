@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from dangan.exports import csv_text
 from dangan.text.idnumbers import is_valid, mask
 
-from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
+from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, VisitCorrection, now
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
@@ -121,6 +121,23 @@ def close(visit_id: int):
     return redirect(url_for("visits.index"))
 
 
+@bp.route("/<int:visit_id>/correct", methods=["POST"])
+def correct(visit_id: int):
+    """A correction to a closed visit is a new entry that references it; the visit stays."""
+    note = request.form.get("note", "").strip()[:500]
+    with _db().session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            return render_template("error.html", message="无此查档登记"), 404
+        if not note:
+            flash("请填写更正说明")
+        else:
+            s.add(VisitCorrection(visit_id=visit_id, user_id=g.user.id, note=note))
+            s.commit()
+            flash("已添加更正记录")
+    return redirect(url_for("visits.detail", visit_id=visit_id))
+
+
 @bp.route("/<int:visit_id>")
 def detail(visit_id: int):
     with _db().session() as s:
@@ -129,9 +146,13 @@ def detail(visit_id: int):
             return render_template("error.html", message="无此查档登记"), 404
         log = list(s.scalars(select(Access).where(Access.visit_id == visit_id)
                              .order_by(Access.at)))
-        staff = visit.staff.username
+        staff = visit.staff.display_name
+        corrections = list(s.scalars(select(VisitCorrection).where(
+            VisitCorrection.visit_id == visit_id).order_by(VisitCorrection.id)))
+        correctors = {c.id: s.get(type(visit.staff), c.user_id).display_name
+                      for c in corrections}
     return render_template("visit_detail.html", visit=visit, log=log, staff=staff, mask=mask,
-                           outcomes=OUTCOMES)
+                           outcomes=OUTCOMES, corrections=corrections, correctors=correctors)
 
 
 def _filtered(args):
@@ -161,7 +182,7 @@ def _filtered(args):
 def index():
     with _db().session() as s:
         visits = list(s.scalars(_filtered(request.args).limit(500)))
-        staff = {v.id: v.staff.username for v in visits}
+        staff = {v.id: v.staff.display_name for v in visits}
     return render_template("visits.html", visits=visits, staff=staff, mask=mask,
                            args=request.args, outcomes=OUTCOMES, purposes=PURPOSES)
 
