@@ -18,6 +18,7 @@ from dangan.desk.forms import validate
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
+from dangan.text.idnumbers import mask_in_text
 
 from . import desk_records as records
 from . import tokens
@@ -35,7 +36,7 @@ def _db():
 def _log(action: str, status: int, detail: str = "") -> None:
     with _db().session() as s:
         s.add(tokens.ApiAccess(peer=g.get("peer") or "", action=action, status=status,
-                               detail=detail[:500]))
+                               detail=mask_in_text(detail)[:500]))
         s.commit()
 
 
