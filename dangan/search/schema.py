@@ -10,7 +10,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import gram_analyzer, jieba_analyzer
 
-SCHEMA_VERSION = 6  # 6: pages sharded by blake2b of the path
+SCHEMA_VERSION = 7  # 7: restricted flag from the stored catalogue (rebuilds missed 不开放)
 
 
 def build_schema() -> Schema:
