@@ -250,7 +250,9 @@ class PageStore:
         first page id: what a reader without clearance can match (on open fields only)."""
         rows = self.db.execute(
             "SELECT DISTINCT d.document, c.* FROM catalogue c "
-            "JOIN documents d ON d.archive_code = c.code ORDER BY c.code")
+            "JOIN documents d ON d.archive_code = c.code "
+            # open items are most of a catalogue: leave them in SQLite; the rule decides
+            "WHERE TRIM(COALESCE(c.openness, '')) NOT IN ('', '开放') ORDER BY c.code")
         out = []
         for r in rows:
             entry = dict(zip(("document", *self._CATALOGUE_COLS, "imported_at"), r, strict=True))
