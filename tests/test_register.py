@@ -14,7 +14,7 @@ from conftest import run_dangan
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.web.models import Access, Visit
+from dangan.records.accounts import Access, Visit
 
 
 @pytest.fixture(scope="module")

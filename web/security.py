@@ -11,9 +11,8 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from dangan import audit
+from dangan.records.accounts import Access, User, now
 from dangan.text.idnumbers import mask_in_text
-
-from .models import Access, User, now
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
                     "verify.show"}
@@ -47,7 +46,7 @@ def load_user() -> None:
 
 def before_request():
     if request.blueprint == "api":
-        # Partner archives authenticate each call with a bearer token (web/api.py); no
+        # Partner archives authenticate each call with a bearer token (web/partners/api.py); no
         # session cookie is involved, so there is nothing for CSRF to protect here.
         return None
     load_user()
@@ -82,7 +81,7 @@ def current_visit_id() -> int | None:
     if visit_id is None:
         return None
     if g.get("open_visit_checked") != visit_id:
-        from .models import Visit
+        from dangan.records.accounts import Visit
 
         with current_app.extensions["dangan_db"].session() as s:
             visit = s.get(Visit, visit_id)

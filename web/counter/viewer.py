@@ -32,9 +32,9 @@ from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
 
+from ..security import current_visit_id, log_access
+from ..stores import page_store
 from .clearance import grant, is_cleared
-from .security import current_visit_id, log_access
-from .stores import page_store
 
 bp = Blueprint("viewer", __name__)
 

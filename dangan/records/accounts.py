@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
-    inspect,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -152,11 +151,12 @@ class Database:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
-        from . import desk_models, tokens  # noqa: F401  (their tables are created here too)
+        from . import requests, tokens  # noqa: F401  (their tables belong to Base too)
+        from .migrate import upgrade
 
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
-        _append_only(self.engine)
+        # The schema is Alembic's (dangan/records/migrations): never create_all, which would
+        # make new tables but leave old ones behind the models.
+        self.schema_change = upgrade(self.engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -200,50 +200,3 @@ class Database:
             if full_name is not None:
                 user.full_name = full_name.strip()[:64]
             s.commit()
-
-
-# Columns added after the first release, as (table, column, SQL type). create_all() makes new
-# tables but never alters old ones; a register already in use gains the column in place.
-_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)"),
-                  ("access_log", "page_uid", "INTEGER"),
-                  ("access_log", "prev_hash", "VARCHAR(64) DEFAULT ''"),
-                  ("access_log", "hash", "VARCHAR(64) DEFAULT ''"),
-                  ("users", "full_name", "VARCHAR(64) DEFAULT ''")]
-
-
-def _add_missing_columns(engine) -> None:
-    from sqlalchemy import text
-
-    inspector = inspect(engine)
-    with engine.begin() as conn:
-        for table, column, sql_type in _LATER_COLUMNS:
-            if column not in {c["name"] for c in inspector.get_columns(table)}:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
-
-
-# The register is evidence: the database itself refuses to rewrite the access log, the
-# clearances and corrections, or a visit once it is closed (SQLite; on PostgreSQL the
-# application never issues such statements, and the hash chain shows any that were made).
-_GUARDS = {
-    "access_log_no_update": "BEFORE UPDATE ON access_log",
-    "access_log_no_delete": "BEFORE DELETE ON access_log",
-    "clearances_no_update": "BEFORE UPDATE ON clearances",
-    "clearances_no_delete": "BEFORE DELETE ON clearances",
-    "visit_corrections_no_update": "BEFORE UPDATE ON visit_corrections",
-    "visit_corrections_no_delete": "BEFORE DELETE ON visit_corrections",
-    "visits_no_delete": "BEFORE DELETE ON visits",
-    "issued_papers_no_update": "BEFORE UPDATE ON issued_papers",
-    "issued_papers_no_delete": "BEFORE DELETE ON issued_papers",
-    "visits_closed_once": "BEFORE UPDATE ON visits WHEN OLD.ended_at IS NOT NULL",
-}
-
-
-def _append_only(engine) -> None:
-    from sqlalchemy import text
-
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.begin() as conn:
-        for name, when in _GUARDS.items():
-            conn.execute(text(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN "
-                              f"SELECT RAISE(ABORT, 'register is append-only'); END"))

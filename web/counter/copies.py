@@ -12,10 +12,10 @@ from PIL import Image
 
 from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
 from dangan.printing import cjk_font, load_stamp
+from dangan.records.accounts import Visit
 
+from ..security import current_visit_id, log_access
 from .clearance import is_cleared
-from .models import Visit
-from .security import current_visit_id, log_access
 from .verify import issue
 from .viewer import PageChanged, certified_page
 

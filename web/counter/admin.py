@@ -9,14 +9,14 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from dangan.desk.deadlines import calendar_warning
+from dangan.desk.records import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
+from dangan.records.accounts import Access
+from dangan.records.requests import Request
+from dangan.records.tokens import ApiAccess, listing
 
-from .desk_models import Request
-from .desk_records import calendar as desk_calendar
-from .models import Access
-from .security import admin_required
-from .stores import page_store, search_index
-from .tokens import ApiAccess, listing
+from ..security import admin_required
+from ..stores import page_store, search_index
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

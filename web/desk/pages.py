@@ -24,7 +24,7 @@ from flask import (
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
-from dangan.desk import workflow
+from dangan.desk import records, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
@@ -32,17 +32,16 @@ from dangan.doctypes import TYPES
 from dangan.exports import csv_text
 from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title, public_label
 from dangan.printing import load_stamp
+from dangan.records.accounts import User
+from dangan.records.requests import Request
 from dangan.text.idnumbers import mask
 
-from . import desk_records as records
-from .clearance import grant, is_cleared
-from .copies import build_pdf, reference
-from .desk_models import Request
-from .models import User
-from .security import local_target, log_access
-from .stores import page_store
-from .verify import issue
-from .viewer import PageChanged, certified_page
+from ..counter.clearance import grant, is_cleared
+from ..counter.copies import build_pdf, reference
+from ..counter.verify import issue
+from ..counter.viewer import PageChanged, certified_page
+from ..security import local_target, log_access
+from ..stores import page_store
 
 bp = Blueprint("desk", __name__, url_prefix="/requests")
 

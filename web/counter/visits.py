@@ -22,9 +22,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dangan.exports import csv_text
+from dangan.records.accounts import (
+    OUTCOMES,
+    PURPOSES,
+    RELATIONSHIPS,
+    Access,
+    Visit,
+    VisitCorrection,
+    now,
+)
 from dangan.text.idnumbers import is_valid, mask
-
-from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, VisitCorrection, now
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")

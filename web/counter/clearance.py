@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import current_app, g, session
 from sqlalchemy import select
 
-from .models import Clearance
-from .security import current_visit_id, log_access
+from dangan.records.accounts import Clearance
+
+from ..security import current_visit_id, log_access
 
 
 def _scope() -> tuple[int | None, str | None]:

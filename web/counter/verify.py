@@ -14,9 +14,9 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from sqlalchemy import select
 
 from dangan import verification
+from dangan.records.accounts import IssuedPaper
 
-from .models import IssuedPaper
-from .security import log_access
+from ..security import log_access
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
