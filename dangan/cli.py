@@ -385,11 +385,15 @@ def cmd_serve(cfg, args) -> int:
 
     def warm() -> None:  # the first search at the counter should not pay for opening
         from .search.backend import IndexMissing
+        from .text.pinyin import name_key
         from .web.stores import search_index
 
         # No index yet: searches say so themselves.
         with app.app_context(), contextlib.suppress(IndexMissing, OSError):
             search_index().warm()
+        # Nor for loading pypinyin's tables (1.3 s): a partner's first call waits only
+        # [federation] timeout seconds.
+        name_key("王秀英")
 
     threading.Thread(target=warm, name="warm-index", daemon=True).start()
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
