@@ -24,7 +24,8 @@ DANGAN = [sys.executable, "-m", "dangan.cli"]
 # CPU-minutes of OCR on a fresh checkout), and these modules, which run OCR, start servers or
 # other archives' processes, or drive Chromium.
 SLOW_MODULES = {"test_indexer_ocr", "test_indexer_batch", "test_indexer_distributed",
-                "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent"}
+                "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent",
+                "test_register", "test_papers"}  # the last two: real `dangan` processes
 
 
 def pytest_collection_modifyitems(config, items):

@@ -48,12 +48,13 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
     from . import auth
-    from .counter import admin, copies, search, viewer, visits
+    from .counter import admin, copies, search, verify, viewer, visits
     from .desk import intake
     from .desk import pages as desk
     from .partners import api, federated
 
-    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
+    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated,
+                   verify):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.teardown_appcontext(close_page_store)

@@ -15,8 +15,9 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import gram_analyzer, jieba_analyzer
 
 # 6: pages sharded by blake2b of the path; 7: reading-order text (wraps joined), persons
-# outside 姓名 cells, years from 1900, the recogniser's alternatives
-SCHEMA_VERSION = 7
+# outside 姓名 cells, years from 1900, the recogniser's alternatives; 8: restricted flag
+# from the stored catalogue (rebuilds missed 不开放)
+SCHEMA_VERSION = 8
 
 # Libraries whose output becomes index terms: jieba's words (rjieba), pinyin of names
 # (pypinyin), traditional → simplified (OpenCC). A new version may cut or spell terms
