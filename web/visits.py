@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import re
+import time
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -21,6 +24,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from dangan.text.idnumbers import is_valid, mask
 
@@ -54,23 +58,37 @@ def validate(form) -> tuple[dict, list[str]]:
             "purpose": purpose, "note": note}, errors
 
 
+def register(archive_code: str, staff_id: int, values: dict) -> Visit:
+    """Save a visit under the day's next number. Two windows registering in the same
+    instant count the same visits and pick the same number: the database's unique number
+    refuses the second, which counts again (it then sees the first)."""
+    today = dt.date.today()
+    for attempt in range(50):
+        with _db().session() as s:
+            count = s.scalar(select(func.count(Visit.id)).where(
+                Visit.started_at >= dt.datetime.combine(today, dt.time())))
+            visit = Visit(number=f"{archive_code}-{today:%Y%m%d}-{count + 1:04d}",
+                          staff_id=staff_id, **values)
+            s.add(visit)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                continue
+            return visit
+    abort(503, description="登记号冲突，请重试")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     values, errors = {}, []
     if request.method == "POST":
         values, errors = validate(request.form)
         if not errors:
-            cfg = current_app.config["DANGAN"]
-            with _db().session() as s:
-                today = dt.date.today()
-                count = s.scalar(select(func.count(Visit.id)).where(
-                    Visit.started_at >= dt.datetime.combine(today, dt.time())))
-                visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1:04d}",
-                              staff_id=g.user.id, **values)
-                s.add(visit)
-                s.commit()
-                session["visit_id"] = visit.id
-                session["visit_number"] = visit.number
+            visit = register(current_app.config["DANGAN"].archive_code, g.user.id, values)
+            session["visit_id"] = visit.id
+            session["visit_number"] = visit.number
             flash(f"已登记查档 {visit.number}")
             return redirect(url_for("search.index"))
     return render_template("visit_new.html", values=values, errors=errors,
