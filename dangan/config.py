@@ -75,6 +75,16 @@ class Config:
     desk: DeskSettings = DeskSettings()
     peers: tuple[Peer, ...] = ()
     peer_timeout: float = 5.0  # seconds a 跨馆检索 waits for each partner archive
+    # Partner calls go direct unless this names a proxy: the environment's http_proxy is
+    # for the internet, and a partner archive on the government network is not.
+    peer_proxy: str | None = None
+    # Partner API: calls per token per minute, before it answers 429.
+    api_per_minute: int = 120
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are to be believed
+    # (0: none; the client address is the connection's).
+    trusted_proxies: int = 0
+    # A counter PC left alone this long is logged out (minutes).
+    idle_minutes: int = 30
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -155,6 +165,10 @@ def load(path: str | os.PathLike | None = None) -> Config:
         desk=desk,
         peers=peers,
         peer_timeout=float(federation.get("timeout", 5.0)),
+        peer_proxy=str(federation["proxy"]) if federation.get("proxy") else None,
+        api_per_minute=int(federation.get("api_per_minute", 120)),
+        trusted_proxies=int(web.get("trusted_proxies", 0)),
+        idle_minutes=int(web.get("idle_minutes", 30)),
     )
 
 
