@@ -8,12 +8,18 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from dangan.config import Config
 
 from .models import Database
-from .security import before_request, csrf_token
+from .security import before_request, csrf_token, security_headers
 from .stores import close_page_store
+
+
+class _IdConverter(IntegerConverter):
+    regex = r"[0-9]{1,18}"
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -47,12 +53,22 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["dangan_db"] = Database(database_url(cfg))
+    if cfg.trusted_proxies:
+        # Behind a reverse proxy every request comes from the proxy's address: believe its
+        # X-Forwarded-For/-Proto (only as many hops as configured), or all citizens would
+        # share one intake limit and one login-failure count.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.trusted_proxies,
+                                x_proto=cfg.trusted_proxies)
+    # Ids in URLs are ASCII digits that fit SQLite's integers: Werkzeug's \d+ also takes
+    # "٨" (read as 8), and 23 digits overflowed the database (500 instead of 404).
+    app.url_map.converters["int"] = _IdConverter
 
     from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
+    app.after_request(security_headers)
     app.teardown_appcontext(close_page_store)
 
     @app.context_processor

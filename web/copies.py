@@ -11,6 +11,7 @@ from flask import url_for as url
 from PIL import Image
 
 from dangan.printing import cjk_font, load_stamp
+from dangan.text.numbers import parse_int
 
 from .models import Visit
 from .security import current_visit_id, log_access
@@ -66,7 +67,10 @@ def make_copy():
     if visit_id is None:
         flash("制作复制件前请先登记查档")
         return redirect(url("visits.new"))
-    ids = [int(i) for i in request.form.getlist("page_id") if i.isdigit()]
+    raw = request.form.getlist("page_id")
+    ids = [parse_int(i, 1) for i in raw]
+    if None in ids:
+        abort(400, description="页面编号无效")
     if not ids:
         abort(400, description="请至少选择一页")
     if len(ids) > 200:

@@ -31,6 +31,7 @@ from dangan.desk.letters import LetterFacts, not_found_certificate, result_lette
 from dangan.doctypes import TYPES
 from dangan.printing import load_stamp
 from dangan.text.idnumbers import mask
+from dangan.text.numbers import parse_int
 
 from . import desk_records as records
 from .copies import build_pdf
@@ -177,7 +178,8 @@ def attach(number: str):
     store = page_store()
     added = 0
     for raw in request.form.getlist("page_id"):
-        page = store.page_by_id(int(raw)) if raw.isdigit() else None
+        page_id = parse_int(raw, 1)
+        page = store.page_by_id(page_id) if page_id is not None else None
         if page is None:
             abort(400, description="无此页面")
         meta = store.document(page.document) or {}
@@ -185,7 +187,7 @@ def attach(number: str):
         if meta.get("title"):
             label += f"（{meta['title']}）"
         try:
-            added += records.attach_page(_db(), number, int(raw), label, g.user.username)
+            added += records.attach_page(_db(), number, page_id, label, g.user.username)
         except records.DeskError as e:
             flash(str(e))
             return redirect(url_for("desk.detail", number=number))

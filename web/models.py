@@ -45,6 +45,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="staff")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    # Sessions carry the version they were made under: logging out, a new password or
+    # disabling the account bumps it, and every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -141,12 +144,23 @@ class Database:
                 user.set_password(password)
             if active is not None:
                 user.active = active
+            if password is not None or active is False:
+                user.session_version = (user.session_version or 0) + 1  # end every session
             s.commit()
+
+    def end_sessions(self, user_id: int) -> None:
+        """Every session of this user stops working (logout ends copied cookies too)."""
+        with self.session() as s:
+            user = s.get(User, user_id)
+            if user is not None:
+                user.session_version = (user.session_version or 0) + 1
+                s.commit()
 
 
 # Columns added after the first release, as (table, column, SQL type). create_all() makes new
 # tables but never alters old ones; a register already in use gains the column in place.
-_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)")]
+_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)"),
+                  ("users", "session_version", "INTEGER NOT NULL DEFAULT 0")]
 
 
 def _add_missing_columns(engine) -> None:

@@ -30,6 +30,7 @@ from dangan.indexer import sources
 from dangan.indexer.catalog import RESTRICTED
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
+from dangan.text.numbers import parse_int
 
 from .security import current_visit_id, log_access
 from .stores import page_store
@@ -139,9 +140,11 @@ def image(page_id: int):
     _store, page, meta = _load(page_id)
     if is_restricted(meta) and page.document not in session.get("cleared", []):
         abort(403, description="受控档案，需审批")
-    width = request.args.get("w", type=int)
-    if width is not None and not 32 <= width <= 4000:
-        abort(400, description="图像宽度参数无效")
+    width = None
+    if request.args.get("w") is not None:
+        width = parse_int(request.args["w"], 32, 4000)
+        if width is None:
+            abort(400, description="图像宽度参数无效")
     try:
         data = page_image(page, width)
     except sources.BadFile as e:

@@ -26,7 +26,9 @@ from flask import (
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dangan.text.idnumbers import is_valid, mask
+from dangan.text.idnumbers import clean as clean_id
+from dangan.text.idnumbers import mask
+from dangan.text.idnumbers import problem as id_problem
 
 from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 
@@ -41,14 +43,14 @@ def _db():
 def validate(form) -> tuple[dict, list[str]]:
     """Clean values and the list of problems, in words for the clerk."""
     errors = []
-    name = form.get("requester_name", "").strip()
-    number = form.get("id_number", "").strip().upper()
+    name = form.get("requester_name", "").strip()[:60]
+    number = clean_id(form.get("id_number", "")[:40])
     relationship = form.get("relationship", "")
     purpose = form.get("purpose", "")
     if not _NAME.match(name):
         errors.append("查档人姓名应为 2–30 个汉字或字母")
-    if not is_valid(number):
-        errors.append("身份证号码无效（应为 18 位，校验位正确）")
+    if reason := id_problem(number):
+        errors.append(f"身份证号码无效：{reason}")
     if relationship not in RELATIONSHIPS:
         errors.append("请选择与档案当事人的关系")
     if purpose not in PURPOSES:
@@ -129,26 +131,38 @@ def detail(visit_id: int):
                            outcomes=OUTCOMES)
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A YYYY-MM-DD from the register's filter form; None for anything else (the filter
+    is then not applied, as for an empty field)."""
+    text = (text or "").strip()
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _filtered(args):
     q = select(Visit).order_by(Visit.started_at.desc())
     if args.get("name"):
-        q = q.where(Visit.requester_name.contains(args["name"].strip()))
+        q = q.where(Visit.requester_name.contains(args["name"].strip()[:60]))
     if args.get("outcome") in OUTCOMES:
         q = q.where(Visit.outcome == args["outcome"])
     if args.get("purpose") in PURPOSES:
         q = q.where(Visit.purpose == args["purpose"])
     for key, op in (("from", ">="), ("to", "<")):
-        value = args.get(key, "").strip()
-        if value:
-            try:
-                day = dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-            if op == ">=":
-                q = q.where(Visit.started_at >= dt.datetime.combine(day, dt.time()))
-            else:
-                q = q.where(Visit.started_at < dt.datetime.combine(day + dt.timedelta(days=1),
-                                                                   dt.time()))
+        day = parse_day(args.get(key, ""))
+        if day is None:
+            continue
+        if op == ">=":
+            q = q.where(Visit.started_at >= dt.datetime.combine(day, dt.time()))
+        elif day < dt.date.max:  # "to 9999-12-31" means no end; the day after overflows
+            q = q.where(Visit.started_at < dt.datetime.combine(day + dt.timedelta(days=1),
+                                                               dt.time()))
     return q
 
 
