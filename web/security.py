@@ -94,7 +94,8 @@ def local_target(target: str | None, fallback: str) -> str:
     "/\tevil.example" and "/\\evil.example" both lead to //evil.example: any control
     character or backslash is refused outright, then the rest must parse as a bare path."""
     target = target or ""
-    if not target.startswith("/") or "\\" in target or len(target) > 2000:
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or \
+            len(target) > 2000:
         return fallback
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
         return fallback
