@@ -9,6 +9,7 @@ title, persons, text or position. Every call, refused or answered, is logged.
 from __future__ import annotations
 
 import json
+import logging
 from importlib import resources
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -27,6 +28,7 @@ from .limits import SlidingWindow
 from .stores import page_store, search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger("dangan.web.api")
 MAX_LIMIT = 50
 
 
@@ -35,6 +37,9 @@ def _db():
 
 
 def _log(action: str, status: int, detail: str = "") -> None:
+    if status >= 400:
+        log.info("api %s refused: %s (peer %s)", action.split(" ")[0], status,
+                 g.get("peer") or "-")
     with _db().session() as s:
         s.add(tokens.ApiAccess(peer=g.get("peer") or "", action=action, status=status,
                                detail=detail[:500]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -20,6 +21,9 @@ from .stores import close_page_store
 
 class _IdConverter(IntegerConverter):
     regex = r"[0-9]{1,18}"
+
+
+log = logging.getLogger("dangan.web")
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -79,6 +83,9 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        if e.code in (400, 401, 403, 405, 409, 413, 429):
+            # The endpoint, not the URL: query strings carry names and ID numbers.
+            log.info("refused %s %s: %s", request.method, request.endpoint or "?", e.code)
         messages = {400: "请求有误", 401: "未授权", 403: "无权访问", 404: "页面不存在",
                     405: "不支持的操作", 409: "当前状态下不能这样操作", 413: "提交的内容过大",
                     429: "操作过于频繁，请稍后再试"}
@@ -90,7 +97,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
 
     @app.errorhandler(Exception)
     def server_error(e: Exception):
-        app.logger.exception("unhandled error")
+        log.exception("unhandled error in %s %s", request.method, request.endpoint or "?")
         if request.path.startswith("/api/"):
             return jsonify({"error": "系统内部错误"}), 500
         return render_template("error.html", message="系统内部错误，请联系管理员", code=500), 500

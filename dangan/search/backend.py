@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -40,6 +42,7 @@ from whoosh.util.numeric import byte_to_length
 from .fastpath import Executor, Found, Unsupported, length_bytes
 from .schema import SCHEMA_VERSION, build_schema
 
+log = logging.getLogger(__name__)
 VERSION_FILE = "dangan-schema.json"
 DEFAULT_SHARDS = 2
 
@@ -291,6 +294,7 @@ class SearchIndex:
         yield w
         dirs = self._shard_dirs()
         jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
+        t0 = time.monotonic()
         if len(jobs) > 1:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"))
@@ -299,6 +303,9 @@ class SearchIndex:
         else:
             for d, ops in jobs:
                 _apply(d, ops)
+        if jobs:
+            log.info("index commit: %d shard(s), %d change(s) in %.2fs", len(jobs),
+                     sum(len(ops) for _, ops in jobs), time.monotonic() - t0)
 
     # -- reading -----------------------------------------------------------------------
     def _current(self) -> _Generation:
@@ -318,6 +325,8 @@ class SearchIndex:
             else:
                 reader = MultiReader(leaves)
             self._gen = _Generation(Searcher(reader), generations)
+            log.info("searcher refreshed: generations %s, %d pages", generations,
+                     reader.doc_count())
             if gen is not None:
                 gen.retired = True
                 if gen.leases == 0:
