@@ -46,7 +46,7 @@ class Summary:
     pages_ocr_cached: int = 0
     pages_text_layer: int = 0
     seconds: float = 0.0
-    rebuilt_index: bool = False
+    rebuilt_index: str = ""  # why the index was (re)built from the page store, if it was
     failures: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -62,7 +62,7 @@ class Summary:
             f"用时 seconds: {self.seconds:.1f}",
         ]
         if self.rebuilt_index:
-            out.append("索引已按新结构重建 / index rebuilt for a new schema version")
+            out.append(self.rebuilt_index)
         for f in self.failures:
             out.append(f"失败 FAILED {f['path']}: {f['error']}")
         return out
@@ -135,8 +135,9 @@ class Batch:
         batch_id = self.store.start_batch()
         log.info("batch %d started", batch_id)
         self._load_catalogs()
-        if not self.index.is_current():
-            self._rebuild_index()
+        reason = self.index.outdated_reason()
+        if reason:
+            self._rebuild_index(reason)
         todo = self._plan(batch_id)
         total_pages = sum(len(p.refs) for p in todo)
         progress = Progress(total_pages, self.progress_stream)
@@ -156,10 +157,10 @@ class Batch:
         self.store.close()
         return self.summary
 
-    def _rebuild_index(self) -> None:
+    def _rebuild_index(self, reason: str) -> None:
         """New or outdated index: recreate it from the page store, without OCR."""
         self.index.create()
-        self.summary.rebuilt_index = True
+        self.summary.rebuilt_index = reason
         self.store.rebuild_aliases()
         pages = list(self.store.all_pages())
         by_doc: dict[str, list[StoredPage]] = {}

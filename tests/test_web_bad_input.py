@@ -10,7 +10,7 @@ import time
 import pytest
 from webhelpers import VALID_ID, login, make_app, register_visit, token
 
-from dangan.web import tokens
+from dangan.records import tokens
 
 HUGE = "99999999999999999999999"
 

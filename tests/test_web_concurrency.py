@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit
 
-from dangan.web.models import Visit
+from dangan.records.accounts import Visit
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from dangan.config import Config
+from dangan.records.accounts import Database
 
-from .models import Database
 from .security import before_request, csrf_token, security_headers
 from .stores import close_page_store
 
@@ -56,18 +56,18 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         COPY_STAMP=str(cfg.copy_stamp) if cfg.copy_stamp else None,
     )
     app.json.ensure_ascii = False
+    if cfg.web_proxy:  # one proxy in front (deploy/nginx-dangan.conf): believe its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.extensions["dangan_db"] = Database(database_url(cfg))
-    if cfg.trusted_proxies:
-        # Behind a reverse proxy every request comes from the proxy's address: believe its
-        # X-Forwarded-For/-Proto (only as many hops as configured), or all citizens would
-        # share one intake limit and one login-failure count.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg.trusted_proxies,
-                                x_proto=cfg.trusted_proxies)
     # Ids in URLs are ASCII digits that fit SQLite's integers: Werkzeug's \d+ also takes
     # "٨" (read as 8), and 23 digits overflowed the database (500 instead of 404).
     app.url_map.converters["int"] = _IdConverter
 
-    from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
+    from . import auth
+    from .counter import admin, copies, search, viewer, visits
+    from .desk import intake
+    from .desk import pages as desk
+    from .partners import api, federated
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
         app.register_blueprint(module.bp)

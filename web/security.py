@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from .models import Access, User
+from dangan.records.accounts import Access, User
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status"}
 log = logging.getLogger("dangan.web")
@@ -74,7 +74,7 @@ def load_user() -> None:
 
 def before_request():
     if request.blueprint == "api" or request.path.startswith("/api/"):
-        # Partner archives authenticate each call with a bearer token (web/api.py); no
+        # Partner archives authenticate each call with a bearer token (web/partners/api.py); no
         # session cookie is involved, so there is nothing for CSRF to protect here. An
         # unknown /api/ path is answered by the JSON 404, not the HTML login page.
         return None

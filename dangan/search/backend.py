@@ -32,15 +32,14 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import sorting
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.filedb import structfile
 from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .fastpath import Executor, Found, Unsupported, length_bytes
-from .schema import SCHEMA_VERSION, build_schema
+from . import whoosh_internals
+from .fastpath import Executor, Found, Unsupported
+from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
 log = logging.getLogger(__name__)
 VERSION_FILE = "dangan-schema.json"
@@ -60,88 +59,8 @@ def shard_of(path: str, shards: int) -> int:
 
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
-
-class _View:
-    """A read-only, seekable file over a memoryview of a memory-mapped segment, without
-    copying it.
-
-    Whoosh maps each segment file, then wraps every part it opens (postings, term index) in
-    a BytesIO — which copies the bytes. Opening the 100,000-page index thus held all of its
-    postings in RAM twice over (1.2 GB for a 637 MB index), in the web server and in every
-    writer that deletes. This keeps the mapping and lets the OS page it in and out.
-
-    The read position is per thread: one searcher serves all of waitress's threads, and
-    Whoosh reads a posting list's header by seek-then-read on the shared file, so two
-    threads moving one position read each other's bytes ("Block tag error", zlib errors).
-    """
-
-    __slots__ = ("_buf", "_len", "_local")
-
-    def __init__(self, buf):
-        self._buf, self._len, self._local = buf, len(buf), threading.local()
-
-    @property
-    def _pos(self) -> int:
-        return getattr(self._local, "pos", 0)
-
-    @_pos.setter
-    def _pos(self, value: int) -> None:
-        self._local.pos = value
-
-    def read(self, n: int | None = -1) -> bytes:
-        start = self._pos
-        end = self._len if n is None or n < 0 else min(self._len, start + n)
-        self._pos = end
-        return bytes(self._buf[start:end])
-
-    def readinto(self, b) -> int:
-        n = min(len(b), self._len - self._pos)
-        b[:n] = self._buf[self._pos:self._pos + n]
-        self._pos += n
-        return n
-
-    def peek(self, n: int = 1) -> bytes:  # lets the C unpickler read ahead in one call
-        return bytes(self._buf[self._pos:self._pos + max(n, 4096)])
-
-    def readline(self, limit: int = -1) -> bytes:
-        out = bytearray()
-        while self._pos < self._len and (limit < 0 or len(out) < limit):
-            chunk = bytes(self._buf[self._pos:self._pos + 256])
-            cut = chunk.find(b"\n")
-            take = chunk if cut < 0 else chunk[:cut + 1]
-            if limit >= 0:
-                take = take[:limit - len(out)]
-            out += take
-            self._pos += len(take)
-            if take.endswith(b"\n"):
-                break
-        return bytes(out)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = (0, self._pos, self._len)[whence]
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
-
-
-def _buffer_file_init(self, buf, name=None, onclose=None):
-    self._buf = buf
-    self._name = name
-    self.file = _View(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
-
-
-structfile.BufferFile.__init__ = _buffer_file_init
+# Segments stay memory-mapped rather than copied into RAM (see whoosh_internals._View).
+whoosh_internals.keep_segments_mapped()
 
 
 class _LengthsInMemory:
@@ -159,9 +78,10 @@ class _LengthsInMemory:
     def doc_field_length(self, docnum, fieldname, default=0):
         table = self._tables.get(fieldname, False)
         if table is False:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = whoosh_internals.length_column(self._reader, fieldname)
+            count = self._reader.doc_count_all()
             table = None if column is None else [
-                _LENGTHS[b] for b in length_bytes(column, self._reader.doc_count_all())]
+                _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
             self._tables[fieldname] = table
         return default if table is None else table[docnum]
 
@@ -242,12 +162,25 @@ class SearchIndex:
         return [self.dir / f"shard-{i:02d}" for i in range(n or self.shard_count)]
 
     def is_current(self) -> bool:
+        return self.outdated_reason() is None
+
+    def outdated_reason(self) -> str | None:
+        """Why the index must be (re)built from the page store, in words for the batch
+        summary; None when it is current."""
         meta = self._meta()
+        if not meta or not all(windex.exists_in(str(d)) for d in self._shard_dirs()):
+            return "索引已创建 / index created"
         if meta.get("version") != SCHEMA_VERSION:
-            return False
+            return (f"索引已按新结构重建 / index rebuilt for schema version {SCHEMA_VERSION} "
+                    f"(was {meta.get('version')})")
         if self._shards and meta.get("shards") != self._shards:
-            return False  # the archive asked for a different number of shards
-        return all(windex.exists_in(str(d)) for d in self._shard_dirs())
+            return f"索引已按 {self._shards} 个分片重建 / index rebuilt with {self._shards} shards"
+        stored, now = meta.get("shapers") or {}, term_shapers()
+        changed = [f"{k} {stored.get(k, '?')} → {v}" for k, v in now.items()
+                   if stored.get(k) != v]
+        if changed:
+            return f"索引已因分词依据变化重建 / index rebuilt: {', '.join(changed)}"
+        return None
 
     def create(self) -> None:
         """A new empty index with the current schema (any old one in the folder is replaced)."""
@@ -262,7 +195,8 @@ class SearchIndex:
             d.mkdir(exist_ok=True)
             windex.create_in(str(d), build_schema()).close()
         (self.dir / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION,
-                                                         "shards": n}))
+                                                         "shards": n,
+                                                         "shapers": term_shapers()}))
 
     def _open(self) -> list:
         if self._ixs is None:

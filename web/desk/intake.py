@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from dangan.desk import workflow
+from dangan.desk import records, workflow
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
 
-from . import desk_records as records
-from .limits import SlidingWindow
+from ..limits import SlidingWindow
 
 bp = Blueprint("intake", __name__, url_prefix="/apply")
 

@@ -8,10 +8,11 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
-from .models import Access
-from .security import admin_required
-from .stores import page_store, search_index
-from .tokens import ApiAccess, listing
+from dangan.records.accounts import Access
+from dangan.records.tokens import ApiAccess, listing
+
+from ..security import admin_required
+from ..stores import page_store, search_index
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -26,11 +26,10 @@ from flask import (
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from dangan.records.accounts import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 from dangan.text.idnumbers import clean as clean_id
 from dangan.text.idnumbers import mask
 from dangan.text.idnumbers import problem as id_problem
-
-from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")

@@ -32,8 +32,8 @@ from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
 from dangan.text.numbers import parse_int
 
-from .security import current_visit_id, log_access
-from .stores import page_store
+from ..security import current_visit_id, log_access
+from ..stores import page_store
 
 bp = Blueprint("viewer", __name__)
 

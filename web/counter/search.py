@@ -11,8 +11,8 @@ from dangan.search.searching import search
 from dangan.text.idnumbers import mask
 from dangan.text.numbers import parse_int
 
-from .security import log_access
-from .stores import page_store, search_index
+from ..security import log_access
+from ..stores import page_store, search_index
 
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20
