@@ -22,6 +22,15 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def wait_until(page, expression: str, seconds: float = 30) -> None:
+    """Poll a page condition from here: Playwright's wait_for_function evaluates its string
+    with eval() inside the page, which the app's Content-Security-Policy rightly forbids."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        time.sleep(0.1)
+
+
 @pytest.fixture(scope="module")
 def server(sample_config, tmp_path_factory):
     """`dangan serve` on its own port and web database, over the indexed sample."""
@@ -84,8 +93,8 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path):
         page.fill("input[name=year]", "1993")
         page.click("#search-form button[type=submit]")
         page.wait_for_selector(".hit")
-        page.wait_for_function("[...document.querySelectorAll('.hit img')]"
-                               ".every(i => i.complete && i.naturalWidth > 0)")
+        wait_until(page, "[...document.querySelectorAll('.hit img')]"
+                         ".every(i => i.complete && i.naturalWidth > 0)")
         page.screenshot(path=SCREENS / "3-results.png", full_page=True)
         first = page.locator(".hit").first
         assert "王秀英" in first.inner_text()
@@ -93,7 +102,7 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path):
         roster = page.locator(".hit", has_text="同音：王秀瑛")
         roster.locator("a.open").click()
         page.wait_for_selector("#scan")
-        page.wait_for_function("document.getElementById('scan').naturalWidth > 0")
+        wait_until(page, "document.getElementById('scan').naturalWidth > 0")
         page.screenshot(path=SCREENS / "4-viewer.png")
 
         # The highlight must sit over 王秀瑛's row as drawn on the page (truth box).
