@@ -218,6 +218,11 @@ def main() -> int:
             print(f"{kind:8} {len(t):6d} {server_errors[kind]:5d} {fails[kind]:6d} "
                   f"{statistics.median(t) * 1000:7.0f} {p95 * 1000:7.0f}")
         print(f"HTTP 5xx in all: {total_5xx}")
+        if total_5xx:  # what the server said about them
+            errors = [line for line in (tmp / "serve.log").read_text("utf-8", "replace")
+                      .splitlines() if "ERROR" in line]
+            first = errors[0][-1200:] if errors else "-"
+            print(f"server log: {len(errors)} errors, first (end of): {first}")
         return 1 if total_5xx else 0
     finally:
         if server is not None:
