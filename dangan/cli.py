@@ -214,8 +214,7 @@ def _read_password(args) -> str:
 
 def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
-    from .records.accounts import Database
-    from .web.app import database_url
+    from .records.accounts import Database, database_url
 
     return Database(database_url(cfg))
 
@@ -226,7 +225,7 @@ def cmd_db(cfg, args) -> int:
     if args.action == "current":
         from sqlalchemy import create_engine
 
-        from .web.app import database_url
+        from .records.accounts import database_url
 
         url = database_url(cfg)
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():

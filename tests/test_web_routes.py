@@ -10,8 +10,8 @@ from webhelpers import VALID_ID, login, make_app, register_visit, token
 
 
 @pytest.fixture(scope="module")
-def app(sample_config, tmp_path_factory):
-    return make_app(sample_config, tmp_path_factory.mktemp("webdb"))
+def app(sample_config, tmp_path_factory, records_url):
+    return make_app(sample_config, tmp_path_factory.mktemp("webdb"), records_url)
 
 
 ROUTES = ["/", "/?person=王秀英", "/visits/", "/visits/new", "/visits/export.csv",

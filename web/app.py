@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from dangan.config import Config
-from dangan.records.accounts import Database
+from dangan.records.accounts import Database, database_url
 
 from .security import before_request, csrf_token, security_headers
 from .stores import close_page_store
@@ -35,10 +35,6 @@ def _secret_key(data_dir: Path) -> bytes:
         with os.fdopen(fd, "wb") as f:
             f.write(secrets.token_bytes(32))
     return path.read_bytes()
-
-
-def database_url(cfg: Config) -> str:
-    return cfg.database_url or f"sqlite:///{cfg.data_dir / 'dangan.sqlite3'}"
 
 
 def create_app(cfg: Config, *, testing: bool = False) -> Flask:

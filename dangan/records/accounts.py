@@ -95,6 +95,11 @@ class Access(Base):
     user: Mapped[User] = relationship()
 
 
+def database_url(cfg) -> str:
+    """The records database of a configuration: `[web] database`, else SQLite in the data dir."""
+    return cfg.database_url or f"sqlite:///{cfg.data_dir / 'dangan.sqlite3'}"
+
+
 class Database:
     def __init__(self, url: str):
         if url.startswith("sqlite:///"):
