@@ -161,8 +161,14 @@ class Batch:
         """New or outdated index: recreate it from the page store, without OCR."""
         self.index.create()
         self.summary.rebuilt_index = reason
-        self.store.rebuild_aliases()
+        # Fields are derived from the stored lines: a new index (a new schema, new rules
+        # for reading order, names or years) reads them again, without OCR.
         pages = list(self.store.all_pages())
+        for p in pages:
+            p.fields = extract(p.lines)
+            self.store.update_fields(p)
+        self.store.commit()
+        self.store.rebuild_aliases()
         by_doc: dict[str, list[StoredPage]] = {}
         for p in pages:
             by_doc.setdefault(p.document, []).append(p)

@@ -142,6 +142,12 @@ class PageStore:
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?)",
             (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
 
+    def update_fields(self, page: StoredPage) -> None:
+        """Store a page's fields extracted anew from its stored lines (no OCR)."""
+        self.db.execute("UPDATE pages SET fields=? WHERE path=? AND page=?",
+                        (json.dumps(page.fields.to_json(), ensure_ascii=False), page.path,
+                         page.page))
+
     def remove_file(self, path: str) -> None:
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
         self.db.execute("DELETE FROM aliases WHERE path=?", (path,))

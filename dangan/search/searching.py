@@ -99,13 +99,16 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
         marks = list(built.highlight)
         if built.person:
             m = match_person(built.person, fields.get("persons", []), text, built.aliases,
-                             page.get("raw_text") if page else None)
+                             page.get("raw_text") if page else None,
+                             fields.get("ocr_alternatives"))
             if m:
                 hit.why.append(m.label)
                 hit.box, hit.row = m.box, m.row
                 marks.insert(0, m.name)
         if built.doc_numbers and set(built.doc_numbers) & set(hit.doc_numbers):
             hit.why.append("文号")
+        elif built.doc_numbers and set(built.doc_numbers) & set(fields.get("ocr_alternatives", [])):
+            hit.why.append("文号（识别近似）")
         if built.policy is not None:
             cited = set(built.policy.doc_numbers) & set(hit.doc_numbers)
             hit.why.append(f"政策：{built.policy.name}" + ("（文号）" if cited else ""))

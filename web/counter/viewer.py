@@ -28,6 +28,7 @@ from PIL import Image
 from dangan.doctypes import label
 from dangan.indexer import sources
 from dangan.indexer.catalog import RESTRICTED
+from dangan.indexer.reading import term_boxes
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
 from dangan.text.numbers import parse_int
@@ -56,19 +57,11 @@ def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
     boxes = []
     if person:
         m = match_person(normalize(person), [p.__dict__ for p in page.fields.persons],
-                         page.fields.text, page_store().aliases_of(normalize(person)))
+                         page.fields.text, page_store().aliases_of(normalize(person)),
+                         ocr_alternatives=page.fields.ocr_alternatives)
         if m and m.box:
             boxes.append(m.box)
-    for term in (normalize(t) for t in terms if t.strip()):
-        for line in page.lines:
-            text = normalize(line.text)
-            start = text.find(term)
-            if start >= 0 and line.box and len(text) == len(line.text):
-                box = line.span_box(start, start + len(term))
-                if box:
-                    boxes.append(list(box))
-            elif start >= 0 and line.box:
-                boxes.append(list(line.box))
+    boxes += [list(b) for b in term_boxes(page.lines, [normalize(t) for t in terms if t.strip()])]
     return boxes
 
 
