@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_index(cfg, args) -> int:
     from .indexer.batch import run_batch
+    from .logs import configure
+
+    configure(cfg.data_dir, stderr=False)  # stderr carries the progress bar
 
     for p in args.paths:
         if not p.exists():
@@ -371,30 +374,43 @@ def cmd_audit(cfg, args) -> int:
 
 
 def cmd_serve(cfg, args) -> int:
+    import logging
+    import threading
+    import time
+
     from waitress import serve
 
+    from .logs import configure
     from .web.app import create_app
 
+    configure(cfg.data_dir, stderr=True)
     host = args.host or cfg.web_host
     port = args.port or cfg.web_port
     app = create_app(cfg)
-
-    import contextlib
-    import threading
 
     def warm() -> None:  # the first search at the counter should not pay for opening
         from .search.backend import IndexMissing
         from .text.pinyin import name_key
         from .web.stores import search_index
 
-        # No index yet: searches say so themselves.
-        with app.app_context(), contextlib.suppress(IndexMissing, OSError):
-            search_index().warm()
+        log = logging.getLogger("dangan.serve")
+        t0 = time.monotonic()
+        try:
+            with app.app_context():
+                search_index().warm()
+        except IndexMissing:
+            log.info("warm-up: no index yet (searches will say so)")
+        except Exception:  # a broken index must be seen, not hidden until the first search
+            log.exception("warm-up failed")
+        else:
+            log.info("warm-up: searcher ready in %.1fs", time.monotonic() - t0)
         # Nor for loading pypinyin's tables (1.3 s): a partner's first call waits only
         # [federation] timeout seconds.
         name_key("王秀英")
 
     threading.Thread(target=warm, name="warm-index", daemon=True).start()
+    logging.getLogger("dangan.serve").info("serving %s on http://%s:%s/", cfg.archive_code,
+                                           host, port)
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
     serve(app, host=host, port=port, threads=8, ident="dangan")
     return 0

@@ -81,6 +81,13 @@ class Config:
     public_url: str = ""
     certificate: Path | None = None
     certificate_password: str = ""
+    # Partner calls go direct unless this names a proxy: the environment's http_proxy is
+    # for the internet, and a partner archive on the government network is not.
+    peer_proxy: str | None = None
+    # Partner API: calls per token per minute, before it answers 429.
+    api_per_minute: int = 120
+    # A counter PC left alone this long is logged out (minutes).
+    idle_minutes: int = 30
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -121,11 +128,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
             "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
     "web": {"host": _STR, "port": _INT, "https": _BOOL, "proxy": _BOOL, "database": _STR,
-            "copy_stamp": _STR},
+            "copy_stamp": _STR, "idle_minutes": _INT},
     "search": {"policies": _STR},
     "requests": {"deadline_days": _INT, "holidays": _STRINGS, "workdays": _STRINGS,
                  "intake_per_hour": _INT},
-    "federation": {"timeout": _NUMBER},
+    "federation": {"timeout": _NUMBER, "proxy": _STR, "api_per_minute": _INT},
 }
 PEER_SCHEMA: dict[str, str] = {"code": _STR, "name": _STR, "url": _STR, "token": _STR}
 
@@ -241,6 +248,9 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         public_url=str(archive.get("public_url", "")).rstrip("/"),
         certificate=path_of(archive["certificate"]) if archive.get("certificate") else None,
         certificate_password=str(archive.get("certificate_password", "")),
+        peer_proxy=str(federation["proxy"]) if federation.get("proxy") else None,
+        api_per_minute=int(federation.get("api_per_minute", 120)),
+        idle_minutes=int(web.get("idle_minutes", 30)),
     )
 
 

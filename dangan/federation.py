@@ -8,7 +8,12 @@ HTTP client is enough for a handful of partners on the government intranet.
 
 from __future__ import annotations
 
+import errno
+import http.client
 import json
+import logging
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -18,6 +23,9 @@ from concurrent.futures import wait as wait_all
 from dataclasses import dataclass, field
 
 from .config import Peer
+from .desk.workflow import STATUSES
+
+log = logging.getLogger(__name__)
 
 STATES = {"ok": "正常", "slow": "超时", "down": "无法连接", "refused": "拒绝访问",
           "error": "出错"}
@@ -35,9 +43,35 @@ class PeerError(Exception):
         return STATES[self.state]
 
 
+def _opener(proxy: str | None) -> urllib.request.OpenerDirector:
+    """No proxy unless configured: an empty ProxyHandler overrides the environment's
+    http_proxy, which points at the internet, not at partner archives."""
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {}))
+
+
+def network_reason(e: BaseException) -> str:
+    """What went wrong on the network, in words staff can pass on to the partner's IT."""
+    reason = e.reason if isinstance(e, urllib.error.URLError) else e
+    if isinstance(reason, ConnectionRefusedError):
+        return "对方服务未启动或拒绝连接"
+    if isinstance(reason, socket.gaierror):
+        return "地址无法解析（请核对外馆地址）"
+    if isinstance(reason, ssl.SSLError):
+        return "安全连接（HTTPS）建立失败"
+    if isinstance(reason, ConnectionResetError | ConnectionAbortedError):
+        return "连接被对方中断"
+    if isinstance(reason, OSError) and reason.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return "网络不通"
+    if isinstance(reason, http.client.HTTPException):
+        return "对方答复不完整"
+    return "网络错误"
+
+
 def call(peer: Peer, method: str, path: str, *, params: dict | None = None,
-         body: dict | None = None, timeout: float = 5.0) -> dict:
-    """One JSON call to a partner's /api/v1; the decoded answer, or PeerError."""
+         body: dict | None = None, timeout: float = 5.0, proxy: str | None = None) -> dict:
+    """One JSON call to a partner's /api/v1; the decoded answer (a JSON object), or
+    PeerError with the reason in Chinese."""
     url = peer.url + "/api/v1" + path
     if params:
         url += "?" + urllib.parse.urlencode({k: v for k, v in params.items() if v not in
@@ -46,26 +80,142 @@ def call(peer: Peer, method: str, path: str, *, params: dict | None = None,
     req = urllib.request.Request(url, data=data, method=method, headers={
         "Authorization": f"Bearer {peer.token}", "Accept": "application/json",
         **({"Content-Type": "application/json; charset=utf-8"} if data else {})})
+    t0 = time.monotonic()
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with _opener(proxy).open(req, timeout=timeout) as r:
             payload = r.read(8 * 1024 * 1024)
     except urllib.error.HTTPError as e:
+        log.warning("partner %s %s %s: HTTP %s", peer.code, method, path, e.code)
         if e.code in (401, 403):
             raise PeerError("refused", f"{peer.name} 拒绝访问（令牌无效或已吊销）") from e
         detail = _error_text(e)
         raise PeerError("error", f"{peer.name} 返回错误 {e.code}{detail}") from e
     except TimeoutError as e:
+        log.warning("partner %s %s %s: no answer in %gs", peer.code, method, path, timeout)
         raise PeerError("slow", f"{peer.name} 在 {timeout:g} 秒内未答复") from e
     except urllib.error.URLError as e:
         if isinstance(e.reason, TimeoutError):
+            log.warning("partner %s %s %s: no answer in %gs", peer.code, method, path, timeout)
             raise PeerError("slow", f"{peer.name} 在 {timeout:g} 秒内未答复") from e
-        raise PeerError("down", f"{peer.name} 无法连接：{e.reason}") from e
-    except (ConnectionError, OSError) as e:
-        raise PeerError("down", f"{peer.name} 无法连接：{e}") from e
+        log.warning("partner %s %s %s: %s", peer.code, method, path, e.reason)
+        raise PeerError("down", f"{peer.name} 无法连接：{network_reason(e)}") from e
+    except (OSError, http.client.HTTPException) as e:
+        log.warning("partner %s %s %s: %s", peer.code, method, path, e)
+        raise PeerError("down", f"{peer.name} 无法连接：{network_reason(e)}") from e
     try:
-        return json.loads(payload)
+        answer = json.loads(payload)
     except ValueError as e:
+        log.warning("partner %s %s %s: answer is not JSON", peer.code, method, path)
         raise PeerError("error", f"{peer.name} 的答复不是 JSON") from e
+    if not isinstance(answer, dict):
+        raise _malformed(peer, "答复应为 JSON 对象")
+    log.info("partner %s %s %s: ok in %.2fs", peer.code, method, path, time.monotonic() - t0)
+    return answer
+
+
+def _malformed(peer: Peer, what: str) -> PeerError:
+    log.warning("partner %s: malformed answer: %s", peer.code, what)
+    return PeerError("error", f"{peer.name} 的答复格式不符：{what}")
+
+
+class _Shape(ValueError):
+    """A partner's answer does not have the documented shape (openapi.json); the message
+    names the field, in Chinese."""
+
+
+def _str(value, name: str, limit: int = 2000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _Shape(f"{name} 应为文字")
+    return value[:limit]
+
+
+def _int_or_none(value, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Shape(f"{name} 应为整数")
+    return value
+
+
+def _list(value, name: str, item, limit: int = 200) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Shape(f"{name} 应为列表")
+    return [item(v, f"{name} 的元素") for v in value[:limit]]
+
+
+def _year(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Shape(f"{name} 应为整数年份")
+    return value
+
+
+def _span(value, name: str) -> list[int]:
+    if (not isinstance(value, list) or len(value) != 2 or
+            not all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        raise _Shape("highlights 的元素应为 [起, 止] 两个整数")
+    return list(value)
+
+
+def clean_hit(hit) -> dict:
+    """One hit of a partner's search answer, as documented (Hit in openapi.json): only the
+    known fields, each of its documented type; _Shape names the first that is not."""
+    if not isinstance(hit, dict):
+        raise _Shape("hits 的元素应为对象")
+    score = hit.get("score", 0)
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        raise _Shape("score 应为数字")
+    restricted = hit.get("restricted", False)
+    if not isinstance(restricted, bool):
+        raise _Shape("restricted 应为 true 或 false")
+    return {
+        **{k: _str(hit.get(k), k, 500) for k in ("archive_code", "document", "path", "title",
+                                                 "doc_type")},
+        "snippet": _str(hit.get("snippet"), "snippet", 2000),
+        "page": _int_or_none(hit.get("page"), "page"),
+        "row": _int_or_none(hit.get("row"), "row"),
+        "persons": _list(hit.get("persons"), "persons", lambda v, n: _str(v, n, 100)),
+        "doc_numbers": _list(hit.get("doc_numbers"), "doc_numbers",
+                             lambda v, n: _str(v, n, 100)),
+        "why": _list(hit.get("why"), "why", lambda v, n: _str(v, n, 100)),
+        "years": _list(hit.get("years"), "years", _year),
+        "highlights": _list(hit.get("highlights"), "highlights", _span),
+        "score": float(score), "restricted": restricted,
+    }
+
+
+def search_answer(peer: Peer, data: dict) -> tuple[int, list[dict]]:
+    """The total and the hits of a partner's search answer, or PeerError("error") naming
+    what does not match the documented shape."""
+    try:
+        total = data.get("total", 0)
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise _Shape("total 应为非负整数")
+        hits = data.get("hits", [])
+        if not isinstance(hits, list):
+            raise _Shape("hits 应为列表")
+        return total, [clean_hit(h) for h in hits[:200]]
+    except _Shape as e:
+        raise _malformed(peer, str(e)) from None
+
+
+def status_answer(peer: Peer, data: dict, statuses: tuple[str, ...]) -> dict:
+    """A partner's answer about a request (RequestStatus): number, status, result note."""
+    try:
+        number = data.get("number", "")
+        if isinstance(number, int) and not isinstance(number, bool):
+            number = str(number)
+        out = {"number": _str(number, "number", 40),
+               "status": _str(data.get("status"), "status", 20),
+               "result_note": _str(data.get("result_note"), "result_note", 500)}
+        if out["status"] and out["status"] not in statuses:
+            raise _Shape(f"status “{out['status'][:20]}”不是已知状态")
+        return out
+    except _Shape as e:
+        raise _malformed(peer, str(e)) from None
 
 
 def _error_text(e: urllib.error.HTTPError) -> str:
@@ -91,8 +241,8 @@ class PeerAnswer:
         return STATES[self.state]
 
 
-def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: float
-                 ) -> list[PeerAnswer]:
+def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: float,
+                 proxy: str | None = None) -> list[PeerAnswer]:
     """Ask every partner at once; each answers within `timeout` or is reported as slow.
 
     The overall wait is bounded too: a partner that accepted the connection and then hangs
@@ -106,11 +256,11 @@ def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: fl
     def ask(peer: Peer) -> PeerAnswer:
         t0 = time.monotonic()
         try:
-            data = call(peer, "GET", "/search", params=params, timeout=timeout)
+            data = call(peer, "GET", "/search", params=params, timeout=timeout, proxy=proxy)
+            total, hits = search_answer(peer, data)
         except PeerError as e:
             return PeerAnswer(peer, e.state, time.monotonic() - t0, message=str(e))
-        return PeerAnswer(peer, "ok", time.monotonic() - t0, total=int(data.get("total", 0)),
-                          hits=list(data.get("hits", [])))
+        return PeerAnswer(peer, "ok", time.monotonic() - t0, total=total, hits=hits)
 
     futures = {pool.submit(ask, p): p for p in peers}
     done, _ = wait_all(futures, timeout=timeout + 0.5)
@@ -125,11 +275,18 @@ def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: fl
     return answers
 
 
-def forward_request(peer: Peer, payload: dict, timeout: float) -> dict:
+def forward_request(peer: Peer, payload: dict, timeout: float, proxy: str | None = None
+                    ) -> dict:
     """Hand a request to the partner that holds the records; its number and status."""
-    return call(peer, "POST", "/requests", body=payload, timeout=timeout)
+    answer = status_answer(peer, call(peer, "POST", "/requests", body=payload,
+                                      timeout=timeout, proxy=proxy), STATUSES)
+    if not answer["number"]:
+        raise _malformed(peer, "缺少对方申请编号 number")
+    return answer
 
 
-def request_status(peer: Peer, number: str, timeout: float) -> dict:
-    return call(peer, "GET", "/requests/" + urllib.parse.quote(number, safe=""),
-                timeout=timeout)
+def request_status(peer: Peer, number: str, timeout: float, proxy: str | None = None
+                   ) -> dict:
+    """How a forwarded request stands at the partner: number, status, result note."""
+    return status_answer(peer, call(peer, "GET", "/requests/" + urllib.parse.quote(
+        number, safe=""), timeout=timeout, proxy=proxy), STATUSES)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ from .indexing import document_type, index_document
 from .ocr.base import Line
 from .progress import Progress
 from .store import PageStore, StoredPage
+
+log = logging.getLogger(__name__)
 
 
 # ------------------------------------------------------------------------------ summary
@@ -157,6 +160,7 @@ class Batch:
     def run(self) -> Summary:
         t0 = time.monotonic()
         batch_id = self.store.start_batch()
+        log.info("batch %d started", batch_id)
         changed = self._load_catalogs()
         reason = self.index.outdated_reason()
         if reason:
@@ -175,6 +179,9 @@ class Batch:
         self.summary.seconds = time.monotonic() - t0
         report = self._write_report(batch_id)
         self.store.finish_batch(batch_id, self.summary.to_json(), str(report))
+        s = self.summary
+        log.info("batch %d finished in %.0fs: %d files indexed, %d skipped, %d failed, %d pages",
+                 batch_id, s.seconds, s.files_indexed, s.files_skipped, s.files_failed, s.pages)
         self.index.close()
         self.store.close()
         return self.summary

@@ -41,3 +41,50 @@ def test_schema_version_change_means_not_current(tmp_path):
     assert index.is_current()
     (tmp_path / "ix" / "dangan-schema.json").write_text('{"version": 0, "shards": 2}')
     assert not SearchIndex(tmp_path / "ix").is_current()
+
+
+NAMES = "一二三四五六七八"
+
+
+def test_searching_threads_never_fail_while_batches_commit(tmp_path):
+    """Waitress serves searches on several threads while `dangan index` commits: a commit
+    must never close a searcher another thread is still reading from."""
+    import threading
+
+    index = SearchIndex(tmp_path / "ix", shards=2)
+    index.create()
+    with index.writer() as w:
+        for i in range(40):
+            w.replace_pages(f"f{i}.jpg", [_doc(f"f{i}.jpg", "王" + NAMES[i % 8] + "明")])
+    queries = [build(SearchRequest(person=n)).query for n in ("王一明", "王七明", "李新")]
+    errors: list[BaseException] = []
+    searches = [0]
+    stop = threading.Event()
+
+    def searching():
+        while not stop.is_set():
+            for q in queries:
+                try:
+                    found = index.search(q, limit=None)
+                    found.stored  # noqa: B018  (stored fields are read from the segments too)
+                    index.doc_count()
+                    searches[0] += 1
+                except BaseException as e:
+                    errors.append(e)
+
+    threads = [threading.Thread(target=searching) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(25):  # real commits, each replacing pages in both shards
+            with index.writer() as w:
+                for i in range(0, 40, 3):
+                    w.replace_pages(f"f{(i + n) % 40}.jpg",
+                                    [_doc(f"f{(i + n) % 40}.jpg", "李新" + NAMES[n % 8])])
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    index.close()
+    assert searches[0] > 50
+    assert not errors, f"{len(errors)} failed searches, first: {errors[0]!r}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -9,12 +10,20 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from dangan.config import Config
 from dangan.records.accounts import Database, database_url
 
-from .security import before_request, csrf_token
+from .security import before_request, csrf_token, security_headers
 from .stores import close_page_store
+
+
+class _IdConverter(IntegerConverter):
+    regex = r"[0-9]{1,18}"
+
+
+log = logging.getLogger("dangan.web")
 
 
 def _secret_key(data_dir: Path) -> bytes:
@@ -46,6 +55,9 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     if cfg.web_proxy:  # one proxy in front (deploy/nginx-dangan.conf): believe its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.extensions["dangan_db"] = Database(database_url(cfg))
+    # Ids in URLs are ASCII digits that fit SQLite's integers: Werkzeug's \d+ also takes
+    # "٨" (read as 8), and 23 digits overflowed the database (500 instead of 404).
+    app.url_map.converters["int"] = _IdConverter
 
     from . import auth
     from .counter import admin, copies, search, verify, viewer, visits
@@ -57,6 +69,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
                    verify):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
+    app.after_request(security_headers)
     app.teardown_appcontext(close_page_store)
 
     @app.context_processor
@@ -67,6 +80,9 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        if e.code in (400, 401, 403, 405, 409, 413, 429):
+            # The endpoint, not the URL: query strings carry names and ID numbers.
+            log.info("refused %s %s: %s", request.method, request.endpoint or "?", e.code)
         messages = {400: "请求有误", 401: "未授权", 403: "无权访问", 404: "页面不存在",
                     405: "不支持的操作", 409: "当前状态下不能这样操作", 413: "提交的内容过大",
                     429: "操作过于频繁，请稍后再试"}
@@ -78,7 +94,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
 
     @app.errorhandler(Exception)
     def server_error(e: Exception):
-        app.logger.exception("unhandled error")
+        log.exception("unhandled error in %s %s", request.method, request.endpoint or "?")
         if request.path.startswith("/api/"):
             return jsonify({"error": "系统内部错误"}), 500
         return render_template("error.html", message="系统内部错误，请联系管理员", code=500), 500

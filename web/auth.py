@@ -1,29 +1,79 @@
-"""Log in and out."""
+"""Log in and out.
+
+Guessing is slowed per account and per address (a few failures, then a wait), and an
+unknown name costs the same password hash as a known one, so timing does not tell which
+accounts exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+import functools
+import logging
 
-from .security import local_target
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .limits import SlidingWindow
+from .security import local_target, start_session
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("dangan.web")
+
+WINDOW = 15 * 60  # seconds failures are remembered
+PER_ACCOUNT = 5  # failed logins per account in the window before it must wait
+PER_ADDRESS = 20  # failed logins from one address (a counter PC serves several staff)
+TOO_MANY = "登录失败次数过多，请 15 分钟后再试；如忘记密码，请联系管理员"
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-password")
+
+
+def _failures() -> SlidingWindow:
+    return current_app.extensions.setdefault("dangan_login_failures", SlidingWindow(WINDOW))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        db = current_app.extensions["dangan_db"]
-        user = db.user(request.form.get("username", "").strip())
-        if user is not None and user.check_password(request.form.get("password", "")):
-            session.clear()
-            session["uid"] = user.id
+        name = request.form.get("username", "").strip()[:64]
+        password = request.form.get("password", "")[:256]
+        account, address = "user:" + name, "addr:" + (request.remote_addr or "?")
+        failures = _failures()
+        if failures.count(account) >= PER_ACCOUNT or failures.count(address) >= PER_ADDRESS:
+            log.warning("login refused: too many failures (account or address)")
+            return render_template("login.html", error=TOO_MANY), 429
+        user = current_app.extensions["dangan_db"].user(name)
+        if user is None:
+            check_password_hash(_dummy_hash(), password)  # same time as a real account
+        elif user.check_password(password):
+            failures.clear(account)
+            start_session(user)
+            log.info("login: user %s", user.id)
             return redirect(local_target(request.args.get("next"), url_for("search.index")))
-        error = "用户名或密码错误，或账号已停用"
-    return render_template("login.html", error=error), (401 if error else 200)
+        failures.add(account)
+        failures.add(address)
+        log.info("login failed")
+        error, status = "用户名或密码错误，或账号已停用", 401
+    return render_template("login.html", error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if g.get("user") is not None:
+        # Ends this session and any copy of its cookie (and the user's other sessions).
+        current_app.extensions["dangan_db"].end_sessions(g.user.id)
+        log.info("logout: user %s", g.user.id)
     session.clear()
     return redirect(url_for("auth.login"))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import threading
+import time
+import unicodedata
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from dangan import audit
@@ -16,6 +20,14 @@ from dangan.text.idnumbers import mask_in_text
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
                     "verify.show"}
+log = logging.getLogger("dangan.web")
+
+# Content-Security-Policy: scripts only from this site's files (no inline script, so an
+# injected <script> in OCR text or partner data could not run even if escaping failed),
+# never framed by another page, forms only to this site.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
 
 
 def csrf_token() -> str:
@@ -32,22 +44,44 @@ def check_csrf() -> None:
         abort(400, description="表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
+def start_session(user: User) -> None:
+    """A fresh session for `user` (nothing carried over from before the login)."""
+    session.clear()
+    session["uid"] = user.id
+    session["ver"] = user.session_version or 0
+    session["seen"] = int(time.time())
+
+
 def load_user() -> None:
+    """The logged-in user, if the session is still good: the account active, the session
+    made under the account's current version (not ended by logout, a new password or
+    disabling), and used within the idle timeout."""
     g.user = None
     uid = session.get("uid")
-    if uid is not None:
-        with current_app.extensions["dangan_db"].session() as s:
-            user = s.get(User, uid)
-            if user is not None and user.active:
-                g.user = user
-            else:
-                session.clear()
+    if uid is None:
+        return
+    idle = current_app.config["DANGAN"].idle_minutes * 60
+    seen = session.get("seen", 0)
+    now = int(time.time())
+    with current_app.extensions["dangan_db"].session() as s:
+        user = s.get(User, uid)
+    if user is None or not user.active or session.get("ver") != (user.session_version or 0):
+        session.clear()
+        return
+    if not isinstance(seen, int) or now - seen > idle:
+        session.clear()
+        flash("长时间未操作，已自动退出，请重新登录")
+        return
+    if now - seen > 30:  # a cookie rewrite every request is not needed, every half minute is
+        session["seen"] = now
+    g.user = user
 
 
 def before_request():
-    if request.blueprint == "api":
+    if request.blueprint == "api" or request.path.startswith("/api/"):
         # Partner archives authenticate each call with a bearer token (web/partners/api.py); no
-        # session cookie is involved, so there is nothing for CSRF to protect here.
+        # session cookie is involved, so there is nothing for CSRF to protect here. An
+        # unknown /api/ path is answered by the JSON 404, not the HTML login page.
         return None
     load_user()
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -59,9 +93,36 @@ def before_request():
 
 def local_target(target: str | None, fallback: str) -> str:
     """`target` if it is a path on this site, else `fallback`: a form's "next" must never
-    send a member of staff to another site."""
+    send a member of staff to another site.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+    "/\tevil.example" and "/\\evil.example" both lead to //evil.example: any control
+    character or backslash is refused outright, then the rest must parse as a bare path."""
     target = target or ""
-    return target if target.startswith("/") and not target.startswith("//") else fallback
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or \
+            len(target) > 2000:
+        return fallback
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or \
+            parts.path.startswith("//"):
+        return fallback
+    return target
+
+
+def security_headers(response):
+    """On every response: the CSP, no framing, no MIME sniffing, no full URL (with a
+    person's name in the query) sent to other sites; pages, CSVs and PDFs, which carry
+    personal data, are never stored by the browser or a proxy."""
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static" and "Cache-Control" not in h:
+        h["Cache-Control"] = "no-store"
+    return response
 
 
 def admin_required(view):

@@ -8,7 +8,9 @@ from collections.abc import Mapping
 
 from dangan.doctypes import TYPES
 from dangan.text.dates import MIN_YEAR, max_year
-from dangan.text.idnumbers import is_valid
+from dangan.text.idnumbers import clean as clean_id
+from dangan.text.idnumbers import problem as id_problem
+from dangan.text.numbers import parse_int
 
 from .workflow import APPLICANT_TYPES, CHANNELS, DOC_PURPOSES
 
@@ -27,10 +29,10 @@ def _year(form: Mapping, key: str, lo: int, hi: int, what: str, errors: list[str
     raw = _text(form, key, 8)
     if not raw:
         return None
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
+    year = parse_int(raw, lo, hi)
+    if year is None:
         errors.append(f"{what}应为 {lo}–{hi} 之间的四位年份")
-        return None
-    return int(raw)
+    return year
 
 
 def _list(form: Mapping, key: str) -> list[str]:
@@ -52,7 +54,7 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     errors: list[str] = []
     v: dict = {
         "requester_name": _text(form, "requester_name", 30),
-        "requester_id_number": _text(form, "requester_id_number", 18).upper(),
+        "requester_id_number": clean_id(_text(form, "requester_id_number", 40))[:18],
         "requester_phone": _text(form, "requester_phone", 20).replace(" ", ""),
         "requester_address": _text(form, "requester_address", 200),
         "applicant_type": _text(form, "applicant_type", 8),
@@ -68,8 +70,8 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     }
     if not _NAME.match(v["requester_name"]):
         errors.append("申请人姓名应为 2–30 个汉字或字母")
-    if not is_valid(v["requester_id_number"]):
-        errors.append("申请人身份证号码无效（应为 18 位，校验位正确）")
+    if reason := id_problem(clean_id(_text(form, "requester_id_number", 40))):
+        errors.append(f"申请人身份证号码无效：{reason}")
     if not (_MOBILE.match(v["requester_phone"]) or _LANDLINE.match(v["requester_phone"])):
         errors.append("联系电话应为 11 位手机号或带区号的固定电话")
     if v["applicant_type"] not in APPLICANT_TYPES:

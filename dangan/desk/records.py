@@ -68,7 +68,7 @@ def change_status(db, number: str, new: str, *, actor: str, user_id: int | None,
         if req is None:
             raise DeskError("无此申请")
         try:
-            workflow.check(req.status, new)
+            workflow.check_by_hand(req.status, new)
         except workflow.TransitionError as e:
             raise DeskError(str(e)) from e
         if new == workflow.DELIVERED:
@@ -146,7 +146,8 @@ def forward(db, cfg: Config, number: str, peer_code: str, *, actor: str, user_id
     except workflow.TransitionError as e:
         raise DeskError(str(e)) from e
     try:
-        answer = federation.forward_request(peer, forward_payload(req), cfg.peer_timeout)
+        answer = federation.forward_request(peer, forward_payload(req), cfg.peer_timeout,
+                                            cfg.peer_proxy)
     except federation.PeerError as e:
         raise DeskError(f"转外馆失败：{e}") from e
     with db.session() as s:
@@ -172,7 +173,8 @@ def refresh_remote(db, cfg: Config, number: str) -> Request:
     if peer is None:
         raise DeskError(f"外馆 {req.forwarded_to} 已不在配置中")
     try:
-        answer = federation.request_status(peer, req.remote_number, cfg.peer_timeout)
+        answer = federation.request_status(peer, req.remote_number, cfg.peer_timeout,
+                                           cfg.peer_proxy)
     except federation.PeerError as e:
         raise DeskError(f"查询外馆进度失败：{e}") from e
     status = str(answer.get("status", ""))

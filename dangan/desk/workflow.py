@@ -35,9 +35,17 @@ class TransitionError(ValueError):
     """A status change the workflow does not allow; the message is for staff (Chinese)."""
 
 
+def check_by_hand(current: str, new: str) -> None:
+    """A change staff choose on the status form. 转外馆 stops the deadline, so it is set
+    only by the forward itself, when the request has actually been handed to a partner."""
+    if new == FORWARDED:
+        raise TransitionError("“转外馆”只能通过“转外馆办理”设置（须实际转交外馆）")
+    check(current, new)
+
+
 def check(current: str, new: str) -> None:
     if new not in STATUSES:
-        raise TransitionError(f"未知状态：{new}")
+        raise TransitionError(f"未知状态：{new[:20]}")
     if new not in NEXT.get(current, ()):
         allowed = "、".join(NEXT.get(current, ())) or "无（已办结）"
         raise TransitionError(f"“{current}”之后只能是：{allowed}")

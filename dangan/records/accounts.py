@@ -46,6 +46,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    # Sessions carry the version they were made under: logging out, a new password or
+    # disabling the account bumps it, and every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -204,4 +207,15 @@ class Database:
                 user.active = active
             if full_name is not None:
                 user.full_name = full_name.strip()[:64]
+            if password is not None or active is False:
+                user.session_version = (user.session_version or 0) + 1  # end every session
             s.commit()
+
+    def end_sessions(self, user_id: int) -> None:
+        """Every session of this user stops working (logout ends copied cookies too)."""
+        with self.session() as s:
+            user = s.get(User, user_id)
+            if user is not None:
+                user.session_version = (user.session_version or 0) + 1
+                s.commit()
+

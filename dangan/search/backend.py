@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -39,6 +41,7 @@ from . import whoosh_internals
 from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
+log = logging.getLogger(__name__)
 VERSION_FILE = "dangan-schema.json"
 DEFAULT_SHARDS = 2
 
@@ -106,6 +109,28 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
     return len(ops)
 
 
+class _Generation:
+    """One searcher over the shards' commits at one moment, with its fast-path executor and
+    the number of searches still using it (guarded by SearchIndex._lock)."""
+
+    def __init__(self, searcher: Searcher, generations: list[int]):
+        self.searcher = searcher
+        self.generations = generations
+        self.leases = 0
+        self.retired = False
+        self._executor: Executor | None = None
+        self._executor_lock = threading.Lock()
+
+    def executor(self) -> Executor:
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = Executor(self.searcher.reader())
+            return self._executor
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
 class SearchIndex:
     def __init__(self, index_dir: Path, shards: int | None = None, engine: str = "fast"):
         """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do) or
@@ -114,9 +139,7 @@ class SearchIndex:
         self._shards = shards
         self.engine = engine
         self._ixs: list | None = None
-        self._searcher: Searcher | None = None
-        self._executor: Executor | None = None
-        self._generations: list[int] = []
+        self._gen: _Generation | None = None
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
 
@@ -185,9 +208,9 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._gen is not None:
+                self._gen.close()
+                self._gen = None
             for ix in self._ixs or []:
                 ix.close()
             self._ixs = None
@@ -205,6 +228,7 @@ class SearchIndex:
         yield w
         dirs = self._shard_dirs()
         jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
+        t0 = time.monotonic()
         if len(jobs) > 1:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"))
@@ -213,39 +237,68 @@ class SearchIndex:
         else:
             for d, ops in jobs:
                 _apply(d, ops)
+        if jobs:
+            log.info("index commit: %d shard(s), %d change(s) in %.2fs", len(jobs),
+                     sum(len(ops) for _, ops in jobs), time.monotonic() - t0)
 
     # -- reading -----------------------------------------------------------------------
-    def searcher(self) -> Searcher:
-        """One searcher over all shards, reused across queries and threads; rebuilt when a
-        shard has a newer commit than it has seen."""
+    def _current(self) -> _Generation:
+        """The generation for the shards' latest commits (called with the lock held); the one
+        it replaces is retired and closed once its last lease is returned."""
+        ixs = self._open()
+        generations = [ix.latest_generation() for ix in ixs]
+        gen = self._gen
+        if gen is None or generations != gen.generations:
+            readers = [ix.reader() for ix in ixs]
+            leaves = [leaf for r in readers for leaf, _ in r.leaf_readers()
+                      if leaf.doc_count_all()]
+            if not leaves:
+                reader = readers[0]
+            elif len(leaves) == 1:
+                reader = leaves[0]
+            else:
+                reader = MultiReader(leaves)
+            self._gen = _Generation(Searcher(reader), generations)
+            log.info("searcher refreshed: generations %s, %d pages", generations,
+                     reader.doc_count())
+            if gen is not None:
+                gen.retired = True
+                if gen.leases == 0:
+                    gen.close()
+            gen = self._gen
+        return gen
+
+    @contextmanager
+    def lease(self):
+        """The current searcher, held open for the `with` block even if a commit lands
+        meanwhile: waitress searches on several threads while a batch commits, and closing
+        a reader under a running search fails it (ReaderClosed, "Block tag error")."""
         with self._lock:
-            ixs = self._open()
-            generations = [ix.latest_generation() for ix in ixs]
-            if self._searcher is None or generations != self._generations:
-                old = self._searcher
-                readers = [ix.reader() for ix in ixs]
-                leaves = [leaf for r in readers for leaf, _ in r.leaf_readers()
-                          if leaf.doc_count_all()]
-                if not leaves:
-                    reader = readers[0]
-                elif len(leaves) == 1:
-                    reader = leaves[0]
-                else:
-                    reader = MultiReader(leaves)
-                self._searcher = Searcher(reader)
-                self._generations = generations
-                if old is not None:
-                    old.close()
-            return self._searcher
+            gen = self._current()
+            gen.leases += 1
+        try:
+            yield gen
+        finally:
+            with self._lock:
+                gen.leases -= 1
+                if gen.retired and gen.leases == 0:
+                    gen.close()
+
+    def searcher(self) -> Searcher:
+        """The current searcher, reused across queries until a shard has a newer commit.
+        Without a lease: for one thread that does not commit meanwhile (benchmarks, tests);
+        concurrent readers use `lease()`."""
+        with self._lock:
+            return self._current().searcher
 
     def executor(self, searcher: Searcher | None = None) -> Executor:
-        """The fast path for `searcher`'s reader (the current one if not given); a new
-        reader after a commit gets a new executor, so its caches never go stale."""
-        searcher = searcher or self.searcher()
+        """The fast path for the current generation: a new reader after a commit gets a new
+        executor, so its caches never go stale."""
         with self._lock:
-            if self._executor is None or self._executor.reader is not searcher.reader():
-                self._executor = Executor(searcher.reader())
-            return self._executor
+            gen = self._current()
+            if searcher is not None and searcher is not gen.searcher:
+                return Executor(searcher.reader())
+            return gen.executor()
 
     def warm(self) -> None:
         """Open the searcher and load what the first query would otherwise wait for (field
@@ -260,18 +313,19 @@ class SearchIndex:
                facets: dict[str, str] | None = None) -> Found:
         """The page of hits for `query`, with each hit's stored fields, the total and, when
         `facets` maps names to fields, the count of hits per value of each field."""
-        searcher = self.searcher()
-        found = None
-        if self.engine == "fast":
-            try:
-                found = self.executor(searcher).search(query, filter, mask, limit, page,
-                                                       facets)
-            except Unsupported:
-                found = None
-        if found is None:
-            found = self._whoosh_search(searcher, query, filter, mask, limit, page, facets)
-        found.stored = [searcher.stored_fields(docnum) for docnum, _ in found.docs]
-        return found
+        with self.lease() as gen:
+            searcher = gen.searcher
+            found = None
+            if self.engine == "fast":
+                try:
+                    found = gen.executor().search(query, filter, mask, limit, page, facets)
+                except Unsupported:
+                    found = None
+            if found is None:
+                found = self._whoosh_search(searcher, query, filter, mask, limit, page,
+                                            facets)
+            found.stored = [searcher.stored_fields(docnum) for docnum, _ in found.docs]
+            return found
 
     @staticmethod
     def _whoosh_search(s: Searcher, query, filter, mask, limit, page, facets) -> Found:
@@ -292,13 +346,15 @@ class SearchIndex:
         return found
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        with self.lease() as gen:
+            return gen.searcher.doc_count()
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file())
 
     def all_keys(self) -> Iterable[str]:
-        return [f["key"] for f in self.searcher().all_stored_fields()]
+        with self.lease() as gen:
+            return [f["key"] for f in gen.searcher.all_stored_fields()]
 
 
 class _Writer:

@@ -18,6 +18,7 @@ from dangan.text.dates import MIN_YEAR, max_year
 from dangan.text.docnumbers import normalize_doc_number
 from dangan.text.lookalikes import variants as lookalike_variants
 from dangan.text.normalize import normalize
+from dangan.text.numbers import echo, fold_digits
 from dangan.text.pinyin import name_key
 
 from . import policies
@@ -27,6 +28,13 @@ from .analysis import _RUN, query_grams
 # exact name beats any fold.
 BOOST = {"labelled": 12.0, "exact": 6.0, "alias": 3.0, "homophone": 2.5, "lookalike": 2.0,
          "ocr_alternative": 2.0, "lookalike_homophone": 1.2, "body": 1.0}
+
+
+# Longest value each field takes: a name, a 文号 or a few words. A 24,000-character name
+# took 12.5 s to expand into variants; nobody types that at a counter.
+MAX_LENGTH = {"person": 30, "policy": 60, "unit": 60, "code": 60, "q": 200}
+_LABELS = {"person": "姓名", "policy": "政策或文号", "unit": "单位", "code": "档号",
+           "q": "全文"}
 
 
 class QueryError(ValueError):
@@ -54,8 +62,12 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, params, *, limit: int = 10, page: int = 1) -> SearchRequest:
-        """A request from form or URL parameters; QueryError for a malformed year."""
+        """A request from form or URL parameters; QueryError for a malformed year or a
+        value longer than the field takes."""
         get = params.get
+        for key, most in MAX_LENGTH.items():
+            if len(get(key, "") or "") > most:
+                raise QueryError(f"检索条件过长：{_LABELS[key]}最多 {most} 个字")
         return cls(person=get("person", ""), year=parse_year(get("year")),
                    year_from=parse_year(get("from")), year_to=parse_year(get("to")),
                    policy=get("policy", ""), doc_type=get("type", ""), unit=get("unit", ""),
@@ -245,16 +257,16 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
     return built
 
 
-_YEAR_RE = re.compile(r"^\s*(\d{4})\s*$")
+_YEAR_RE = re.compile(r"^\s*([0-9]{4})\s*$")  # [0-9]: \d would take "١٩٩٣"
 
 
 def parse_year(text: str | None) -> int | None:
     """A year typed in a form field; QueryError for anything else."""
     if text is None or not str(text).strip():
         return None
-    m = _YEAR_RE.match(str(text))
+    m = _YEAR_RE.match(fold_digits(str(text)))
     if not m:
-        raise QueryError(f"年份格式不正确：{text}（应为四位数字，如 1993）")
+        raise QueryError(f"年份格式不正确：{echo(text)}（应为四位数字，如 1993）")
     return int(m.group(1))
 
 

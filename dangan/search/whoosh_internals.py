@@ -12,6 +12,7 @@ Whoosh's own matchers) before moving the pin.
 from __future__ import annotations
 
 import importlib.metadata
+import threading
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -37,12 +38,24 @@ class _View:
     a BytesIO — which copies the bytes. Opening the 100,000-page index thus held all of its
     postings in RAM twice over (1.2 GB for a 637 MB index), in the web server and in every
     writer that deletes. This keeps the mapping and lets the OS page it in and out.
+
+    The read position is per thread: one searcher serves all of waitress's threads, and
+    Whoosh reads a posting list's header by seek-then-read on the shared file, so two
+    threads moving one position read each other's bytes ("Block tag error", zlib errors).
     """
 
-    __slots__ = ("_buf", "_len", "_pos")
+    __slots__ = ("_buf", "_len", "_local")
 
     def __init__(self, buf):
-        self._buf, self._len, self._pos = buf, len(buf), 0
+        self._buf, self._len, self._local = buf, len(buf), threading.local()
+
+    @property
+    def _pos(self) -> int:
+        return getattr(self._local, "pos", 0)
+
+    @_pos.setter
+    def _pos(self, value: int) -> None:
+        self._local.pos = value
 
     def read(self, n: int | None = -1) -> bytes:
         start = self._pos

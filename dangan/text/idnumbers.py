@@ -6,22 +6,49 @@ They are stored for exact lookup but shown masked everywhere: 620421********123X
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from .numbers import fold_digits
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+# [0-9], not \d: \d also matches Arabic-Indic and other scripts' digits, which int() reads.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx])(?![0-9A-Za-z])")
 
 
 def check_digit(body17: str) -> str:
     return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _WEIGHTS, strict=True)) % 11]
 
 
+def clean(number: str) -> str:
+    """As typed, made comparable: spaces dropped, full-width digits and Ｘ folded, upper case."""
+    return re.sub(r"[\s\u3000]+", "", fold_digits(number)).upper()
+
+
+def problem(number: str) -> str | None:
+    """Why `number` (already `clean`ed) is not a valid ID number, in words for the person
+    typing it ("身份证号码无效：" + this); None when it is valid."""
+    if not number:
+        return "未填写"
+    if not re.fullmatch(r"[0-9X]*", number):
+        return "只能由数字和末位 X 组成"
+    if len(number) != 18:
+        return f"应为 18 位（现为 {len(number)} 位）"
+    if "X" in number[:17]:
+        return "只有末位可以是 X"
+    try:
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return "其中的出生日期不存在"
+    if not dt.date(1880, 1, 1) <= born <= dt.date.today():
+        return "其中的出生日期不合理"
+    if check_digit(number[:17]) != number[17]:
+        return "校验位不符，请核对是否输错"
+    return None
+
+
 def is_valid(number: str) -> bool:
-    number = number.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
-        return False
-    month, day = int(number[10:12]), int(number[12:14])
-    return 1 <= month <= 12 and 1 <= day <= 31 and check_digit(number[:17]) == number[17]
+    return problem(number.strip().upper()) is None
 
 
 def find_id_numbers(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from PIL import Image
 from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import Visit
+from dangan.text.numbers import parse_int
 
 from ..security import current_visit_id, log_access
 from .clearance import is_cleared
@@ -98,7 +99,10 @@ def make_copy():
     if visit_id is None:
         flash("制作复制件前请先登记查档")
         return redirect(url("visits.new"))
-    ids = [int(i) for i in request.form.getlist("page_id") if i.isdigit()]
+    raw = request.form.getlist("page_id")
+    ids = [parse_int(i, 1) for i in raw]
+    if None in ids:
+        abort(400, description="页面编号无效")
     if not ids:
         abort(400, description="请至少选择一页")
     if len(ids) > 200:

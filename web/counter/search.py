@@ -9,6 +9,7 @@ from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 from dangan.text.idnumbers import mask
+from dangan.text.numbers import parse_int
 
 from ..security import log_access
 from ..stores import page_store, search_index
@@ -22,7 +23,7 @@ def index():
     cfg = current_app.config["DANGAN"]
     form = request.args
     results, error, ids = None, None, []
-    page_no = max(1, form.get("p", 1, type=int) or 1)
+    page_no = parse_int(form.get("p", "1"), 1, 10_000) or 1
     if any(form.get(k, "").strip() for k in SearchRequest.PARAMS):
         try:
             req = SearchRequest.from_params(form, limit=PAGE_SIZE, page=page_no)

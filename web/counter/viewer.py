@@ -32,6 +32,7 @@ from dangan.indexer.reading import term_boxes
 from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
+from dangan.text.numbers import parse_int
 
 from ..security import current_visit_id, log_access
 from ..stores import page_store
@@ -162,9 +163,11 @@ def image(page_id: int):
     _store, page, meta = _load(page_id)
     if is_restricted(meta) and not is_cleared(page.document):
         abort(403, description=RESTRICTED_LABEL)
-    width = request.args.get("w", type=int)
-    if width is not None and not 32 <= width <= 4000:
-        abort(400, description="图像宽度参数无效")
+    width = None
+    if request.args.get("w") is not None:
+        width = parse_int(request.args["w"], 32, 4000)
+        if width is None:
+            abort(400, description="图像宽度参数无效")
     log_access("thumbnail" if width else "image", page.path, page.page,
                f"w={width}" if width else "", page_uid=page_id)
     try:

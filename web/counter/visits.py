@@ -4,7 +4,9 @@ export the register. ID numbers are validated, stored, and shown masked everywhe
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+import time
 
 from flask import (
     Blueprint,
@@ -31,7 +33,9 @@ from dangan.records.accounts import (
     VisitCorrection,
     now,
 )
-from dangan.text.idnumbers import is_valid, mask
+from dangan.text.idnumbers import clean as clean_id
+from dangan.text.idnumbers import mask
+from dangan.text.idnumbers import problem as id_problem
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
@@ -44,14 +48,14 @@ def _db():
 def validate(form) -> tuple[dict, list[str]]:
     """Clean values and the list of problems, in words for the clerk."""
     errors = []
-    name = form.get("requester_name", "").strip()
-    number = form.get("id_number", "").strip().upper()
+    name = form.get("requester_name", "").strip()[:60]
+    number = clean_id(form.get("id_number", "")[:40])
     relationship = form.get("relationship", "")
     purpose = form.get("purpose", "")
     if not _NAME.match(name):
         errors.append("查档人姓名应为 2–30 个汉字或字母")
-    if not is_valid(number):
-        errors.append("身份证号码无效（应为 18 位，校验位正确）")
+    if reason := id_problem(number):
+        errors.append(f"身份证号码无效：{reason}")
     if relationship not in RELATIONSHIPS:
         errors.append("请选择与档案当事人的关系")
     if purpose not in PURPOSES:
@@ -61,13 +65,41 @@ def validate(form) -> tuple[dict, list[str]]:
             "purpose": purpose, "note": note}, errors
 
 
+def register(archive_code: str, staff_id: int, values: dict) -> Visit | None:
+    """Save a visit under the day's next number. Two windows registering in the same
+    instant count the same visits and pick the same number: the database's unique number
+    refuses the second, which counts again (it then sees the first) and never takes a number
+    at or below the one refused (a row it cannot count, e.g. one stamped just before
+    midnight, must not make it retry the same number). None if it still collides after many
+    tries: the form is shown again with what was typed."""
+    today = dt.date.today()
+    refused = 0
+    for attempt in range(50):
+        with _db().session() as s:
+            count = s.scalar(select(func.count(Visit.id)).where(
+                Visit.started_at >= dt.datetime.combine(today, dt.time())))
+            n = max(count + 1, refused + 1)
+            visit = Visit(number=f"{archive_code}-{today:%Y%m%d}-{n:04d}",
+                          staff_id=staff_id, **values)
+            s.add(visit)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                refused = n
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+                continue
+            return visit
+    return None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     values, errors = {}, []
     if request.method == "POST":
         values, errors = validate(request.form)
         if not errors:
-            visit = _register(values)
+            visit = register(current_app.config["DANGAN"].archive_code, g.user.id, values)
             if visit is None:
                 flash("同时登记的人较多，登记号分配失败，请再点一次“登记”")
                 return render_template("visit_new.html", values=values, errors=[],
@@ -78,27 +110,6 @@ def new():
             return redirect(url_for("search.index"))
     return render_template("visit_new.html", values=values, errors=errors,
                            relationships=RELATIONSHIPS, purposes=PURPOSES), (400 if errors else 200)
-
-
-def _register(values: dict) -> Visit | None:
-    """Give the visit the next number of the day. Two windows registering at the same moment
-    can pick the same number: the loser retries with the next one, as the request desk does."""
-    cfg = current_app.config["DANGAN"]
-    today = dt.date.today()
-    for _attempt in range(20):
-        with _db().session() as s:
-            count = s.scalar(select(func.count(Visit.id)).where(
-                Visit.started_at >= dt.datetime.combine(today, dt.time())))
-            visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1 + _attempt:04d}",
-                          staff_id=g.user.id, **values)
-            s.add(visit)
-            try:
-                s.commit()
-            except IntegrityError:
-                s.rollback()
-                continue
-            return visit
-    return None
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
@@ -162,26 +173,38 @@ def detail(visit_id: int):
                            outcomes=OUTCOMES, corrections=corrections, correctors=correctors)
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A YYYY-MM-DD from the register's filter form; None for anything else (the filter
+    is then not applied, as for an empty field)."""
+    text = (text or "").strip()
+    if not _DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _filtered(args):
     q = select(Visit).order_by(Visit.started_at.desc())
     if args.get("name"):
-        q = q.where(Visit.requester_name.contains(args["name"].strip()))
+        q = q.where(Visit.requester_name.contains(args["name"].strip()[:60]))
     if args.get("outcome") in OUTCOMES:
         q = q.where(Visit.outcome == args["outcome"])
     if args.get("purpose") in PURPOSES:
         q = q.where(Visit.purpose == args["purpose"])
     for key, op in (("from", ">="), ("to", "<")):
-        value = args.get(key, "").strip()
-        if value:
-            try:
-                day = dt.date.fromisoformat(value)
-            except ValueError:
-                continue
-            if op == ">=":
-                q = q.where(Visit.started_at >= dt.datetime.combine(day, dt.time()))
-            else:
-                q = q.where(Visit.started_at < dt.datetime.combine(day + dt.timedelta(days=1),
-                                                                   dt.time()))
+        day = parse_day(args.get(key, ""))
+        if day is None:
+            continue
+        if op == ">=":
+            q = q.where(Visit.started_at >= dt.datetime.combine(day, dt.time()))
+        elif day < dt.date.max:  # "to 9999-12-31" means no end; the day after overflows
+            q = q.where(Visit.started_at < dt.datetime.combine(day + dt.timedelta(days=1),
+                                                               dt.time()))
     return q
 
 

@@ -8,45 +8,20 @@ last four characters of the ID number, and shows nothing personal.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
-
 from flask import Blueprint, abort, current_app, render_template, request
 
 from dangan.desk import records, workflow
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
 
+from ..limits import SlidingWindow
+
 bp = Blueprint("intake", __name__, url_prefix="/apply")
 
 
-class RateLimiter:
-    """At most `limit` events per key in a sliding hour, in memory.
-
-    Per process: waitress runs one, so this is the whole server. Restarting resets it,
-    which is acceptable for a limit meant to stop floods, not to count.
-    """
-
-    def __init__(self, window: float = 3600.0):
-        self.window = window
-        self._events: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, limit: int) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            q = self._events[key]
-            while q and now - q[0] > self.window:
-                q.popleft()
-            if len(q) >= limit:
-                return False
-            q.append(now)
-            return True
-
-
-def _limiter() -> RateLimiter:
-    return current_app.extensions.setdefault("dangan_intake_limiter", RateLimiter())
+def _limiter() -> SlidingWindow:
+    """Submissions per address in a sliding hour (per process: waitress runs one)."""
+    return current_app.extensions.setdefault("dangan_intake_limiter", SlidingWindow(3600))
 
 
 def _client() -> str:

@@ -35,6 +35,7 @@ from dangan.printing import load_stamp
 from dangan.records.accounts import User
 from dangan.records.requests import Request
 from dangan.text.idnumbers import mask
+from dangan.text.numbers import parse_int
 
 from ..counter.clearance import grant, is_cleared
 from ..counter.copies import build_pdf, reference
@@ -181,9 +182,11 @@ def attach(number: str):
     store = page_store()
     added = 0
     for raw in request.form.getlist("page_id"):
-        page = store.page_by_id(int(raw)) if raw.isdigit() else None
+        page_id = parse_int(raw, 1)
+        page = store.page_by_id(page_id) if page_id is not None else None
         if page is None:
-            abort(400, description=store.page_problem(int(raw)) if raw.isdigit() else "无此页面")
+            abort(400, description=store.page_problem(page_id) if page_id is not None
+                  else "无此页面")
         meta = store.document(page.document) or {}
         if is_restricted(meta):
             # A restricted page joins a request only once an admin has opened it for this
@@ -197,7 +200,7 @@ def attach(number: str):
             if meta.get("title"):
                 label += f"（{meta['title']}）"
         try:
-            added += records.attach_page(_db(), number, int(raw), label, g.user.username)
+            added += records.attach_page(_db(), number, page_id, label, g.user.username)
         except records.DeskError as e:
             flash(str(e))
             return redirect(url_for("desk.detail", number=number))

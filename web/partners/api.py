@@ -9,6 +9,7 @@ title, persons, text or position. Every call, refused or answered, is logged.
 from __future__ import annotations
 
 import json
+import logging
 from importlib import resources
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -22,10 +23,13 @@ from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
 from dangan.text.idnumbers import mask_in_text
+from dangan.text.numbers import parse_int
 
+from ..limits import SlidingWindow
 from ..stores import page_store, search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+log = logging.getLogger("dangan.web.api")
 MAX_LIMIT = 50
 
 
@@ -34,6 +38,9 @@ def _db():
 
 
 def _log(action: str, status: int, detail: str = "") -> None:
+    if status >= 400:
+        log.info("api %s refused: %s (peer %s)", action.split(" ")[0], status,
+                 g.get("peer") or "-")
     with _db().session() as s:
         s.add(tokens.ApiAccess(peer=g.get("peer") or "", action=action, status=status,
                                detail=mask_in_text(detail)[:500]))
@@ -59,6 +66,13 @@ def authenticate():
         response.headers["WWW-Authenticate"] = 'Bearer realm="dangan"'
         return response, status
     g.peer = peer
+    cfg = current_app.config["DANGAN"]
+    calls = current_app.extensions.setdefault("dangan_api_calls", SlidingWindow(60))
+    if not calls.allow(peer, cfg.api_per_minute):
+        response, status = error(429, f"调用过于频繁：每分钟最多 {cfg.api_per_minute} 次 / "
+                                      "rate limit exceeded", f"throttled {request.path}")
+        response.headers["Retry-After"] = "60"
+        return response, status
     return None
 
 
@@ -94,9 +108,13 @@ def search():
     args = request.args
     if not any(args.get(k, "").strip() for k in SearchRequest.PARAMS):
         return error(400, "请至少给出一个检索条件（person, year, policy, q …）")
+    limit = parse_int(args.get("limit", "20"), 1, MAX_LIMIT)
+    if limit is None:
+        return error(400, f"limit 应为 1–{MAX_LIMIT} 之间的整数")
+    page = parse_int(args.get("page", "1"), 1, 10_000)
+    if page is None:
+        return error(400, "page 应为 1–10000 之间的整数")
     try:
-        limit = min(MAX_LIMIT, max(1, int(args.get("limit", 20))))
-        page = max(1, int(args.get("page", 1)))
         req = SearchRequest.from_params(args, limit=limit, page=page)
         store = page_store()
         results = run_search(search_index(), req, store.page_view, store.aliases_of,
@@ -117,8 +135,10 @@ def _status(req: Request) -> dict:
     return {"number": req.number, "origin_number": req.origin_number, "status": req.status,
             "accepted_on": req.accepted_on.isoformat(), "due_on": req.due_on.isoformat(),
             "result_note": req.result_note, "delivery": req.delivery,
-            "history": [{"at": e.at.isoformat(sep=" "), "status": e.to_status,
-                         "note": e.note} for e in req.events]}
+            # Status changes only: what staff note on a step is internal (who was phoned,
+            # what was tried); the partner gets the result and the reply.
+            "history": [{"at": e.at.isoformat(sep=" "), "status": e.to_status}
+                        for e in req.events if e.to_status != e.from_status]}
 
 
 @bp.route("/requests", methods=["POST"])

@@ -69,7 +69,7 @@ def index():
             # Partners first (they wait on the network), this archive meanwhile.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 remote = pool.submit(federation.search_peers, cfg.peers, params,
-                                     cfg.peer_timeout)
+                                     cfg.peer_timeout, cfg.peer_proxy)
                 try:
                     store = page_store()
                     local = search(search_index(), req, store.page_view, store.aliases_of,
