@@ -54,13 +54,15 @@ class AlternativesDecoder:
         emitted = np.ones(len(best), dtype=bool)
         emitted[1:] = best[1:] != best[:-1]
         emitted &= best != 0  # 0 is CTC's blank
-        order = np.argsort(row, axis=1)[:, ::-1][:, :3]
+        index = np.cumsum(emitted) - 1  # the last emitted character at each step
+        # Probabilities sum to one: where the best class has more than 1 - floor, no other
+        # class can reach the floor. Only the hesitant steps (few) are looked at closely.
+        hesitant = np.flatnonzero(row[np.arange(len(best)), best] < 1.0 - ALTERNATIVE_MIN_P)
         out: dict[tuple[int, str], float] = {}
-        k = -1  # index of the last emitted character
-        for t in range(len(best)):
-            if emitted[t]:
-                k += 1
-            for c in order[t]:
+        for t in hesitant:
+            top = np.argpartition(row[t], -3)[-3:]
+            k = int(index[t])
+            for c in top:
                 p = float(row[t, c])
                 if c == 0 or c == best[t] or p < ALTERNATIVE_MIN_P or c >= len(self.character):
                     continue
