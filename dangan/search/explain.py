@@ -60,13 +60,13 @@ def _relation(query: str, name: str, aliases: dict[str, str]) -> str | None:
 
 
 def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, str],
-                 raw_text: str | None = None, ocr_alternatives: list[str] | None = None
-                 ) -> PersonMatch | None:
+                 raw_text: str | None = None, ocr_alternatives: list[str] | None = None,
+                 nearly_read_text: list[str] | None = None) -> PersonMatch | None:
     """The best-matching person entry on a page for the typed (normalised) name.
 
     `raw_text` is the page as read, before normalisation: a name that is only there in
     another script was printed in traditional characters. `ocr_alternatives` are the page's
-    names as the recogniser nearly read them.
+    names as the recogniser nearly read them, `nearly_read_text` stretches of its text so.
     """
     best: tuple[int, PersonMatch] | None = None
     nearly_read = query in (ocr_alternatives or ())
@@ -94,4 +94,6 @@ def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, 
         return best[1]
     if query in text:
         return PersonMatch("正文片段", query, "text", None, None)
+    if any(query in w for w in nearly_read_text or ()):
+        return PersonMatch("识别近似", query, "text", None, None)
     return None

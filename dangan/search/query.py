@@ -149,8 +149,12 @@ def person_query(name: str, aliases: dict[str, str]) -> Q.Query:
     body = phrase(name, boost=BOOST["body"])
     if body is not None:
         clauses.append(body)
-    # the page where the recogniser hesitated between 凤 and 风 and wrote 风
+    # the page where the recogniser hesitated between 凤 and 风 and wrote 风: a name it
+    # extracted, or the name anywhere in the text as nearly read
     clauses.append(Q.Term("ocr_alternatives", name, boost=BOOST["ocr_alternative"]))
+    nearly = phrase(name, boost=BOOST["body"], field="alt_grams")
+    if nearly is not None:
+        clauses.append(nearly)
     key = name_key(name)
     clauses.append(Q.Term("persons_pinyin", key, boost=BOOST["homophone"]))
     shapes = lookalike_variants(name)
