@@ -35,3 +35,11 @@ def test_traditional_print_and_prose_mentions():
 
 def test_no_relation_means_no_match():
     assert match_person("李四", ROSTER, "没有这个人", {}) is None
+
+
+def test_a_name_the_recogniser_nearly_read_is_said_so():
+    page = [{"name": "王季英", "role": "姓名", "box": [1, 2, 3, 4]}]
+    m = match_person("王秀英", page, "姓名王季英", {}, ocr_alternatives=["王秀英"])
+    assert m.label == "识别近似：王季英" and m.box == [1, 2, 3, 4]
+    m = match_person("王秀英", [], "王李英", {}, nearly_read_text=["花名册王秀英女"])
+    assert m.label == "识别近似：王秀英" and m.box is None
