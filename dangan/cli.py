@@ -110,8 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     return handler(cfg, args)
 
 
+# `dangan index` exit status: 0 the index is up to date (bad files are listed, not fatal);
+# 1 the index or the page store could not be written; 75 another batch holds the lock;
+# 128+signal when stopped by Ctrl-C or SIGTERM (what was committed is kept and consistent).
+EXIT_BUSY = 75
+
+
 def cmd_index(cfg, args) -> int:
+    import sqlite3
+
     from .indexer.batch import run_batch
+    from .indexer.locks import Busy
 
     for p in args.paths:
         if not p.exists():
@@ -120,20 +129,32 @@ def cmd_index(cfg, args) -> int:
     try:
         summary = run_batch(cfg, args.paths or None, index_dir=args.index, workers=args.workers,
                             catalog=args.catalog, prune=args.prune, scheduler=args.scheduler)
-    except OSError as e:  # the index or the store could not be written
-        print(f"dangan index: cannot write the index: {e}", file=sys.stderr)
+    except Busy as e:
+        print(f"dangan index: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    except (OSError, sqlite3.Error) as e:  # the index or the store could not be written
+        full = "full" in str(e) or getattr(e, "errno", None) in (28, 27)  # ENOSPC, EFBIG
+        why = "磁盘空间不足" if full else "写入失败"
+        print(f"dangan index: 无法写入索引或页面库（{why}）：{e}。已提交的内容完好，"
+              "旧索引仍可检索；处理后重新运行 dangan index 即可继续。", file=sys.stderr)
         return 1
     for line in summary.lines():
         print(line)
+    if summary.interrupted:
+        print(f"dangan index: 已中断：{summary.interrupted}", file=sys.stderr)
+        return 130 if "SIGINT" in summary.interrupted else 143
     return 0
 
 
 def cmd_status(cfg, args) -> int:
+    from .indexer.locks import running_batch
     from .indexer.store import PageStore
     from .search.backend import SearchIndex
 
+    running = running_batch(cfg.data_dir)
     store = PageStore(cfg.store_path)
-    status = store.status()
+    status = store.status(running=(running or {}).get("batch"))
+    status["running_batch"] = running
     index = SearchIndex(cfg.index_dir)
     status["index_dir"] = str(cfg.index_dir)
     status["index_bytes"] = index.size_bytes() if cfg.index_dir.exists() else 0
@@ -151,6 +172,10 @@ def cmd_status(cfg, args) -> int:
         print(f"最近批次 last batch #{last['id']}: {s.get('files_indexed', 0)} files indexed, "
               f"{s.get('pages', 0)} pages, {s.get('files_failed', 0)} failed, "
               f"{s.get('seconds', 0):.0f}s")
+    if running:
+        print(f"正在运行 running: 批次 #{running.get('batch', '?')}，进程 {running.get('pid')}")
+    for b in status["interrupted_batches"]:
+        print(f"  中断的批次 interrupted batch #{b['id']}: {b['reason']}")
     for f in status["failures"]:
         print(f"  失败 {f['path']}: {f['error']}")
     return 0
