@@ -356,8 +356,10 @@ class Batch:
         cluster = OcrCluster(workers, self.scheduler, self.engine, ocr.threads_per_worker,
                              ocr.max_side_len, ocr.max_pixels)
         with cluster:
+            self._check_stop()
             for (item, ref), result, error in cluster.run(
-                    jobs, window=max(4, workers * 3), skip=lambda job: job[0].error is not None):
+                    jobs, window=max(4, workers * 3), skip=lambda job: job[0].error is not None,
+                    stopping=lambda: self._stop is not None):
                 self._check_stop()  # a worker hit by the same Ctrl-C is not the file's fault
                 if item.error is not None:
                     continue
@@ -381,6 +383,7 @@ class Batch:
                 progress.update(1)
                 if len(item.results) == len(item.refs):
                     finished(item)
+            self._check_stop()
 
     def _commit(self, items: list[_Pending], batch_id: int) -> None:
         """Write finished files: index (one commit) first, then the page store."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import tempfile
 import time
 import warnings
@@ -76,10 +77,16 @@ class OcrCluster:
         if self.scheduler:
             self.client = Client(self.scheduler, timeout="30s")
         else:
-            # No dashboard, quiet logs: this is a batch job, not a service.
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR)
+            # No dashboard, quiet logs: this is a batch job, not a service. The workers are
+            # started with Ctrl-C ignored (an ignored signal stays ignored across exec): the
+            # batch stops them itself after its commit, instead of each printing a traceback.
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            silence_logs=logging.ERROR)
+            finally:
+                signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
         return self
 
@@ -109,11 +116,13 @@ class OcrCluster:
                                       index, kind, *self.args, retries=2,
                                       key=f"ocr-{self.args[0]}-{sha256}-{index}")
 
-    def run(self, jobs: list, window: int, skip=lambda job: False) -> Iterator:
+    def run(self, jobs: list, window: int, skip=lambda job: False,
+            stopping=lambda: False) -> Iterator:
         """Yield (job, result, error) as pages finish. A job is (item, ref) where item has
         .path and .sha256; at most `window` pages are in flight, so a batch of ten thousand
         files never sits in the cluster's memory at once. `skip(job)` drops pages of files
-        that already failed."""
+        that already failed; `stopping()` true ends the run without waiting for the pages in
+        flight (their OCR is lost, nothing else)."""
         from collections import Counter
 
         from distributed import as_completed
@@ -148,6 +157,10 @@ class OcrCluster:
         fill()
         yield from drain_refused()
         while pending:
+            while not done.has_ready():
+                if stopping():
+                    return
+                time.sleep(0.05)
             fut = next(done)
             job = pending.pop(fut)
             try:
