@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="tcp://HOST:8786",
                    help="run OCR on this Dask cluster (default: local worker processes)")
 
+    sub.add_parser("check", help="do the index, page store and scan folder agree? (exit 1 if not)")
+    sub.add_parser("repair", help="fix what check finds, from the page store (no OCR)")
+    p = sub.add_parser("backup", help="consistent copy of store, index, register and config")
+    p.add_argument("dest", type=Path, help="a new (or empty) folder")
+    p = sub.add_parser("restore", help="restore a backup into the configured (empty) folders")
+    p.add_argument("src", type=Path, help="a folder made by dangan backup")
+
     p = sub.add_parser("status", help="documents, pages, last batch, failures")
     p.add_argument("--json", action="store_true")
 
@@ -106,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests}[args.command]
+               "requests": cmd_requests, "check": cmd_check, "repair": cmd_repair,
+               "backup": cmd_backup, "restore": cmd_restore}[args.command]
     return handler(cfg, args)
 
 
@@ -143,6 +151,63 @@ def cmd_index(cfg, args) -> int:
     if summary.interrupted:
         print(f"dangan index: 已中断：{summary.interrupted}", file=sys.stderr)
         return 130 if "SIGINT" in summary.interrupted else 143
+    return 0
+
+
+def cmd_check(cfg, args) -> int:
+    from .indexer.integrity import check
+
+    report = check(cfg)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_repair(cfg, args) -> int:
+    from .indexer.integrity import check, repair
+    from .indexer.locks import Busy
+
+    try:
+        done = repair(cfg)
+    except Busy as e:
+        print(f"dangan repair: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    for line in done:
+        print(line)
+    report = check(cfg)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_backup(cfg, args) -> int:
+    import sqlite3
+
+    from .indexer.backup import BackupError, backup
+
+    try:
+        manifest = backup(cfg, args.dest)
+    except (BackupError, OSError, sqlite3.Error) as e:
+        print(f"dangan backup: 备份失败：{e}", file=sys.stderr)
+        return 1
+    print(f"已备份到 {args.dest}：{manifest['pages']} 页，用时 {manifest['seconds']:.1f} 秒")
+    for note in manifest["notes"]:
+        print(f"注意：{note}")
+    return 0
+
+
+def cmd_restore(cfg, args) -> int:
+    import sqlite3
+
+    from .indexer.backup import BackupError, restore
+
+    try:
+        manifest = restore(cfg, args.src)
+    except (BackupError, OSError, sqlite3.Error) as e:
+        print(f"dangan restore: 恢复失败：{e}", file=sys.stderr)
+        return 1
+    print(f"已从 {args.src}（{manifest['created']}，{manifest['pages']} 页）恢复到 "
+          f"{cfg.data_dir} 与 {cfg.index_dir}；请运行 dangan check 核对")
     return 0
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from dangan.config import Config
 from dangan.search.backend import SearchIndex
 
-from . import archival, locks, sources
+from . import archival, integrity, locks, sources
 from .catalog import CatalogEntry, CatalogError, read_catalog
 from .distributed import OcrCluster
 from .fields import PageFields, extract
@@ -223,22 +223,8 @@ class Batch:
         """New or outdated index: fill a new generation from the page store, without OCR;
         searches use the old one until it is complete."""
         self.summary.rebuilt_index = True
-        self.store.rebuild_aliases()
-        pages = list(self.store.all_pages())
-        by_doc: dict[str, list[StoredPage]] = {}
-        for p in pages:
-            by_doc.setdefault(p.document, []).append(p)
-        with locks.commit_lock(self.cfg.data_dir), self.index.rebuilding() as w:
-            by_path: dict[str, list[dict]] = {}
-            for doc, doc_pages in by_doc.items():
-                meta = self.store.document(doc) or {}
-                dtype = document_type([p.fields.doc_type for p in doc_pages])
-                restricted = any(x in (meta.get("openness") or "") for x in ("控制", "延期"))
-                for p in doc_pages:
-                    by_path.setdefault(p.path, []).append(
-                        index_document(p, dtype, meta.get("archive_code"), restricted))
-            for path, docs in by_path.items():
-                w.replace_pages(path, docs)
+        with locks.commit_lock(self.cfg.data_dir):
+            integrity.rebuild(self.index, self.store)
 
     @contextmanager
     def _guarded(self, item: _Pending, batch_id: int | None) -> Iterator[None]:
