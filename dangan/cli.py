@@ -142,7 +142,7 @@ def cmd_index(cfg, args) -> int:
         return EXIT_BUSY
     except (OSError, sqlite3.Error) as e:  # the index or the store could not be written
         full = "full" in str(e) or getattr(e, "errno", None) in (28, 27)  # ENOSPC, EFBIG
-        why = "磁盘空间不足" if full else "写入失败"
+        why = "磁盘空间不足" if full else "写入失败：磁盘已满、只读或出错？"
         print(f"dangan index: 无法写入索引或页面库（{why}）：{e}。已提交的内容完好，"
               "旧索引仍可检索；处理后重新运行 dangan index 即可继续。", file=sys.stderr)
         return 1

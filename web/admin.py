@@ -8,6 +8,8 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
+from dangan.indexer import locks
+
 from .models import Access
 from .security import admin_required
 from .stores import page_store, search_index
@@ -16,10 +18,32 @@ from .tokens import ApiAccess, listing
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+# Warn before the data disk is full: a full disk stops views (they cannot be logged).
+DISK_WARN_FREE = 0.05
+DISK_WARN_BYTES = 2 * 1024**3
+
+
+def disk_warning(folder) -> str | None:
+    import shutil
+
+    try:
+        usage = shutil.disk_usage(folder)
+    except OSError:
+        return None
+    if usage.free < DISK_WARN_BYTES or usage.free < usage.total * DISK_WARN_FREE:
+        return (f"数据盘仅剩 {usage.free / 1024**3:.1f} GB（{usage.free / usage.total:.0%}）："
+                "磁盘写满后页面查看将因无法记录而被拒绝，请尽快清理或扩容。")
+    return None
+
+
 @bp.route("/status")
 @admin_required
 def status():
-    info = page_store().status()
+    cfg = current_app.config["DANGAN"]
+    running = locks.running_batch(cfg.data_dir)
+    info = page_store().status(running=(running or {}).get("batch"))
+    info["running_batch"] = running
+    info["disk_warning"] = disk_warning(cfg.data_dir)
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()

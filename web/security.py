@@ -73,10 +73,25 @@ def current_visit_id() -> int | None:
     return session.get("visit_id")
 
 
-def log_access(action: str, path: str = "", page: int | None = None, detail: str = "") -> None:
-    """Write one line of the access log; every view and copy goes through here."""
-    with current_app.extensions["dangan_db"].session() as s:
-        s.add(Access(user_id=g.user.id, visit_id=current_visit_id(),
-                     request_number=session.get("request_number"), action=action, path=path,
-                     page=page, detail=detail))
-        s.commit()
+class AccessLogUnavailable(RuntimeError):
+    """The access log cannot be written (a full disk): a view that cannot be logged is not
+    shown (app.py answers in Chinese, 503)."""
+
+
+def log_access(action: str, path: str = "", page: int | None = None, detail: str = "",
+               *, required: bool = True) -> None:
+    """Write one line of the access log; every view and copy goes through here. When the
+    line cannot be written, a `required` one (views, copies) refuses the request; a search
+    (hits show masked data only) still answers, and the failure goes to the server log."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with current_app.extensions["dangan_db"].session() as s:
+            s.add(Access(user_id=g.user.id, visit_id=current_visit_id(),
+                         request_number=session.get("request_number"), action=action,
+                         path=path, page=page, detail=detail))
+            s.commit()
+    except SQLAlchemyError as e:
+        current_app.logger.error("access log not written (%s %s#%s): %s", action, path, page, e)
+        if required:
+            raise AccessLogUnavailable(str(e)) from e
