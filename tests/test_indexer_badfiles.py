@@ -74,6 +74,9 @@ def make_corpus(folder: Path) -> None:
         im.save(folder / name)
     _encrypted_pdf(SCANS / NOTICE, folder / "aes-owner-only.pdf", user="")  # opens: indexed
     _encrypted_pdf(SCANS / NOTICE, folder / "aes-user-password.pdf", user="secret")
+    drawing = Image.new("L", (400, 300), 255)  # ink, but no text to read: a warning
+    ImageDraw.Draw(drawing).rectangle((60, 60, 340, 240), fill=0)
+    drawing.save(folder / "drawing.png")
     jpeg = folder / "plain.jpg.tmp"
     text_image("姓名孙丽").save(jpeg, "JPEG")
     (folder / "truncated.jpg").write_bytes(jpeg.read_bytes()[:200])
@@ -126,7 +129,9 @@ def test_every_bad_file_is_one_reported_failure_and_the_good_files_are_indexed(t
         assert words in line, (name, out)
     report = sorted((tmp_path / "data" / "reports").glob("batch-*.txt"))[-1]
     assert report.read_text(encoding="utf-8").count("失败 FAILED") == len(BAD)
-    assert f"{len(GOOD) + 1} indexed" in out and f"{len(BAD)} failed" in out, out
+    assert f"{len(GOOD) + 2} indexed" in out and f"{len(BAD)} failed" in out, out
+    assert any(ln.startswith("注意") and "drawing.png" in ln and "未识别出文字" in ln
+               for ln in lines), out
 
     for name, person in GOOD.items():
         hits = _search(cfg, person)
@@ -145,6 +150,24 @@ def _search(cfg: Path, person: str) -> list[dict]:
                            person], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return [h for h in json.loads(proc.stdout)["hits"] if person in h["persons"]]
+
+
+@pytest.mark.slow
+def test_a_file_replaced_after_it_was_hashed_is_not_ocrd_under_the_old_hash(tmp_path):
+    """The OCR cache is keyed by content hash: the bytes sent to OCR must be those hashed,
+    or the original's cache entry would hold the replacement's text for good."""
+    from dangan.indexer.batch import _Pending, sha256_of
+    from dangan.indexer.distributed import OcrCluster
+    from dangan.indexer.sources import BadFile, pages
+
+    path = tmp_path / "roster.png"
+    text_image("姓名王秀英").save(path)
+    data = path.read_bytes()
+    item = _Pending(path, "roster.png", sha256_of(data), len(data), 0.0, pages(path, 10**8))
+    text_image("姓名李新华").save(path)  # replaced while the batch runs
+    with OcrCluster(1, None, "rapidocr", 1, 2000, 10**8) as cluster:
+        [(_, result, error)] = list(cluster.run([(item, item.refs[0])], window=2))
+    assert result is None and isinstance(error, BadFile) and "被修改" in str(error)
 
 
 @pytest.mark.slow
