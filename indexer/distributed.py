@@ -20,6 +20,8 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 _ENGINES: dict[tuple, object] = {}
 
 
@@ -59,6 +61,17 @@ def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threa
             time.monotonic() - t0, extract(lines).to_json(), ink_fraction(image))
 
 
+class _DieWithBatch(WorkerPlugin):
+    """Worker plugin for the local cluster: a worker process dies with the batch."""
+
+    name = "dangan-die-with-batch"
+
+    def setup(self, worker) -> None:
+        from dangan.children import die_with_parent
+
+        die_with_parent()
+
+
 class OcrCluster:
     """`with OcrCluster(...) as c: c.submit(...); for fut in c.completed(): ...`"""
 
@@ -88,6 +101,8 @@ class OcrCluster:
             finally:
                 signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
+            # Our own workers die with the batch; an archive's cluster outlives it, as it should.
+            self.client.register_plugin(_DieWithBatch())
         return self
 
     def __exit__(self, *exc) -> None:

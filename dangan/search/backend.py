@@ -163,31 +163,15 @@ class _LengthsInMemory:
         return getattr(self._reader, name)
 
 
-def _die_with_parent() -> None:
-    """Initializer of the shard-writer processes: a writer outlives no batch. Without this a
-    killed `dangan index` left its writers (~110 MB each) running for minutes, holding the
-    terminal's pipe open. Ctrl-C is the batch's to handle: a writer ignores it and finishes
-    the commit it is in."""
+def _writer_process_init() -> None:
+    """Shard writers die with the batch (dangan/children.py) and leave Ctrl-C to it: a
+    writer finishes the commit it is in."""
     import signal
 
+    from dangan.children import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
-    try:  # Linux: the kernel kills us the moment the parent dies
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-    def watch() -> None:  # elsewhere (and as a second guard): notice the parent is gone
-        import time
-
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    die_with_parent()
 
 
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
@@ -377,7 +361,7 @@ class SearchIndex:
         if len(jobs) > 1:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
-                                                 initializer=_die_with_parent)
+                                                 initializer=_writer_process_init)
             for f in [self._pool.submit(_apply, d, ops) for d, ops in jobs]:
                 f.result()
         else:
