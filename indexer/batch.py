@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -208,6 +209,9 @@ class Batch:
         commit in progress), so nothing half-written is left and no traceback is printed."""
         def stop(signum, _frame) -> None:
             self._stop = signal.Signals(signum).name
+        if threading.current_thread() is not threading.main_thread():
+            yield  # run from a thread (a test, a service): signals are its owner's business
+            return
         previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
