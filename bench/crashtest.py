@@ -124,8 +124,12 @@ def main() -> int:
             (os.killpg if whole else os.kill)(proc.pid, signal.SIGKILL)
         proc.wait()
         outlived = not group_gone(proc.pid, 15)
+        lingering = ""
         if outlived:
-            os.killpg(proc.pid, signal.SIGKILL)
+            lingering = subprocess.run(["ps", "-o", "pid=,etimes=,args=", "-g", str(proc.pid)],
+                                       capture_output=True, text=True).stdout.strip()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         after_kill = hits(cfg, "单国栋")
         rerun = dangan(cfg, "index")
         check = dangan(cfg, "check")
@@ -144,7 +148,8 @@ def main() -> int:
               f"({'group' if whole else 'batch'}{', mid-rebuild' if mid_rebuild else ''}); "
               f"search after kill {after_kill}/{committed}; re-run {rerun.returncode}; "
               f"check {'ok' if check.returncode == 0 else 'FAILED'}; "
-              f"pages {final}/{expected}", flush=True)
+              f"pages {final}/{expected}"
+              f"{'; OUTLIVED: ' + lingering[:300] if outlived else ''}", flush=True)
         if check.returncode != 0:
             print(check.stdout, flush=True)
     totals["seconds"] = round(time.monotonic() - start, 1)
