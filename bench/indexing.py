@@ -36,9 +36,9 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"
-        subprocess.run([sys.executable, "-m", "dangan.samplegen", "--out", str(corpus),
+        subprocess.run([sys.executable, "-m", "samplegen", "--out", str(corpus),
                         "--pages", str(args.pages), "--text-only"], check=True,
-                       capture_output=True)
+                       capture_output=True, cwd=ROOT)  # samplegen is a top-level tool
         truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
         raw = [(name, p) for name, f in truth["files"].items() for p in f["pages"]]
         chars = sum(len(p["text"]) for _, p in raw)

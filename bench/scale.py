@@ -30,13 +30,13 @@ from dangan.indexer.fields import extract  # noqa: E402
 from dangan.indexer.indexing import index_document  # noqa: E402
 from dangan.indexer.ocr.base import Line  # noqa: E402
 from dangan.indexer.store import PageStore, StoredPage  # noqa: E402
-from dangan.samplegen.archive import _page_truth, bulk_plan, layout_lines  # noqa: E402
 from dangan.search import policies  # noqa: E402
 from dangan.search.analysis import jieba_words  # noqa: E402
 from dangan.search.backend import SearchIndex  # noqa: E402
 from dangan.search.query import SearchRequest  # noqa: E402
 from dangan.search.searching import search  # noqa: E402
 from dangan.text.normalize import HAN  # noqa: E402
+from samplegen.archive import _page_truth, bulk_plan, layout_lines  # noqa: E402
 
 CLASSES = ["person", "person+year", "文号", "policy name", "free text 2 words", "phrase",
            "roster person"]

@@ -87,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     q = rsub.add_parser("list", help="open requests with their deadlines")
     q.add_argument("--overdue", action="store_true", help="only overdue or due today")
 
+    p = sub.add_parser("db", help="the records database (accounts, register, requests)")
+    dsub = p.add_subparsers(dest="action", required=True)
+    dsub.add_parser("upgrade", help="bring it to the current schema (serve does this too)")
+    dsub.add_parser("current", help="its schema revision")
+
     p = sub.add_parser("serve", help="serve the counter web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -113,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests, "check": cmd_check, "repair": cmd_repair,
-               "backup": cmd_backup, "restore": cmd_restore}[args.command]
+               "requests": cmd_requests, "db": cmd_db, "check": cmd_check,
+               "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore}[args.command]
     return handler(cfg, args)
 
 
@@ -296,10 +301,33 @@ def _read_password(args) -> str:
 
 def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
+    from .records.accounts import Database
     from .web.app import database_url
-    from .web.models import Database
 
     return Database(database_url(cfg))
+
+
+def cmd_db(cfg, args) -> int:
+    from .records import migrate
+
+    if args.action == "current":
+        from sqlalchemy import create_engine
+
+        from .web.app import database_url
+
+        url = database_url(cfg)
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            print(f"尚无数据库 no database yet ({url}); 最新 head {migrate.head()}")
+            return 0
+        now = migrate.current(create_engine(url))
+        print(f"{now or '(空 empty)'}\t最新 head {migrate.head()}")
+        return 0
+    before, after = _database(cfg).schema_change
+    if before == after:
+        print(f"数据库已是最新 up to date: {after}")
+    else:
+        print(f"数据库已升级 upgraded: {before or '(新建 new)'} → {after}")
+    return 0
 
 
 def cmd_user(cfg, args) -> int:
@@ -335,7 +363,7 @@ def cmd_user(cfg, args) -> int:
 
 
 def cmd_token(cfg, args) -> int:
-    from .web import tokens
+    from .records import tokens
 
     db = _database(cfg)
     try:
@@ -365,10 +393,9 @@ def cmd_requests(cfg, args) -> int:
 
     from sqlalchemy import select
 
-    from .desk import workflow
+    from .desk import records, workflow
     from .desk.deadlines import URGENCY_LABELS
-    from .web import desk_records as records
-    from .web.desk_models import Request
+    from .records.requests import Request
 
     db = _database(cfg)
     with db.session() as s:

@@ -71,6 +71,7 @@ class Config:
     policies_file: str | None = None
     database_url: str | None = None  # SQLAlchemy URL; default SQLite in the data dir
     web_https: bool = False
+    web_proxy: bool = False  # behind one reverse proxy: trust its X-Forwarded-* headers
     copy_stamp: Path | None = None
     desk: DeskSettings = DeskSettings()
     peers: tuple[Peer, ...] = ()
@@ -103,6 +104,72 @@ def resolve_path(cli_value: str | os.PathLike | None) -> Path | None:
     return DEFAULT_PATH if DEFAULT_PATH.exists() else None
 
 
+# Every key config.toml may hold, with its TOML type. A key not listed here is a typo or a
+# setting of another version, and is refused rather than silently ignored; a value of the
+# wrong type is refused here, naming it, rather than failing later in whatever uses it.
+_STR, _INT, _BOOL, _NUMBER, _STRINGS = "a string", "an integer", "true or false", "a number", \
+    "a list of strings"
+SCHEMA: dict[str, dict[str, str]] = {
+    "archive": {"name": _STR, "code": _STR},
+    "paths": {"scan_root": _STR, "index_dir": _STR, "data_dir": _STR, "catalog": _STR},
+    "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
+            "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
+    "web": {"host": _STR, "port": _INT, "https": _BOOL, "proxy": _BOOL, "database": _STR,
+            "copy_stamp": _STR},
+    "search": {"policies": _STR},
+    "requests": {"deadline_days": _INT, "holidays": _STRINGS, "workdays": _STRINGS,
+                 "intake_per_hour": _INT},
+    "federation": {"timeout": _NUMBER},
+}
+PEER_SCHEMA: dict[str, str] = {"code": _STR, "name": _STR, "url": _STR, "token": _STR}
+
+
+def _is(value: object, kind: str) -> bool:
+    if kind == _STR:
+        return isinstance(value, str)
+    if kind == _INT:  # TOML true is a bool, and bool is an int in Python: refuse it
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == _BOOL:
+        return isinstance(value, bool)
+    if kind == _NUMBER:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _describe(value: object) -> str:
+    kinds = {bool: "true/false", int: "an integer", float: "a number", str: "the string",
+             list: "a list", dict: "a table"}
+    kind = kinds.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}" if isinstance(value, str | int | float) else kind
+
+
+def validate(raw: dict, where: str) -> None:
+    """Refuse unknown sections and keys and values of the wrong type, naming file and key."""
+    for name, value in raw.items():
+        if name == "peers":
+            if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
+                raise ConfigError(f"{where}: [[peers]] must be an array of tables")
+            for n, peer in enumerate(value, 1):
+                _check(peer, PEER_SCHEMA, f"[[peers]] #{n}", where)
+            continue
+        if name not in SCHEMA:
+            raise ConfigError(f"{where}: unknown section [{name}] (known: "
+                              f"{', '.join(f'[{s}]' for s in [*SCHEMA, '[peers]'])})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: [{name}] must be a table")
+        _check(value, SCHEMA[name], f"[{name}]", where)
+
+
+def _check(table: dict, schema: dict[str, str], label: str, where: str) -> None:
+    for key, value in table.items():
+        if key not in schema:
+            raise ConfigError(f"{where}: {label} unknown key {key!r} "
+                              f"(known: {', '.join(schema)})")
+        if not _is(value, schema[key]):
+            raise ConfigError(f"{where}: {label} {key} must be {schema[key]}, "
+                              f"not {_describe(value)}")
+
+
 def load(path: str | os.PathLike | None = None) -> Config:
     cfg_path = resolve_path(path)
     raw: dict = {}
@@ -113,6 +180,15 @@ def load(path: str | os.PathLike | None = None) -> Config:
             raise ConfigError(f"config file not found: {cfg_path}") from e
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{cfg_path}: not valid TOML: {e}") from e
+    where = str(cfg_path) if cfg_path is not None else "(built-in defaults)"
+    validate(raw, where)
+    try:
+        return _build(raw, cfg_path)
+    except ConfigError as e:
+        raise ConfigError(f"{where}: {e}") from e
+
+
+def _build(raw: dict, cfg_path: Path | None) -> Config:
     base = Path(cfg_path).resolve().parent if cfg_path else Path.cwd()
 
     def section(name: str) -> dict:
@@ -151,6 +227,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
         policies_file=str(path_of(search["policies"])) if search.get("policies") else None,
         database_url=str(web["database"]) if web.get("database") else None,
         web_https=bool(web.get("https", False)),
+        web_proxy=bool(web.get("proxy", False)),
         copy_stamp=path_of(web["copy_stamp"]) if web.get("copy_stamp") else None,
         desk=desk,
         peers=peers,

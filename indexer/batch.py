@@ -53,7 +53,7 @@ class Summary:
     pages_ocr_cached: int = 0
     pages_text_layer: int = 0
     seconds: float = 0.0
-    rebuilt_index: bool = False
+    rebuilt_index: str = ""  # why the index was (re)built from the page store, if it was
     interrupted: str | None = None  # why the batch stopped early, if it did
     failures: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)  # passed over, not failed: with why
@@ -72,7 +72,7 @@ class Summary:
             f"用时 seconds: {self.seconds:.1f}",
         ]
         if self.rebuilt_index:
-            out.append("索引已按新结构重建 / index rebuilt for a new schema version")
+            out.append(self.rebuilt_index)
         for f in self.failures:
             out.append(f"失败 FAILED {f['path']}: {f['error']}")
         for f in self.skipped:
@@ -179,8 +179,9 @@ class Batch:
             self.lock.note_batch(batch_id)
             try:
                 self._load_catalogs()
-                if not self.index.is_current():
-                    self._rebuild_index()
+                reason = self.index.outdated_reason()
+                if reason:
+                    self._rebuild_index(reason)
                 self._check_stop()
                 todo = self._plan(batch_id)
                 total_pages = sum(len(p.refs) for p in todo)
@@ -223,10 +224,10 @@ class Batch:
         if self._stop:
             raise Stopped(self._stop)
 
-    def _rebuild_index(self) -> None:
+    def _rebuild_index(self, reason: str) -> None:
         """New or outdated index: fill a new generation from the page store, without OCR;
         searches use the old one until it is complete."""
-        self.summary.rebuilt_index = True
+        self.summary.rebuilt_index = reason
         with locks.commit_lock(self.cfg.data_dir):
             integrity.rebuild(self.index, self.store)
 

@@ -18,6 +18,22 @@ SCANS = ROOT / "scans"
 DANGAN = [sys.executable, "-m", "dangan.cli"]
 
 
+# The everyday layer is `./test.sh -m "not slow"` (under a minute: parsers, rules, records,
+# config, index versions); the whole suite stays the CI command. Slow, and marked here in one
+# place: every test on the OCR'd sample archive (the `sample_config` fixture costs three
+# CPU-minutes of OCR on a fresh checkout), and these modules, which run OCR, start servers or
+# other archives' processes, or drive Chromium.
+SLOW_MODULES = {"test_indexer_ocr", "test_indexer_batch", "test_indexer_distributed",
+                "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent",
+                "test_indexer_processes", "test_indexer_integrity"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "sample_config" in item.fixturenames or item.module.__name__ in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def write_config(path: Path, scan_root: Path, data: Path, **ocr) -> Path:
     lines = [
         "[archive]", 'name = "测试档案馆"', 'code = "T01"',
@@ -56,6 +72,25 @@ def sample_config(tmp_path_factory) -> Path:
     cfg = write_config(data / "config.toml", SCANS, data)
     run_dangan(cfg, "index")
     return cfg
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/pgcluster.py)."""
+    from pgcluster import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def records_url(request, tmp_path_factory) -> str:
+    """A fresh records database, once on SQLite and once on a real PostgreSQL: the register,
+    desk and token tests that take it run against both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('records') / 'web.sqlite3'}"
+    return request.getfixturevalue("postgres").new_database()
 
 
 def search_json(config: Path, *args: str) -> dict:

@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 
-import pytest
 from conftest import DANGAN, SCANS, run_dangan, search_json, wait_for_rows, write_config
 from test_indexer_processes import PEOPLE, _corpus
 
@@ -80,7 +79,6 @@ def test_a_full_page_store_is_one_clear_line_and_the_next_run_carries_on(tmp_pat
     assert search_json(cfg, "--person", "单国栋", "--limit", "100")["total"] == 40
 
 
-@pytest.mark.slow
 def test_a_backup_taken_during_a_batch_restores_to_a_consistent_archive(tmp_path):
     cfg = _corpus(tmp_path, commit_every=4)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -47,7 +47,6 @@ def _group_gone(pgid: int, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.slow
 def test_nothing_outlives_a_killed_batch_and_a_pipe_reader_sees_the_end(tmp_path):
     cfg = _corpus(tmp_path)
     proc = _start(cfg)
@@ -66,7 +65,6 @@ def test_nothing_outlives_a_killed_batch_and_a_pipe_reader_sees_the_end(tmp_path
     assert "未正常结束" in run_dangan(cfg, "status").stdout
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_and_sigterm_stop_after_the_current_commit_with_one_line(tmp_path, sig):
     cfg = _corpus(tmp_path)
@@ -87,7 +85,6 @@ def test_ctrl_c_and_sigterm_stop_after_the_current_commit_with_one_line(tmp_path
     assert json.loads(run_dangan(cfg, "status", "--json").stdout)["files"] == len(PEOPLE)
 
 
-@pytest.mark.slow
 def test_a_second_batch_says_who_holds_the_lock_and_leaves(tmp_path):
     cfg = _corpus(tmp_path)
     first = _start(cfg)

@@ -9,8 +9,8 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from dangan.samplegen import fonts
-from dangan.samplegen.__main__ import main as generate
+from samplegen import fonts
+from samplegen.__main__ import main as generate
 
 SCANS = Path(__file__).resolve().parent.parent / "scans"
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from webhelpers import VALID_ID, make_app
 
-from dangan.web import tokens
-from dangan.web.desk_models import Request
+from dangan.records import tokens
+from dangan.records.requests import Request
 
 FORWARD = {"origin_number": "DL01-20261123-R001", "requester_name": "王小兰",
            "requester_id_number": VALID_ID, "requester_phone": "13812345678",
@@ -17,8 +17,8 @@ FORWARD = {"origin_number": "DL01-20261123-R001", "requester_name": "王小兰",
 
 
 @pytest.fixture(scope="module")
-def app(sample_config, tmp_path_factory):
-    return make_app(sample_config, tmp_path_factory.mktemp("apidb"))
+def app(sample_config, tmp_path_factory, records_url):
+    return make_app(sample_config, tmp_path_factory.mktemp("apidb"), records_url)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from webhelpers import VALID_ID, login, make_app, token
 
 from dangan.config import DeskSettings
-from dangan.web.desk_models import Request
-from dangan.web.models import Access
+from dangan.records.accounts import Access
+from dangan.records.requests import Request
 
 FORM = {"requester_name": "王小兰", "requester_id_number": VALID_ID,
         "requester_phone": "13812345678", "applicant_type": "亲属", "relationship": "女儿",
@@ -25,8 +25,8 @@ FORM = {"requester_name": "王小兰", "requester_id_number": VALID_ID,
 
 
 @pytest.fixture(scope="module")
-def app(sample_config, tmp_path_factory):
-    return make_app(sample_config, tmp_path_factory.mktemp("deskdb"),
+def app(sample_config, tmp_path_factory, records_url):
+    return make_app(sample_config, tmp_path_factory.mktemp("deskdb"), records_url,
                     desk=DeskSettings(deadline_days=4, intake_per_hour=3))
 
 

@@ -18,10 +18,12 @@ from dangan.web.app import create_app
 VALID_ID = "11010519491231002X"
 
 
-def make_app(sample_config: Path, db_dir: Path, **changes):
-    """The app over the sample index, with its own database (users clerk and boss)."""
+def make_app(sample_config: Path, db_dir: Path, database_url: str | None = None, **changes):
+    """The app over the sample index, with its own database (users clerk and boss): SQLite in
+    `db_dir` unless `database_url` names another (the `records_url` fixture's PostgreSQL)."""
     cfg = config_mod.load(sample_config)
-    cfg = replace(cfg, database_url=f"sqlite:///{db_dir / 'web.sqlite3'}", **changes)
+    cfg = replace(cfg, database_url=database_url or f"sqlite:///{db_dir / 'web.sqlite3'}",
+                  **changes)
     app = create_app(cfg, testing=True)
     db = app.extensions["dangan_db"]
     db.add_user("clerk", "clerk-password", "staff")

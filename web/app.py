@@ -8,10 +8,11 @@ from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dangan.config import Config
+from dangan.records.accounts import Database
 
-from .models import Database
 from .security import AccessLogUnavailable, before_request, csrf_token
 from .stores import close_page_store
 
@@ -46,9 +47,15 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         COPY_STAMP=str(cfg.copy_stamp) if cfg.copy_stamp else None,
     )
     app.json.ensure_ascii = False
+    if cfg.web_proxy:  # one proxy in front (deploy/nginx-dangan.conf): believe its headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
-    from . import admin, api, auth, copies, desk, federated, intake, search, viewer, visits
+    from . import auth
+    from .counter import admin, copies, search, viewer, visits
+    from .desk import intake
+    from .desk import pages as desk
+    from .partners import api, federated
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
         app.register_blueprint(module.bp)

@@ -8,7 +8,7 @@ from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from .models import Access, User
+from dangan.records.accounts import Access, User
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status"}
 
@@ -41,7 +41,7 @@ def load_user() -> None:
 
 def before_request():
     if request.blueprint == "api":
-        # Partner archives authenticate each call with a bearer token (web/api.py); no
+        # Partner archives authenticate each call with a bearer token (web/partners/api.py); no
         # session cookie is involved, so there is nothing for CSRF to protect here.
         return None
     load_user()

@@ -39,12 +39,12 @@ from dangan.indexer.fields import extract  # noqa: E402
 from dangan.indexer.indexing import index_document  # noqa: E402
 from dangan.indexer.ocr.base import Line  # noqa: E402
 from dangan.indexer.store import PageStore, StoredPage  # noqa: E402
-from dangan.samplegen import printed  # noqa: E402
 from dangan.search.backend import SearchIndex  # noqa: E402
 from dangan.search.query import SearchRequest  # noqa: E402
 from dangan.search.searching import search  # noqa: E402
 from dangan.text.lookalikes import groups as lookalike_groups  # noqa: E402
 from dangan.text.normalize import HAN  # noqa: E402
+from samplegen import printed  # noqa: E402
 
 HAN_RUN = re.compile(f"[{HAN}]{{6,}}")
 CLASSES = ["person_exact", "roster_person", "person_variant", "person_year", "policy",
@@ -57,9 +57,9 @@ HOMOPHONES = [set("英瑛鹰莺"), set("付傅富"), set("明铭鸣"), set("华�
 
 # ------------------------------------------------------------------------------ corpus
 def build_corpus(pages: int, seed: int, damage: float, out: Path) -> tuple[list, dict]:
-    subprocess.run([sys.executable, "-m", "dangan.samplegen", "--out", str(out), "--pages",
+    subprocess.run([sys.executable, "-m", "samplegen", "--out", str(out), "--pages",
                     str(pages), "--seed", str(seed), "--text-only"], check=True,
-                   capture_output=True)
+                   capture_output=True, cwd=ROOT)  # samplegen is a top-level tool
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
     rng = random.Random(seed)
     table = lookalike_groups()

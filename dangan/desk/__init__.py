@@ -1,5 +1,6 @@
 """The request desk (受理 → 查找 → 出具 → 反馈): rules that do not depend on the web app.
 
 `deadlines` counts working days, `workflow` says which status may follow which, `letters`
-prints the replies. The database models live with the web app's other records.
+prints the replies, `records` keeps the requests and their history (the tables are in
+`dangan.records.requests`).
 """

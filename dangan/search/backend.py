@@ -31,15 +31,14 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import sorting
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.filedb import structfile
 from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from .fastpath import Executor, Found, Unsupported, length_bytes
-from .schema import SCHEMA_VERSION, build_schema
+from . import whoosh_internals
+from .fastpath import Executor, Found, Unsupported
+from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
 VERSION_FILE = "dangan-schema.json"
 # The index folder holds generations (gen-000001/ …), each a complete index with its own
@@ -66,76 +65,8 @@ def shard_of(path: str, shards: int) -> int:
 
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
-
-class _View:
-    """A read-only, seekable file over a memoryview of a memory-mapped segment, without
-    copying it.
-
-    Whoosh maps each segment file, then wraps every part it opens (postings, term index) in
-    a BytesIO — which copies the bytes. Opening the 100,000-page index thus held all of its
-    postings in RAM twice over (1.2 GB for a 637 MB index), in the web server and in every
-    writer that deletes. This keeps the mapping and lets the OS page it in and out.
-    """
-
-    __slots__ = ("_buf", "_len", "_pos")
-
-    def __init__(self, buf):
-        self._buf, self._len, self._pos = buf, len(buf), 0
-
-    def read(self, n: int | None = -1) -> bytes:
-        start = self._pos
-        end = self._len if n is None or n < 0 else min(self._len, start + n)
-        self._pos = end
-        return bytes(self._buf[start:end])
-
-    def readinto(self, b) -> int:
-        n = min(len(b), self._len - self._pos)
-        b[:n] = self._buf[self._pos:self._pos + n]
-        self._pos += n
-        return n
-
-    def peek(self, n: int = 1) -> bytes:  # lets the C unpickler read ahead in one call
-        return bytes(self._buf[self._pos:self._pos + max(n, 4096)])
-
-    def readline(self, limit: int = -1) -> bytes:
-        out = bytearray()
-        while self._pos < self._len and (limit < 0 or len(out) < limit):
-            chunk = bytes(self._buf[self._pos:self._pos + 256])
-            cut = chunk.find(b"\n")
-            take = chunk if cut < 0 else chunk[:cut + 1]
-            if limit >= 0:
-                take = take[:limit - len(out)]
-            out += take
-            self._pos += len(take)
-            if take.endswith(b"\n"):
-                break
-        return bytes(out)
-
-    def seek(self, pos: int, whence: int = 0) -> int:
-        base = (0, self._pos, self._len)[whence]
-        self._pos = max(0, base + pos)
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self._buf = memoryview(b"")
-
-
-def _buffer_file_init(self, buf, name=None, onclose=None):
-    self._buf = buf
-    self._name = name
-    self.file = _View(buf)
-    self.onclose = onclose
-    self.is_real = False
-    self.is_closed = False
-
-
-structfile.BufferFile.__init__ = _buffer_file_init
+# Segments stay memory-mapped rather than copied into RAM (see whoosh_internals._View).
+whoosh_internals.keep_segments_mapped()
 
 
 class _LengthsInMemory:
@@ -153,9 +84,10 @@ class _LengthsInMemory:
     def doc_field_length(self, docnum, fieldname, default=0):
         table = self._tables.get(fieldname, False)
         if table is False:
-            column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            column = whoosh_internals.length_column(self._reader, fieldname)
+            count = self._reader.doc_count_all()
             table = None if column is None else [
-                _LENGTHS[b] for b in length_bytes(column, self._reader.doc_count_all())]
+                _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
             self._tables[fieldname] = table
         return default if table is None else table[docnum]
 
@@ -238,14 +170,27 @@ class SearchIndex:
         return [base / f"shard-{i:02d}" for i in range(n or self.shard_count)]
 
     def is_current(self) -> bool:
+        return self.outdated_reason() is None
+
+    def outdated_reason(self) -> str | None:
+        """Why the index must be (re)built from the page store, in words for the batch
+        summary; None when it is current."""
         live = self.live_dir()
         meta = self._meta(live)
+        if not meta or not all(windex.exists_in(str(d)) for d in self._shard_dirs(
+                int(meta.get("shards") or DEFAULT_SHARDS), live)):
+            return "索引已创建 / index created"
         if meta.get("version") != SCHEMA_VERSION:
-            return False
+            return (f"索引已按新结构重建 / index rebuilt for schema version {SCHEMA_VERSION} "
+                    f"(was {meta.get('version')})")
         if self._shards and meta.get("shards") != self._shards:
-            return False  # the archive asked for a different number of shards
-        return all(windex.exists_in(str(d))
-                   for d in self._shard_dirs(int(meta["shards"]), live))
+            return f"索引已按 {self._shards} 个分片重建 / index rebuilt with {self._shards} shards"
+        stored, now = meta.get("shapers") or {}, term_shapers()
+        changed = [f"{k} {stored.get(k, '?')} → {v}" for k, v in now.items()
+                   if stored.get(k) != v]
+        if changed:
+            return f"索引已因分词依据变化重建 / index rebuilt: {', '.join(changed)}"
+        return None
 
     def exists(self) -> bool:
         """Is there an index to search at all (current or not)?"""
@@ -274,7 +219,8 @@ class SearchIndex:
         w = _Writer(n)
         yield w
         self._commit(w, self._shard_dirs(n, new))
-        _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n}))
+        _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n,
+                                                         "shapers": term_shapers()}))
         old = self.live_dir()
         _write_atomically(self.dir / POINTER_FILE, new.name + "\n")
         self.close()

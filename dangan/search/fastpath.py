@@ -25,9 +25,9 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from .whoosh_internals import length_bytes, read_all_blocks, segment_lengths, term_matcher
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -98,12 +98,9 @@ class Executor:
         ids, tfs, values = [], [], [] if with_values else None
         fmt = self.schema[fieldname].format
         for leaf, offset in self.leaves:
-            try:
-                btext = leaf._text_to_bytes(fieldname, text)
-                m = leaf._terms.matcher(fieldname, btext, fmt)
-            except (TermNotFound, KeyError):
-                continue
-            _read_all_blocks(m, offset, ids, tfs, values)
+            m = term_matcher(leaf, fieldname, text, fmt)
+            if m is not None:
+                read_all_blocks(m, offset, ids, tfs, values)
         p = _Postings(np.concatenate(ids) if ids else _EMPTY_IDS,
                       np.concatenate(tfs) if tfs else _EMPTY_SCORES, values)
         with self._lock:
@@ -139,9 +136,7 @@ class Executor:
                 return self._lengths[fieldname]
         out = np.zeros(self.doc_count, dtype=np.float64)
         for leaf, offset in self.leaves:
-            perdoc = getattr(leaf, "_perdoc", None)
-            column = (perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                      if perdoc is not None else None)
+            column = segment_lengths(leaf, fieldname)
             if column is None:
                 continue
             raw = length_bytes(column, leaf.doc_count_all())
@@ -330,48 +325,8 @@ def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(owner), np.concatenate(pos)
 
 
-def length_bytes(column, doc_count: int) -> np.ndarray:
-    """A segment's field-length column as one array of Whoosh's length bytes.
-
-    The column is a run of single bytes in the segment file (documents past its end have
-    length 0), so it is read in one slice rather than a Python call per document.
-    """
-    out = np.zeros(doc_count, dtype=np.uint8)
-    if getattr(column, "_fixedlen", None) == 1 and hasattr(column, "_basepos"):
-        n = min(column._count, doc_count)
-        if n:
-            out[:n] = np.frombuffer(column._dbfile.get(column._basepos, n), dtype=np.uint8)
-    else:  # another column layout: the slow, general way
-        out[:] = np.fromiter(column, dtype=np.uint8, count=doc_count)
-    return out
-
-
 def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-def _read_all_blocks(m, offset: int, ids: list, tfs: list, values: list | None) -> None:
-    """Decode every block of a Whoosh 3 posting list: one pickle load per block."""
-    while True:
-        m._read_data()
-        data = m._data
-        block = np.asarray(data[0], dtype=np.int64)
-        if not m._byteids:
-            block = np.cumsum(block)  # ids are delta-encoded within a block
-        ids.append(block + offset)
-        w = data[1]
-        if w is None:
-            tfs.append(np.ones(len(block), dtype=np.float64))
-        elif isinstance(w, float):
-            tfs.append(np.full(len(block), w, dtype=np.float64))
-        else:
-            tfs.append(np.asarray(w, dtype=np.float64))
-        if values is not None:
-            m._read_values()
-            values.extend(m._values)
-        if m._lastblock:
-            return
-        m._goto(m._nextoffset)
 
 
 def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):

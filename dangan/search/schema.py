@@ -6,11 +6,41 @@ rebuilt from the page store (no OCR needed) the next time it is opened for writi
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from importlib import metadata, resources
+
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import gram_analyzer, jieba_analyzer
 
 SCHEMA_VERSION = 6  # 6: pages sharded by blake2b of the path
+
+# Libraries whose output becomes index terms: jieba's words (rjieba), pinyin of names
+# (pypinyin), traditional → simplified (OpenCC). A new version may cut or spell terms
+# differently, and an index with the old terms would silently miss what queries now ask for.
+TERM_LIBRARIES = ("rjieba", "pypinyin", "opencc")
+
+
+@functools.lru_cache(maxsize=1)
+def term_shapers() -> dict[str, str]:
+    """The versions of everything besides the schema that shapes the index's terms: the
+    libraries above and the archive's dictionaries (dangan/data/*.txt: the words jieba
+    keeps whole, surnames and their readings, look-alike characters). Stored with the index;
+    when any differs the index is rebuilt from the page store (no OCR)."""
+    shapers = {}
+    for name in TERM_LIBRARIES:
+        try:
+            shapers[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            shapers[name] = "absent"
+    data = resources.files("dangan").joinpath("data")
+    digest = hashlib.sha256()
+    for item in sorted((p for p in data.iterdir() if p.name.endswith(".txt")),
+                       key=lambda p: p.name):
+        digest.update(item.name.encode() + b"\0" + item.read_bytes() + b"\0")
+    shapers["dictionaries"] = digest.hexdigest()[:16]
+    return shapers
 
 
 def build_schema() -> Schema:

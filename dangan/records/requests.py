@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dangan.desk import workflow
 from dangan.desk.deadlines import urgency
 
-from .models import Base, now
+from .accounts import Base, now
 
 
 class Request(Base):

@@ -17,7 +17,6 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
-    inspect,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -98,10 +97,12 @@ class Database:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
-        from . import desk_models, tokens  # noqa: F401  (their tables are created here too)
+        from . import requests, tokens  # noqa: F401  (their tables belong to Base too)
+        from .migrate import upgrade
 
-        Base.metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        # The schema is Alembic's (dangan/records/migrations): never create_all, which would
+        # make new tables but leave old ones behind the models.
+        self.schema_change = upgrade(self.engine)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -142,18 +143,3 @@ class Database:
             if active is not None:
                 user.active = active
             s.commit()
-
-
-# Columns added after the first release, as (table, column, SQL type). create_all() makes new
-# tables but never alters old ones; a register already in use gains the column in place.
-_LATER_COLUMNS = [("access_log", "request_number", "VARCHAR(40)")]
-
-
-def _add_missing_columns(engine) -> None:
-    from sqlalchemy import text
-
-    inspector = inspect(engine)
-    with engine.begin() as conn:
-        for table, column, sql_type in _LATER_COLUMNS:
-            if column not in {c["name"] for c in inspector.get_columns(table)}:
-                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))

@@ -14,15 +14,15 @@ from importlib import resources
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
+from dangan.desk import records
 from dangan.desk.forms import validate
+from dangan.records import tokens
+from dangan.records.requests import Request
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
 
-from . import desk_records as records
-from . import tokens
-from .desk_models import Request
-from .stores import page_store, search_index
+from ..stores import page_store, search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 50
@@ -63,7 +63,8 @@ def authenticate():
 
 @bp.route("/openapi.json")
 def openapi():
-    spec = json.loads(resources.files("dangan.web").joinpath("openapi.json").read_text("utf-8"))
+    spec = json.loads(
+        resources.files("dangan.web.partners").joinpath("openapi.json").read_text("utf-8"))
     cfg = current_app.config["DANGAN"]
     spec["info"]["x-archive"] = {"code": cfg.archive_code, "name": cfg.archive_name}
     return jsonify(spec)

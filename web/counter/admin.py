@@ -9,11 +9,11 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
 from dangan.indexer import locks
+from dangan.records.accounts import Access
+from dangan.records.tokens import ApiAccess, listing
 
-from .models import Access
-from .security import admin_required
-from .stores import page_store, search_index
-from .tokens import ApiAccess, listing
+from ..security import admin_required
+from ..stores import page_store, search_index
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

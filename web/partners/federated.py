@@ -19,9 +19,9 @@ from dangan.search.explain import RELATIONS
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 
+from ..security import log_access
+from ..stores import page_store, search_index
 from .api import public_hit
-from .security import log_access
-from .stores import page_store, search_index
 
 bp = Blueprint("federated", __name__, url_prefix="/federated")
 FIELDS = ("person", "year", "from", "to", "policy", "type", "unit", "q")

@@ -31,8 +31,8 @@ from dangan.indexer.catalog import RESTRICTED
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
 
-from .security import current_visit_id, log_access
-from .stores import page_store
+from ..security import current_visit_id, log_access
+from ..stores import page_store
 
 bp = Blueprint("viewer", __name__)
 

@@ -16,9 +16,8 @@ from dangan import federation
 from dangan.config import Config
 from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar
-
-from .desk_models import Request, RequestEvent, RequestPage
-from .models import now
+from dangan.records.accounts import now
+from dangan.records.requests import Request, RequestEvent, RequestPage
 
 
 class DeskError(ValueError):

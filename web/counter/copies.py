@@ -11,10 +11,10 @@ from flask import url_for as url
 from PIL import Image
 
 from dangan.printing import cjk_font, load_stamp
+from dangan.records.accounts import Visit
 
-from .models import Visit
-from .security import current_visit_id, log_access
-from .stores import page_store
+from ..security import current_visit_id, log_access
+from ..stores import page_store
 from .viewer import is_restricted, page_image
 
 bp = Blueprint("copies", __name__)

@@ -24,20 +24,19 @@ from flask import (
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
-from dangan.desk import workflow
+from dangan.desk import records, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
 from dangan.printing import load_stamp
+from dangan.records.requests import Request
 from dangan.text.idnumbers import mask
 
-from . import desk_records as records
-from .copies import build_pdf
-from .desk_models import Request
-from .security import local_target, log_access
-from .stores import page_store
-from .viewer import is_restricted, page_image
+from ..counter.copies import build_pdf
+from ..counter.viewer import is_restricted, page_image
+from ..security import local_target, log_access
+from ..stores import page_store
 
 bp = Blueprint("desk", __name__, url_prefix="/requests")
 

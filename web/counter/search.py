@@ -10,8 +10,8 @@ from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search
 from dangan.text.idnumbers import mask
 
-from .security import log_access
-from .stores import page_store, search_index
+from ..security import log_access
+from ..stores import page_store, search_index
 
 bp = Blueprint("search", __name__)
 PAGE_SIZE = 20

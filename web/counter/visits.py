@@ -11,6 +11,7 @@ import re
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -21,10 +22,10 @@ from flask import (
     url_for,
 )
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from dangan.records.accounts import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 from dangan.text.idnumbers import is_valid, mask
-
-from .models import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
@@ -62,13 +63,22 @@ def new():
         if not errors:
             cfg = current_app.config["DANGAN"]
             with _db().session() as s:
-                today = dt.date.today()
-                count = s.scalar(select(func.count(Visit.id)).where(
-                    Visit.started_at >= dt.datetime.combine(today, dt.time())))
-                visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1:04d}",
-                              staff_id=g.user.id, **values)
-                s.add(visit)
-                s.commit()
+                # Two counter PCs may take the same next number at once: the unique
+                # constraint refuses the second, which counts again.
+                for _attempt in range(5):
+                    today = dt.date.today()
+                    count = s.scalar(select(func.count(Visit.id)).where(
+                        Visit.started_at >= dt.datetime.combine(today, dt.time())))
+                    visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1:04d}",
+                                  staff_id=g.user.id, **values)
+                    s.add(visit)
+                    try:
+                        s.commit()
+                        break
+                    except IntegrityError:
+                        s.rollback()
+                else:
+                    abort(503, "登记编号冲突，请重试")
                 session["visit_id"] = visit.id
                 session["visit_number"] = visit.number
             flash(f"已登记查档 {visit.number}")

@@ -14,11 +14,9 @@ from collections import defaultdict, deque
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from dangan.desk import workflow
+from dangan.desk import records, workflow
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
-
-from . import desk_records as records
 
 bp = Blueprint("intake", __name__, url_prefix="/apply")
 

@@ -1,4 +1,4 @@
-"""python -m dangan.samplegen — write the sample archive or a larger benchmark corpus."""
+"""python -m samplegen — write the sample archive or a larger benchmark corpus."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ DEFAULT_SEED = 19851020
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m dangan.samplegen", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m samplegen", description=__doc__)
     ap.add_argument("--out", type=Path, default=Path("scans"), help="output folder")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument(

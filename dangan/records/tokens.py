@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import DateTime, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, now
+from .accounts import Base, now
 
 PREFIX = "dgn_"
 
