@@ -96,13 +96,14 @@ def test_the_version_marker_is_written_last(tmp_path):
 def test_an_index_from_before_generations_is_read_and_then_replaced(tmp_path):
     from whoosh import index as windex
 
-    from dangan.search.schema import SCHEMA_VERSION, build_schema
+    from dangan.search.schema import SCHEMA_VERSION, build_schema, term_shapers
 
     folder = tmp_path / "ix"
     for i in range(2):
         (folder / f"shard-{i:02d}").mkdir(parents=True)
         windex.create_in(str(folder / f"shard-{i:02d}"), build_schema()).close()
-    (folder / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION, "shards": 2}))
+    (folder / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION, "shards": 2,
+                                                   "shapers": term_shapers()}))
     index = SearchIndex(folder)
     assert index.is_current()
     with index.writer() as w:
