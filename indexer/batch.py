@@ -249,8 +249,9 @@ class Batch:
         for found in sources.walk(self.roots):
             self._check_stop()
             if isinstance(found, sources.Skipped):
-                self.summary.skipped.append({"path": self.shown(found.path),
-                                             "reason": found.reason})
+                entry = {"path": self.shown(found.path), "reason": found.reason}
+                if entry not in self.summary.skipped:  # a folder given twice: listed once
+                    self.summary.skipped.append(entry)
                 continue
             key = self.key_for(found)
             if key in seen:  # the same file twice: a repeated argument, or a link to it
@@ -366,7 +367,8 @@ class Batch:
                 self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
                 item.results[ref.index] = (w, h, lines, "ocr")
                 item.fields[ref.index] = fields
-                if not lines and ink > INK_WARNING:
+                read = any(ch.isalnum() for line in lines for ch in line.text)
+                if not read and ink > INK_WARNING:  # ink, and nothing but specks or marks read
                     self.summary.warnings.append({
                         "path": item.key, "warning": f"第 {ref.index + 1} 页有字迹（{ink:.0%} 的"
                         "面积）却未识别出文字，请人工查看 / ink but no text read"})
