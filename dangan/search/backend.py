@@ -95,6 +95,23 @@ class _LengthsInMemory:
         return getattr(self._reader, name)
 
 
+@contextmanager
+def _ctrl_c_ignored_by_new_processes():
+    """Writer processes are started (on the first submit) with Ctrl-C ignored: an ignored
+    signal stays ignored across exec, so a Ctrl-C that reaches one while it is still
+    starting, before its initializer runs, prints no traceback. The batch handles Ctrl-C."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _writer_process_init() -> None:
     """Shard writers die with the batch (dangan/children.py) and leave Ctrl-C to it: a
     writer finishes the commit it is in."""
@@ -305,10 +322,12 @@ class SearchIndex:
     def _commit(self, w: _Writer, dirs: list[Path]) -> None:
         jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
         if len(jobs) > 1:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
-                                                 initializer=_writer_process_init)
-            for f in [self._pool.submit(_apply, d, ops) for d, ops in jobs]:
+            with _ctrl_c_ignored_by_new_processes():
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
+                                                     initializer=_writer_process_init)
+                futures = [self._pool.submit(_apply, d, ops) for d, ops in jobs]
+            for f in futures:
                 f.result()
         else:
             for d, ops in jobs:
