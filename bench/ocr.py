@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from dangan.indexer.fields import extract  # noqa: E402
 from dangan.indexer.ocr.base import Line  # noqa: E402
-from dangan.text.dates import MAX_YEAR, MIN_YEAR  # noqa: E402
+from dangan.indexer.ocr.seals import read_page  # noqa: E402
+from dangan.text.dates import MIN_YEAR, max_year  # noqa: E402
 from dangan.text.normalize import normalize  # noqa: E402
 
 PROSE_TYPES = ("military",)
@@ -44,7 +45,7 @@ def _read(job: tuple[str, int]) -> tuple[list, float]:
     kind = "pdf_scan" if path.endswith(".pdf") else "image"
     image = render_page(PageRef(Path(path), index, kind), 200_000_000)
     t0 = time.monotonic()
-    lines = _engine.read(image)
+    lines = read_page(_engine, image)
     return [ln.to_json() for ln in lines], time.monotonic() - t0
 
 
@@ -109,7 +110,7 @@ def run(engine: str, pages, workers: int, max_side: int = 2000, show: bool = Fal
                 found["persons"][1] += 1
                 found["persons"][0] += p["simplified"] in names
         for y in page["years"]:
-            if MIN_YEAR <= y <= MAX_YEAR:
+            if MIN_YEAR <= y <= max_year():
                 found["years"][1] += 1
                 found["years"][0] += y in fields.years
         for d in page["doc_numbers"]:

@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="read the password from standard input (scripts)")
         if name == "add":
             q.add_argument("--role", choices=["staff", "admin"], default="staff")
+            q.add_argument("--name", default="", help="real name, printed as 经办人 on papers")
+    q = usub.add_parser("name", help="set the real name printed as 经办人")
+    q.add_argument("username")
+    q.add_argument("full_name")
     for name, text in (("disable", "stop an account from logging in"),
                        ("enable", "allow a disabled account again")):
         usub.add_parser(name, help=text).add_argument("username")
@@ -86,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
     rsub.add_parser("sync", help="ask partner archives how forwarded requests stand")
     q = rsub.add_parser("list", help="open requests with their deadlines")
     q.add_argument("--overdue", action="store_true", help="only overdue or due today")
+
+    p = sub.add_parser("audit", help="the access log's hash chain")
+    asub = p.add_subparsers(dest="action", required=True)
+    asub.add_parser("verify", help="check every entry; name the first broken one")
 
     p = sub.add_parser("db", help="the records database (accounts, register, requests)")
     dsub = p.add_subparsers(dest="action", required=True)
@@ -118,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests, "db": cmd_db, "check": cmd_check,
+               "requests": cmd_requests, "db": cmd_db, "audit": cmd_audit, "check": cmd_check,
                "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore}[args.command]
     return handler(cfg, args)
 
@@ -265,7 +273,8 @@ def cmd_search(cfg, args) -> int:
     try:
         results = search(SearchIndex(args.index or cfg.index_dir), req, store.page_view,
                          store.aliases_of, facets=args.facets,
-                         policies_file=cfg.policies_file)
+                         policies_file=cfg.policies_file,
+                         catalogue=store.restricted_catalogue)
     except QueryError as e:
         print(f"查询有误：{e}", file=sys.stderr)
         return 2
@@ -301,8 +310,7 @@ def _read_password(args) -> str:
 
 def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
-    from .records.accounts import Database
-    from .web.app import database_url
+    from .records.accounts import Database, database_url
 
     return Database(database_url(cfg))
 
@@ -313,7 +321,7 @@ def cmd_db(cfg, args) -> int:
     if args.action == "current":
         from sqlalchemy import create_engine
 
-        from .web.app import database_url
+        from .records.accounts import database_url
 
         url = database_url(cfg)
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -337,18 +345,22 @@ def cmd_user(cfg, args) -> int:
     db = _database(cfg)
     try:
         if args.action == "add":
-            db.add_user(args.username, _read_password(args), args.role)
+            db.add_user(args.username, _read_password(args), args.role, args.name)
             print(f"已创建 created {args.role} {args.username}")
         elif args.action == "passwd":
             db.update_user(args.username, password=_read_password(args))
             print(f"已修改密码 password changed: {args.username}")
+        elif args.action == "name":
+            db.update_user(args.username, full_name=args.full_name)
+            print(f"已设置姓名 name set: {args.username} = {args.full_name}")
         elif args.action in ("disable", "enable"):
             db.update_user(args.username, active=args.action == "enable")
             print(f"{'已启用 enabled' if args.action == 'enable' else '已停用 disabled'}: "
                   f"{args.username}")
         elif args.action == "list":
             for u in db.users():
-                print(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}")
+                print(f"{u.username}\t{u.full_name or '-'}\t{u.role}\t"
+                      f"{'active' if u.active else 'disabled'}")
         elif args.action == "ensure-admin":
             if db.users():
                 return 0
@@ -394,7 +406,7 @@ def cmd_requests(cfg, args) -> int:
     from sqlalchemy import select
 
     from .desk import records, workflow
-    from .desk.deadlines import URGENCY_LABELS
+    from .desk.deadlines import URGENCY_LABELS, calendar_warning
     from .records.requests import Request
 
     db = _database(cfg)
@@ -414,6 +426,10 @@ def cmd_requests(cfg, args) -> int:
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
         return 1 if failed else 0
     today = dt.date.today()
+    warning = calendar_warning(records.calendar(cfg).uncovered_years(
+        today, *(r.due_on for r in open_requests)))
+    if warning:
+        print(warning, file=sys.stderr)
     for req in open_requests:
         mark = req.urgency(today)
         if args.overdue and mark not in ("overdue", "due_today"):
@@ -421,6 +437,27 @@ def cmd_requests(cfg, args) -> int:
         print(f"{req.number}\t{req.due_on}\t{URGENCY_LABELS[mark]}\t{req.status}\t{req.channel}\t"
               f"{req.subject_name}")
     return 0
+
+
+def cmd_audit(cfg, args) -> int:
+    """`dangan audit verify`: recompute the access log's hash chain (dangan/audit.py)."""
+    from sqlalchemy import select
+
+    from . import audit
+    from .records.accounts import Access
+
+    db = _database(cfg)
+    with db.session() as s:
+        rows = ({"id": a.id, "prev_hash": a.prev_hash, "hash": a.hash,
+                 **{f: getattr(a, f) for f in audit.FIELDS}}
+                for a in s.scalars(select(Access).order_by(Access.id)).yield_per(1000))
+        checked, broken = audit.verify(rows)
+    if broken is None:
+        print(f"访问日志完整 access log intact: {checked} 条记录 entries")
+        return 0
+    print(f"访问日志第 {broken.entry_id} 条起不完整 chain broken at entry {broken.entry_id}："
+          f"{broken.reason}", file=sys.stderr)
+    return 1
 
 
 def cmd_serve(cfg, args) -> int:
@@ -437,11 +474,15 @@ def cmd_serve(cfg, args) -> int:
 
     def warm() -> None:  # the first search at the counter should not pay for opening
         from .search.backend import IndexMissing
+        from .text.pinyin import name_key
         from .web.stores import search_index
 
         # No index yet: searches say so themselves.
         with app.app_context(), contextlib.suppress(IndexMissing, OSError):
             search_index().warm()
+        # Nor for loading pypinyin's tables (1.3 s): a partner's first call waits only
+        # [federation] timeout seconds.
+        name_key("王秀英")
 
     threading.Thread(target=warm, name="warm-index", daemon=True).start()
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)

@@ -76,6 +76,11 @@ class Config:
     desk: DeskSettings = DeskSettings()
     peers: tuple[Peer, ...] = ()
     peer_timeout: float = 5.0  # seconds a 跨馆检索 waits for each partner archive
+    # Verification of issued papers: the address printed under the QR code (this archive's
+    # public address), and the archive's signing certificate (PKCS#12) for PAdES signatures.
+    public_url: str = ""
+    certificate: Path | None = None
+    certificate_password: str = ""
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -110,7 +115,8 @@ def resolve_path(cli_value: str | os.PathLike | None) -> Path | None:
 _STR, _INT, _BOOL, _NUMBER, _STRINGS = "a string", "an integer", "true or false", "a number", \
     "a list of strings"
 SCHEMA: dict[str, dict[str, str]] = {
-    "archive": {"name": _STR, "code": _STR},
+    "archive": {"name": _STR, "code": _STR, "public_url": _STR, "certificate": _STR,
+                "certificate_password": _STR},
     "paths": {"scan_root": _STR, "index_dir": _STR, "data_dir": _STR, "catalog": _STR},
     "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
             "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
@@ -232,6 +238,9 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         desk=desk,
         peers=peers,
         peer_timeout=float(federation.get("timeout", 5.0)),
+        public_url=str(archive.get("public_url", "")).rstrip("/"),
+        certificate=path_of(archive["certificate"]) if archive.get("certificate") else None,
+        certificate_password=str(archive.get("certificate_password", "")),
     )
 
 

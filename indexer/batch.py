@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dangan.config import Config
+from dangan.openness import is_restricted
 from dangan.search.backend import SearchIndex
 
 from . import archival, integrity, locks, sources
-from .catalog import CatalogEntry, CatalogError, read_catalog
+from .catalog import CatalogError, read_catalog
 from .distributed import OcrCluster
 from .fields import PageFields, extract
 from .indexing import document_type, index_document
@@ -136,7 +137,6 @@ class Batch:
         self.scheduler = scheduler or cfg.ocr.scheduler or None
         self.summary = Summary()
         self.progress_stream = progress_stream
-        self._catalog: dict[str, CatalogEntry] = {}
         self._doc_types: dict[str, dict[str, str]] = {}
         self._stop: str | None = None
         self.lock = locks.BatchLock(cfg.data_dir)
@@ -159,15 +159,42 @@ class Batch:
             text = str(path)
         return display_key(text)
 
-    def _load_catalogs(self) -> None:
+    def _load_catalogs(self) -> set[str]:
+        """Import the catalogue (if one is found) into the page store: the only way an item's
+        openness changes. Returns the 档号 whose entry changed."""
         candidates = [self.catalog_path] if self.catalog_path else [
             r / "catalog.csv" for r in self.roots if r.is_dir()]
+        changed: set[str] = set()
         for c in candidates:
             if c and c.exists():
                 try:
-                    self._catalog.update(read_catalog(c))
+                    entries = read_catalog(c)
                 except CatalogError as e:
                     self.summary.failures.append({"path": str(c), "error": str(e)})
+                    continue
+                changed |= self.store.import_catalogue(
+                    {code: e.__dict__ for code, e in entries.items()})
+        self.store.commit()
+        return changed
+
+    def _restricted(self, archive_code: str | None) -> bool:
+        """The index flag, derived from the stored catalogue at every commit and rebuild."""
+        return is_restricted(self.store.catalogue_entry(archive_code))
+
+    def _reindex_documents(self, documents: list[str]) -> None:
+        """Re-derive the index entries of documents whose catalogue entry changed (no OCR)."""
+        by_path: dict[str, list[dict]] = {}
+        for doc in documents:
+            meta = self.store.document(doc) or {}
+            restricted = self._restricted(meta.get("archive_code"))
+            for p in self.store.pages_of_document(doc):
+                by_path.setdefault(p.path, []).append(
+                    index_document(p, meta.get("doc_type") or "other",
+                                   meta.get("archive_code"), restricted))
+        if by_path:
+            with locks.commit_lock(self.cfg.data_dir), self.index.writer() as w:
+                for path, docs in by_path.items():
+                    w.replace_pages(path, docs)
 
     # -- main --------------------------------------------------------------------------
     def run(self) -> Summary:
@@ -178,10 +205,12 @@ class Batch:
             batch_id = self.store.start_batch()
             self.lock.note_batch(batch_id)
             try:
-                self._load_catalogs()
+                changed = self._load_catalogs()
                 reason = self.index.outdated_reason()
                 if reason:
                     self._rebuild_index(reason)
+                elif changed:
+                    self._reindex_documents(self.store.documents_with_codes(changed))
                 self._check_stop()
                 todo = self._plan(batch_id)
                 total_pages = sum(len(p.refs) for p in todo)
@@ -383,26 +412,27 @@ class Batch:
         built: list[tuple[_Pending, str, list[StoredPage], list[dict]]] = []
         for item in items:
             name = archival.parse(item.path)
+            # A loose scan is its own document, named by its place under the scan root, so
+            # a/scan0001.jpg and b/scan0001.jpg stay two documents.
+            document = name.document if name.archive_code else item.key
             pages = []
             for i, ref in enumerate(item.refs):
                 w, h, lines, source = item.results[ref.index]
                 in_doc = (name.sequence + i) if name.sequence else i + 1
                 fields = item.fields.get(ref.index) or extract(lines)
-                pages.append(StoredPage(item.key, i + 1, name.document, in_doc, source, w, h,
+                pages.append(StoredPage(item.key, i + 1, document, in_doc, source, w, h,
                                         lines, fields))
-            types = self._doc_types.setdefault(name.document, {})
+            types = self._doc_types.setdefault(document, {})
             for p in pages:
                 types[p.key] = p.fields.doc_type
             if len(types) == len(pages):  # first time we see this document in this batch
-                for other in self.store.pages_of_document(name.document):
+                for other in self.store.pages_of_document(document):
                     types.setdefault(other.key, other.fields.doc_type)
             dtype = document_type(list(types.values()))
-            entry = self._catalog.get(name.archive_code or "")
-            restricted = bool(entry and entry.restricted)
+            restricted = self._restricted(name.archive_code)
             docs = [index_document(p, dtype, name.archive_code, restricted) for p in pages]
-            self.store.put_document(name.document, name.archive_code, dtype,
-                                    entry.__dict__ if entry else None)
-            built.append((item, name.document, pages, docs))
+            self.store.put_document(document, name.archive_code, dtype)
+            built.append((item, document, pages, docs))
         with locks.commit_lock(self.cfg.data_dir):
             with self.index.writer() as w:
                 for item, _, _, docs in built:

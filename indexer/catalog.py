@@ -6,9 +6,11 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangan.openness import is_restricted_openness
+
+# 题名开放 (optional): 是 when the title of a restricted item may be shown to any reader.
 COLUMNS = {"档号": "code", "题名": "title", "责任者": "creator", "日期": "date",
-           "保管期限": "retention", "开放标识": "openness"}
-RESTRICTED = ("控制", "延期开放", "不开放")
+           "保管期限": "retention", "开放标识": "openness", "题名开放": "title_open"}
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,11 @@ class CatalogEntry:
     date: str = ""
     retention: str = ""
     openness: str = ""
+    title_open: str = ""
 
     @property
     def restricted(self) -> bool:
-        return any(word in self.openness for word in RESTRICTED)
+        return is_restricted_openness(self.openness)
 
 
 class CatalogError(ValueError):

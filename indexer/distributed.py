@@ -45,6 +45,7 @@ def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threa
     from . import sources
     from .fields import extract
     from .ocr.base import create_engine
+    from .ocr.seals import read_page
 
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     key = (engine, threads, max_side_len)
@@ -56,7 +57,7 @@ def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threa
         tmp.write(data)
         tmp.flush()
         image = sources.render_page(sources.PageRef(Path(tmp.name), index, kind), max_pixels)
-    lines = _ENGINES[key].read(image)
+    lines = read_page(_ENGINES[key], image)
     return (image.width, image.height, [ln.to_json() for ln in lines],
             time.monotonic() - t0, extract(lines).to_json(), ink_fraction(image))
 

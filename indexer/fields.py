@@ -11,14 +11,15 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from dangan.doctypes import classify
-from dangan.text.dates import find_dates, year_mentions
+from dangan.text.dates import damaged_years, find_dates, year_mentions
 from dangan.text.docnumbers import find_doc_numbers
 from dangan.text.idnumbers import find_id_numbers
-from dangan.text.names import clean_cell, looks_like_name, names_in_prose
+from dangan.text.names import clean_cell, is_name_cell, looks_like_name, names_in_prose
 from dangan.text.normalize import HAN, normalize
 
 from .layout import Row, find_table, rows
 from .ocr.base import Line
+from .reading import ReadingText, reading_text
 
 PERSON_LABELS = {"姓名": "姓名", "曾用名": "曾用名"}
 UNIT_LABELS = ("工作单位", "填报单位", "招工单位", "任教学校", "单位（盖章）", "单位(盖章)", "单位")
@@ -28,7 +29,7 @@ _UNIT_RE = re.compile(f"^[{HAN}]{{3,24}}(厂|局|公司|小学|中学|学校|医
 @dataclass
 class PersonHit:
     name: str
-    role: str  # 姓名 | 曾用名 | roster | prose
+    role: str  # 姓名 | 曾用名 | roster | prose | cell
     box: tuple[int, int, int, int] | None = None
     row: int | None = None  # roster row number, 1-based
     row_box: tuple[int, int, int, int] | None = None
@@ -39,10 +40,22 @@ class PersonHit:
 class PageFields:
     persons: list[PersonHit] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    # years read from a damaged date ("一九八年") and confirmed by the page (another date of
+    # that year, or the recogniser's alternatives); also in `years`, listed here so staff
+    # can see they were inferred
+    years_uncertain: list[int] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     doc_numbers: list[str] = field(default_factory=list)
     id_numbers: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    # Names and 文号 as the recogniser nearly read them (凤 where it read 风): searchable with
+    # a lower weight than what it did read
+    ocr_alternatives: list[str] = field(default_factory=list)
+    # The text around each character the recogniser nearly read otherwise, as it would read
+    # with that character ("断肠声里忆年生" → "断肠声里忆平生"): phrases find it, weaker
+    alt_text: list[str] = field(default_factory=list)
+    # What the red seals stamped on the page say (the issuing unit), read apart from the text
+    seals: list[str] = field(default_factory=list)
     doc_type: str = "other"
     title: str = ""
     text: str = ""  # normalised page text in reading order (what is indexed)
@@ -64,11 +77,13 @@ class PageFields:
 
 def extract(lines: list[Line]) -> PageFields:
     """All fields of one page. Lines are normalised here; originals stay with the caller."""
-    norm = [Line(normalize(ln.text), ln.box, ln.confidence, ln.char_x) for ln in lines]
-    norm = [ln for ln in norm if ln.text.strip()]
+    norm = [_normalized(ln) for ln in lines]
+    seals = [ln.text for ln in norm if ln.kind == "seal"]
+    norm = [ln for ln in norm if ln.text.strip() and ln.kind != "seal"]
     page_rows = rows(norm)
     fields = PageFields()
-    fields.text = "\n".join(r.text for r in page_rows)
+    reading = reading_text(norm)
+    fields.text = reading.text
     table = find_table(page_rows)
     persons: list[PersonHit] = []
     money_lines: set[int] = set()
@@ -80,7 +95,8 @@ def extract(lines: list[Line]) -> PageFields:
             money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
     else:
         persons += _labelled_persons(page_rows)
-    persons += _prose_persons(page_rows, {p.name for p in persons})
+    persons += _prose_persons(norm, reading, {p.name for p in persons})
+    persons += _cell_persons(norm, {p.name for p in persons})
     fields.persons = persons
 
     dates, years = [], set()
@@ -91,15 +107,82 @@ def extract(lines: list[Line]) -> PageFields:
             dates.append(d.iso)
             years.add(d.year)
         years.update(year_mentions(ln.text))
-    flat = "".join(ln.text for r in page_rows for ln in r.lines)
+    doc_numbers = find_doc_numbers(reading.text)
+    alt_names, alt_numbers, alt_years = _alternatives(norm, persons, money_lines)
+    # A damaged year is confirmed by a date of the page or by what the recogniser nearly
+    # read; not by a 文号, whose year is the policy's, not the event's.
+    evidence = years | alt_years
+    uncertain = set(alt_years - years)
+    for ln in norm:
+        for candidates in damaged_years(ln.text):
+            confirmed = candidates & evidence
+            if len(confirmed) == 1:
+                uncertain |= confirmed
     fields.dates = list(dict.fromkeys(dates))
-    fields.years = sorted(years)
-    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in find_doc_numbers(flat)))
-    fields.id_numbers = list(dict.fromkeys(find_id_numbers(flat)))
+    fields.years = sorted(years | uncertain)
+    fields.years_uncertain = sorted(uncertain - years)
+    fields.doc_numbers = list(dict.fromkeys(d.normalized for d in doc_numbers))
+    fields.alt_text = _alternative_windows(norm)
+    fields.ocr_alternatives = [a for a in dict.fromkeys([*alt_names, *alt_numbers])
+                               if a not in fields.doc_numbers and a not in fields.person_names]
+    fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
+    fields.seals = list(dict.fromkeys(seals))
     fields.units = _units(page_rows)
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
     return fields
+
+
+_ALT_CHAR = re.compile(f"[{HAN}0-9〇]")
+
+
+def _normalized(line: Line) -> Line:
+    """The line in the index's canonical form; the recogniser's alternatives too, while
+    normalising keeps every character where it was."""
+    text = normalize(line.text)
+    alts = None
+    if line.alternatives and len(text) == len(line.text):
+        alts = [(k, normalize(ch), p) for k, ch, p in line.alternatives
+                if _ALT_CHAR.fullmatch(ch)]
+    return Line(text, line.box, line.confidence, line.char_x, alts or None, line.kind)
+
+
+def _alternatives(lines: list[Line], persons: list[PersonHit], money_lines
+                  ) -> tuple[list[str], list[str], set[int]]:
+    """What the page may also say, read from the recogniser's alternatives: other spellings
+    of the names found on it, 文号 and years. A year counts only where the line as read had
+    none: an alternative recovers a damaged date ("一九八年" with a 〇 nearly read), it never
+    competes with a clean one, so the year filter stays exact."""
+    names, numbers, years = [], [], set()
+    known = {p.name for p in persons}
+    for ln in lines:
+        if not ln.alternatives:
+            continue
+        spans = [(d.start, d.end) for d in find_dates(ln.text)]
+        for text, start, _ in ln.alternative_texts():
+            for name in known:
+                at = ln.text.find(name)
+                if at >= 0 and at <= start < at + len(name) and len(text) == len(ln.text):
+                    names.append(text[at:at + len(name)])
+            if id(ln) not in money_lines:
+                for d in find_dates(text):
+                    if d.start <= start < d.end and not any(s < d.end and d.start < e
+                                                            for s, e in spans):
+                        years.add(d.year)
+            # a 文号 may compete with the one read (41号 or 47号): it is a weaker field
+            numbers += [d.normalized for d in find_doc_numbers(text) if d.start <= start < d.end]
+    return names, numbers, years
+
+
+ALT_WINDOW = 6  # characters kept on each side of an alternative: a typed phrase's reach
+
+
+def _alternative_windows(lines: list[Line]) -> list[str]:
+    out = []
+    for ln in lines:
+        for text, start, end in ln.alternative_texts():
+            out.append(text[max(0, start - ALT_WINDOW):end + ALT_WINDOW])
+    return list(dict.fromkeys(out))
 
 
 def _same_row_right(row: Row, label: Line) -> Line | None:
@@ -166,22 +249,28 @@ def _roster_persons(body: list[Row], table) -> list[PersonHit]:
     return found
 
 
-def _prose_persons(page_rows: list[Row], known: set[str]) -> list[PersonHit]:
-    # Join lines without separators: a name may wrap at the end of a line.
-    index: list[tuple[Line, int]] = []
-    text = ""
-    for row in page_rows:
-        for ln in row.lines:
-            index += [(ln, i) for i in range(len(ln.text))]
-            text += ln.text
+def _prose_persons(lines: list[Line], reading: ReadingText, known: set[str]
+                   ) -> list[PersonHit]:
+    # The reading text joins wrapped lines, so a name cut at the end of a line is whole.
     found = []
-    for name, offset in names_in_prose(text):
+    for name, offset in names_in_prose(reading.text):
         if name in known:
             continue
         known.add(name)
-        line, start = index[offset]
-        end = start + len(name) if start + len(name) <= len(line.text) else len(line.text)
-        found.append(PersonHit(name, "prose", line.span_box(start, end)))
+        boxes = reading.boxes(lines, offset, offset + len(name))
+        found.append(PersonHit(name, "prose", boxes[0] if boxes else None))
+    return found
+
+
+def _cell_persons(lines: list[Line], known: set[str]) -> list[PersonHit]:
+    """Names standing alone in a box of their own: a timetable's teachers, a signature."""
+    found = []
+    for ln in lines:
+        name = ln.text.strip()  # a label and its value ("单位：股") is not a name cell
+        if name not in known and is_name_cell(name):
+            known.add(name)
+            start = ln.text.find(name[0])
+            found.append(PersonHit(name, "cell", ln.span_box(start, start + len(name))))
     return found
 
 

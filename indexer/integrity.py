@@ -13,9 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dangan.config import Config
+from dangan.openness import is_restricted
 from dangan.search.backend import IndexMissing, SearchIndex
 
 from . import locks, sources
+from .fields import extract
 from .indexing import document_type, index_document
 from .store import PageStore, StoredPage
 
@@ -123,24 +125,29 @@ def _not_yet_indexed(cfg: Config, files: dict) -> int:
 def rebuild(index: SearchIndex, store: PageStore) -> int:
     """Fill a new index generation from the page store (no OCR) and switch to it; the
     number of pages indexed. Hold the commit lock around it."""
+    # Fields are derived from the stored lines: a new index (a new schema, new rules for
+    # reading order, names or years) reads them again, without OCR.
+    pages = list(store.all_pages())
+    for p in pages:
+        p.fields = extract(p.lines)
+        store.update_fields(p)
+    store.commit()
     store.rebuild_aliases()
     by_doc: dict[str, list[StoredPage]] = {}
-    for p in store.all_pages():
+    for p in pages:
         by_doc.setdefault(p.document, []).append(p)
-    count = 0
     with index.rebuilding() as w:
         by_path: dict[str, list[dict]] = {}
         for doc, doc_pages in by_doc.items():
             meta = store.document(doc) or {}
             dtype = document_type([p.fields.doc_type for p in doc_pages])
-            restricted = any(x in (meta.get("openness") or "") for x in ("控制", "延期"))
+            restricted = is_restricted(store.catalogue_entry(meta.get("archive_code")))
             for p in doc_pages:
                 by_path.setdefault(p.path, []).append(
                     index_document(p, dtype, meta.get("archive_code"), restricted))
-                count += 1
         for path, docs in by_path.items():
             w.replace_pages(path, docs)
-    return count
+    return len(pages)
 
 
 def repair(cfg: Config) -> list[str]:

@@ -42,11 +42,69 @@ class Row:
         return " ".join(ln.text for ln in self.lines)
 
 
+def split_at_gutter(lines: list[Line]) -> list[list[Line]]:
+    """A two-page spread (or a two-column page) as its halves, left first; else one part.
+
+    The gutter is a vertical band near the middle that no line crosses, with text on both
+    sides from top to bottom. A roster has such bands between its columns too, so a band
+    only counts when it is wide (several characters) or when both sides are prose (lines
+    that fill a good part of their half), never when it is one of a table's column gaps.
+    """
+    boxed = [ln for ln in lines if ln.box]
+    if len(boxed) < 12:
+        return [lines]
+    x0, x1 = min(ln.box[0] for ln in boxed), max(ln.box[2] for ln in boxed)
+    y0, y1 = min(ln.box[1] for ln in boxed), max(ln.box[3] for ln in boxed)
+    width, h = x1 - x0, statistics.median(ln.height for ln in boxed) or 1
+    spans = sorted((ln.box[0], ln.box[2]) for ln in boxed)
+    gaps, reach = [], spans[0][1]
+    for a, b in spans[1:]:
+        if a > reach:
+            gaps.append((reach, a))
+        reach = max(reach, b)
+    central = [(a, b) for a, b in gaps if x0 + 0.3 * width <= (a + b) / 2 <= x0 + 0.7 * width
+               and b - a >= 1.5 * h]
+    if not central:
+        return [lines]
+    a, b = max(central, key=lambda g: g[1] - g[0])
+    left = [ln for ln in boxed if ln.box[2] <= a]
+    right = [ln for ln in boxed if ln.box[0] >= b]
+
+    def full_height(side: list[Line]) -> bool:
+        top, bottom = min(ln.box[1] for ln in side), max(ln.box[3] for ln in side)
+        return len(side) >= 5 and bottom - top >= 0.6 * (y1 - y0)
+
+    def prose(side: list[Line], side_width: float) -> bool:
+        return statistics.median(ln.box[2] - ln.box[0] for ln in side) >= 0.35 * side_width
+
+    if not (full_height(left) and full_height(right)):
+        return [lines]
+    def aligned(a_side: list[Line], b_side: list[Line]) -> float:
+        """Share of lines with a line on the other side on the same baseline: a table's
+        rows run straight across its column gaps, two pages' lines mostly do not."""
+        return sum(any(abs(x.cy - y.cy) < 0.2 * h for y in b_side) for x in a_side) / len(a_side)
+
+    if prose(left, a - x0) and prose(right, x1 - b):
+        return [left, right]
+    if b - a >= 4 * h and aligned(left, right) < 0.5 and aligned(right, left) < 0.5:
+        return [left, right]
+    return [lines]
+
+
 def rows(lines: list[Line]) -> list[Row]:
-    """Lines grouped into visual rows, top to bottom, each row left to right."""
+    """Lines grouped into visual rows, top to bottom, each row left to right; the halves of
+    a two-page spread one after the other."""
     boxed = [ln for ln in lines if ln.box]
     if not boxed:
         return [Row([ln]) for ln in lines]  # a PDF text layer is already in reading order
+    out: list[Row] = []
+    for half in split_at_gutter(boxed):
+        out += _rows(half)
+    return out
+
+
+def _rows(boxed: list[Line]) -> list[Row]:
+    """Boxed lines grouped into visual rows by their vertical centres (one page side)."""
     median_h = statistics.median(ln.height for ln in boxed) or 1
     out: list[Row] = []
     for ln in sorted(boxed, key=lambda ln: ln.cy):

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangan.openness import is_restricted
+
 from .fields import PageFields
 from .ocr.base import Line
 
@@ -58,6 +60,22 @@ CREATE TABLE IF NOT EXISTS documents (
     archive_code TEXT,
     doc_type TEXT,
     title TEXT, creator TEXT, date TEXT, retention TEXT, openness TEXT
+);
+-- The archival catalogue (目录) as last imported, by 档号. Only a catalogue import writes here:
+-- indexing a file or a folder without catalog.csv never touches an item's openness.
+CREATE TABLE IF NOT EXISTS catalogue (
+    code TEXT PRIMARY KEY,
+    title TEXT, creator TEXT, date TEXT, retention TEXT, openness TEXT, title_open TEXT,
+    imported_at REAL
+);
+-- Page identities, never reused: one row per (file key, page, content hash) ever indexed.
+-- AUTOINCREMENT, so an id handed to a request or a copy can never come to mean another page.
+CREATE TABLE IF NOT EXISTS page_ids (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    path TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    UNIQUE (path, page, sha256)
 );
 CREATE TABLE IF NOT EXISTS aliases (  -- 曾用名: (current name, former name) and where it is said
     name TEXT NOT NULL,
@@ -105,6 +123,29 @@ class PageStore:
         if "attempts" not in columns:  # a store from before retries
             self.db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
             self.db.commit()
+        self._adopt_old_catalogue()
+        self._adopt_old_pages()
+
+    def _adopt_old_pages(self) -> None:
+        """Stores made before page identities: give every stored page its identity once."""
+        if self.db.execute("SELECT 1 FROM page_ids LIMIT 1").fetchone() or \
+                not self.db.execute("SELECT 1 FROM pages LIMIT 1").fetchone():
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO page_ids(path, page, sha256) SELECT p.path, p.page, f.sha256 "
+            "FROM pages p JOIN files f ON f.path = p.path ORDER BY p.rowid")
+        self.db.commit()
+
+    def _adopt_old_catalogue(self) -> None:
+        """Stores made before the catalogue table kept catalogue data in `documents`: carry it
+        over once, so an upgrade never opens an item that was closed."""
+        if self.db.execute("SELECT 1 FROM catalogue LIMIT 1").fetchone():
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO catalogue(code, title, creator, date, retention, openness, "
+            "imported_at) SELECT archive_code, title, creator, date, retention, openness, 0 "
+            "FROM documents WHERE archive_code IS NOT NULL AND openness IS NOT NULL")
+        self.db.commit()
 
     def close(self) -> None:
         self.db.close()
@@ -147,9 +188,17 @@ class PageStore:
             [(p.path, p.page, p.document, p.page_in_document, p.source, p.width, p.height,
               json.dumps([ln.to_json() for ln in p.lines], ensure_ascii=False),
               json.dumps(p.fields.to_json(), ensure_ascii=False)) for p in pages])
+        self.db.executemany("INSERT OR IGNORE INTO page_ids(path, page, sha256) VALUES (?,?,?)",
+                            [(path, p.page, sha256) for p in pages])
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?,0)",
             (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
+
+    def update_fields(self, page: StoredPage) -> None:
+        """Store a page's fields extracted anew from its stored lines (no OCR)."""
+        self.db.execute("UPDATE pages SET fields=? WHERE path=? AND page=?",
+                        (json.dumps(page.fields.to_json(), ensure_ascii=False), page.path,
+                         page.page))
 
     def remove_file(self, path: str) -> None:
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
@@ -160,20 +209,72 @@ class PageStore:
         self.db.commit()
 
     # -- documents ---------------------------------------------------------------------
-    def put_document(self, document: str, archive_code: str | None, doc_type: str,
-                     catalog: dict | None) -> None:
-        c = catalog or {}
+    def put_document(self, document: str, archive_code: str | None, doc_type: str) -> None:
+        """What indexing knows of a document. Catalogue data is not written here (see
+        import_catalogue): its old columns in `documents` stay empty."""
         self.db.execute(
-            "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?)",
-            (document, archive_code, doc_type, c.get("title"), c.get("creator"), c.get("date"),
-             c.get("retention"), c.get("openness")))
+            "INSERT OR REPLACE INTO documents(document, archive_code, doc_type) VALUES (?,?,?)",
+            (document, archive_code, doc_type))
+
+    _DOCUMENT = ("SELECT d.document, d.archive_code, d.doc_type, c.title, c.creator, c.date, "
+                 "c.retention, c.openness, c.title_open FROM documents d "
+                 "LEFT JOIN catalogue c ON c.code = d.archive_code")
+    _DOCUMENT_COLS = ("document", "archive_code", "doc_type", "title", "creator", "date",
+                      "retention", "openness", "title_open")
 
     def document(self, document: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM documents WHERE document=?", (document,)).fetchone()
-        if not row:
+        """The document with its catalogue entry (joined by 档号, as last imported)."""
+        row = self.db.execute(self._DOCUMENT + " WHERE d.document=?", (document,)).fetchone()
+        return dict(zip(self._DOCUMENT_COLS, row, strict=True)) if row else None
+
+    def documents_with_codes(self, codes) -> list[str]:
+        codes = list(codes)
+        out: list[str] = []
+        for i in range(0, len(codes), 500):
+            part = codes[i:i + 500]
+            out += [r[0] for r in self.db.execute(
+                f"SELECT document FROM documents WHERE archive_code IN "
+                f"({','.join('?' * len(part))})", part)]
+        return out
+
+    # -- catalogue ---------------------------------------------------------------------
+    _CATALOGUE_COLS = ("code", "title", "creator", "date", "retention", "openness", "title_open")
+
+    def import_catalogue(self, entries: dict[str, dict]) -> set[str]:
+        """Store catalogue rows (by 档号); returns the codes whose row changed."""
+        changed = set()
+        for code, e in entries.items():
+            new = tuple(e.get(c) or "" for c in self._CATALOGUE_COLS[1:])
+            old = self.db.execute(
+                "SELECT title, creator, date, retention, openness, title_open FROM catalogue "
+                "WHERE code=?", (code,)).fetchone()
+            if old is None or tuple(x or "" for x in old) != new:
+                changed.add(code)
+                self.db.execute("INSERT OR REPLACE INTO catalogue VALUES (?,?,?,?,?,?,?,?)",
+                                (code, *new, time.time()))
+        return changed
+
+    def catalogue_entry(self, code: str | None) -> dict | None:
+        if not code:
             return None
-        cols = [d[0] for d in self.db.execute("SELECT * FROM documents LIMIT 0").description]
-        return dict(zip(cols, row, strict=True))
+        row = self.db.execute("SELECT * FROM catalogue WHERE code=?", (code,)).fetchone()
+        return dict(zip((*self._CATALOGUE_COLS, "imported_at"), row, strict=True)) if row else None
+
+    def restricted_catalogue(self) -> list[dict]:
+        """The catalogue entries of restricted items held here, each with its document and
+        first page id: what a reader without clearance can match (on open fields only)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT d.document, c.* FROM catalogue c "
+            "JOIN documents d ON d.archive_code = c.code "
+            # open items are most of a catalogue: leave them in SQLite; the rule decides
+            "WHERE TRIM(COALESCE(c.openness, '')) NOT IN ('', '开放') ORDER BY c.code")
+        out = []
+        for r in rows:
+            entry = dict(zip(("document", *self._CATALOGUE_COLS, "imported_at"), r, strict=True))
+            if is_restricted(entry):
+                entry["page_id"] = self.first_page_id(entry["document"])
+                out.append(entry)
+        return out
 
     # -- OCR cache ---------------------------------------------------------------------
     def cached_ocr(self, sha256: str, page: int, engine: str):
@@ -199,14 +300,40 @@ class PageStore:
                           PageFields.from_json(json.loads(row[8])))
 
     def page_id(self, path: str, page: int) -> int | None:
-        """The page's row id: what web routes use instead of paths."""
-        row = self.db.execute("SELECT rowid FROM pages WHERE path=? AND page=?",
-                              (path, page)).fetchone()
+        """The page's identity as it reads now (file, page, content hash): what web routes,
+        requests, visits and copies use. Never reused for other content."""
+        row = self.db.execute(
+            "SELECT i.id FROM page_ids i JOIN files f ON f.path = i.path AND f.sha256 = i.sha256 "
+            "AND f.status = 'ok' WHERE i.path=? AND i.page=?", (path, page)).fetchone()
         return row[0] if row else None
 
+    def page_identity(self, page_id: int) -> dict | None:
+        """What an id was given for — {"path", "page", "sha256"} — even when gone or changed."""
+        row = self.db.execute("SELECT path, page, sha256 FROM page_ids WHERE id=?",
+                              (page_id,)).fetchone()
+        return {"path": row[0], "page": row[1], "sha256": row[2]} if row else None
+
     def page_by_id(self, page_id: int) -> StoredPage | None:
-        row = self.db.execute("SELECT * FROM pages WHERE rowid=?", (page_id,)).fetchone()
+        """The page an id names, only while its file still has the content it had then."""
+        row = self.db.execute(
+            "SELECT p.* FROM page_ids i JOIN files f ON f.path = i.path AND f.sha256 = i.sha256 "
+            "AND f.status = 'ok' JOIN pages p ON p.path = i.path AND p.page = i.page "
+            "WHERE i.id=?", (page_id,)).fetchone()
         return self._page(row) if row else None
+
+    def page_problem(self, page_id: int) -> str:
+        """Why page_by_id gave nothing, in words for the clerk."""
+        ident = self.page_identity(page_id)
+        if ident is None:
+            return "无此页面"
+        f = self.db.execute("SELECT sha256, status FROM files WHERE path=?",
+                            (ident["path"],)).fetchone()
+        if f is None:
+            return f"该页已不在馆藏索引中（{ident['path']} 第{ident['page']}页），请重新检索"
+        if f[1] != "ok":
+            return f"该页的扫描件现已无法读取（{ident['path']}），请重新检索"
+        return (f"该页内容在选定后已变更（{ident['path']} 第{ident['page']}页已重新扫描），"
+                "为免出具与所选不符的页面，请重新检索并选择")
 
     def pages_of_document(self, document: str) -> list[StoredPage]:
         rows = self.db.execute(
@@ -227,6 +354,12 @@ class PageStore:
         raw = "".join(line[0] for line in json.loads(row[1])).replace(" ", "")
         return {"fields": json.loads(row[0]), "raw_text": raw,
                 "page_id": self.page_id(path, page)}
+
+    def first_page_id(self, document: str) -> int | None:
+        row = self.db.execute("SELECT path, page FROM pages WHERE document=? "
+                              "ORDER BY page_in_document, path, page LIMIT 1",
+                              (document,)).fetchone()
+        return self.page_id(row[0], row[1]) if row else None
 
     def rebuild_aliases(self) -> None:
         """Re-derive the 曾用名 table from every stored page (after an upgrade)."""

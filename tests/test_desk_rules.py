@@ -35,6 +35,30 @@ def test_holidays_do_not_count_and_a_worked_saturday_does():
     assert NATIONAL_DAY.working_days_between(D("2026-10-12"), D("2026-09-30")) == -4
 
 
+def test_the_official_calendar_knows_中秋_and_the_worked_sunday_without_config():
+    cal = WorkCalendar()  # nothing in config.toml
+    # Accepted Tue 2026-09-22: Wed, Thu, (中秋 Fri 25, weekend), Mon 28, Tue 29.
+    assert cal.add_working_days(D("2026-09-22"), 4) == D("2026-09-29")
+    assert cal.is_working_day(D("2026-01-04"))  # Sunday worked in exchange for 元旦
+    assert not cal.is_working_day(D("2026-10-01"))
+
+
+def test_config_lists_are_local_overrides_of_the_official_calendar():
+    local = WorkCalendar.from_iso(["2026-11-24"], ["2026-11-28"])  # a county's own days
+    assert not local.is_working_day(D("2026-11-24"))
+    assert local.is_working_day(D("2026-11-28"))
+    assert local.add_working_days(D("2026-11-23"), 4) == D("2026-11-28")
+
+
+def test_a_year_the_calendar_does_not_cover_is_flagged():
+    from dangan.desk.deadlines import calendar_warning
+
+    cal = WorkCalendar()
+    assert cal.uncovered_years(D("2026-05-01")) == []
+    years = cal.uncovered_years(D("2026-12-30"), D("2099-01-05"))
+    assert years == [2099] and "2099" in calendar_warning(years)
+
+
 def test_urgency_marks_overdue_and_due_today_until_a_result_exists():
     due = D("2026-11-26")
     assert urgency(due, D("2026-11-27"), done=False) == "overdue"
@@ -94,7 +118,7 @@ def test_a_request_for_an_archive_that_is_not_a_partner_is_refused():
 FACTS = LetterFacts(archive_name="东岭县档案馆", number="DL01-20261123-R001",
                     requester_name="王小兰", requester_id_number="11010519491231002X",
                     accepted_on=D("2026-11-23"), subject_name="王秀英", purpose="退休核定",
-                    staff="clerk", subject_former_names="王秀瑛", years="1985–1993",
+                    staff="clerk", subject_former_names="王秀瑛", year_from=1985, year_to=1993,
                     doc_types=["工资调整"], found=["X012-WS·1993-Y-0002 第1页（工资套改审批表）"])
 
 
@@ -111,8 +135,18 @@ def test_result_letter_cites_the_number_the_pages_and_the_purpose():
 
 def test_not_found_certificate_says_what_was_searched_and_masks_the_id():
     text = _text(not_found_certificate(FACTS, default_stamp("东岭县档案馆")))
-    assert "查无档案证明" in text and "未查到王秀英" in text and "1985–1993" in text
+    assert "查无档案证明" in text and "未查到王秀英" in text and "1985年至1993年" in text
     assert "工资调整" in text and "11010519491231002X" not in text and "002X" in text
+
+
+def test_a_reply_names_the_request_number_the_issuer_and_an_open_year_range():
+    facts = LetterFacts(**{**FACTS.__dict__, "year_to": None, "staff": "李秀梅",
+                           "search_note": "已查1958年以来全部招工、工资档案"})
+    text = _text(not_found_certificate(facts, default_stamp("东岭县档案馆")))
+    assert "申请编号：DL01-20261123-R001" in text and "查档登记号" not in text
+    assert "经办人：李秀梅" in text
+    assert "1985年以来" in text and "1985–" not in text
+    assert "已查1958年以来全部招工、工资档案" in text
 
 
 def test_a_long_letter_runs_onto_a_second_page():

@@ -3,13 +3,14 @@ the previous release comes through the upgrade with every visit, request and log
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from dangan.records import migrate
 from dangan.records.accounts import Access, Base, Database, User, Visit
@@ -19,14 +20,14 @@ from dangan.records.tokens import ApiAccess, ApiToken
 OLD_SCHEMA = Path(__file__).parent / "data" / "records_cb55e17.sql"
 
 OLD_ROWS = """
-INSERT INTO users VALUES (1, 'clerk', 'pbkdf2:sha256:1$x$y', 'staff', 1, '2025-03-01 08:00:00');
-INSERT INTO users VALUES (2, 'boss', 'pbkdf2:sha256:1$x$z', 'admin', 1, '2025-03-01 08:00:00');
+INSERT INTO users VALUES (1, 'clerk', 'pbkdf2:sha256:1$x$y', 'staff', TRUE, '2025-03-01 08:00:00');
+INSERT INTO users VALUES (2, 'boss', 'pbkdf2:sha256:1$x$z', 'admin', TRUE, '2025-03-01 08:00:00');
 INSERT INTO visits VALUES (1, 'V20250302-001', '李四', '11010519491231002X', '本人', '工龄认定',
     '', 1, '2025-03-02 09:00:00', '2025-03-02 09:40:00', '查到', '12,13');
 INSERT INTO visits VALUES (2, 'V20250302-002', '王小明', '110105194912310021', '亲属', '退休核定',
     '母亲的档案', 1, '2025-03-02 10:00:00', NULL, NULL, '');
 INSERT INTO requests VALUES (1, 'T01-20250303-R001', '2025-03-03 09:00:00', '王小明',
-    '110105194912310021', '13800000000', '北京市东城区', '亲属', '子女', '', '网上', 1, '王秀英',
+    '110105194912310021', '13800000000', '北京市东城区', '亲属', '子女', '', '网上', TRUE, '王秀英',
     '王秀瑛', 1950, '东岭县纺织厂', 1985, 1993, 'wage', '退休核定', '', 'T01', 'T01', '已出具',
     '2025-03-03', '2025-03-07', '', '已找到 1993 年工资套改表', '', '', '', '', '', NULL);
 INSERT INTO request_events VALUES (1, 1, '2025-03-03 09:00:00', '网上申请', NULL, '', '已受理', '');
@@ -43,35 +44,74 @@ INSERT INTO api_log VALUES (2, '2025-03-03 12:01:00', '?', 'search', 401, 'bad t
 """
 
 
-def previous_release_register(path: Path, *, without_request_number: bool = False) -> str:
-    schema = OLD_SCHEMA.read_text(encoding="utf-8")
+def previous_release_register(path: Path, *, without_request_number: bool = False,
+                              postgres=None) -> str:
+    """A register made and filled by the release before migrations: on SQLite from the DDL
+    that release wrote; on PostgreSQL from the same tables as frozen in the baseline revision
+    (what that release's create_all made there), ids advanced as the release left them."""
     rows = OLD_ROWS
     if without_request_number:  # the first release's access log, before remote requests
-        schema = schema.replace("\trequest_number VARCHAR(40), \n", "")
         rows = rows.replace("NULL, 'search'", "'search'").replace("NULL, 'view", "'view") \
             .replace("'T01-20250303-R001', 'view'", "'view'")
-    with sqlite3.connect(path) as db:
-        db.executescript(schema + rows)
-    return f"sqlite:///{path}"
+    if postgres is None:
+        schema = OLD_SCHEMA.read_text(encoding="utf-8")
+        if without_request_number:
+            schema = schema.replace("\trequest_number VARCHAR(40), \n", "")
+        with sqlite3.connect(path) as db:
+            db.executescript(schema + rows)
+        return f"sqlite:///{path}"
+    url = postgres.new_database()
+    meta = _baseline_tables()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        meta.create_all(conn)
+        if without_request_number:
+            conn.execute(text("ALTER TABLE access_log DROP COLUMN request_number"))
+        for statement in filter(str.strip, rows.split(";")):
+            conn.exec_driver_sql(statement)
+        for table in meta.tables:
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+    engine.dispose()
+    return url
 
 
-def test_a_new_database_is_created_at_the_current_revision(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+def _baseline_tables():
+    spec = importlib.util.spec_from_file_location(
+        "baseline", migrate.MIGRATIONS / "versions" / "0001_baseline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module._tables()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def engine_name(request):
+    return request.param
+
+
+@pytest.fixture
+def fresh_url(engine_name, tmp_path, request) -> str:
+    if engine_name == "sqlite":
+        return f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
+def test_a_new_database_is_created_at_the_current_revision(fresh_url):
+    db = Database(fresh_url)
     assert db.schema_change == (None, migrate.head())
     assert migrate.current(db.engine) == migrate.head()
     assert {"users", "visits", "access_log", "requests", "request_events", "request_pages",
             "api_tokens", "api_log"} <= set(inspect(db.engine).get_table_names())
 
 
-def test_opening_a_current_database_changes_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'again.sqlite3'}"
-    Database(url)
-    assert Database(url).schema_change == (migrate.head(), migrate.head())
+def test_opening_a_current_database_changes_nothing(fresh_url):
+    Database(fresh_url)
+    assert Database(fresh_url).schema_change == (migrate.head(), migrate.head())
 
 
-def test_the_models_and_the_migrations_agree(tmp_path):
+def test_the_models_and_the_migrations_agree(fresh_url):
     """Fails when a model changes without a revision: add one (see README, Changing a table)."""
-    db = Database(f"sqlite:///{tmp_path / 'cmp.sqlite3'}")
+    db = Database(fresh_url)
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
                                 Base.metadata)
@@ -81,8 +121,9 @@ def test_the_models_and_the_migrations_agree(tmp_path):
 @pytest.mark.parametrize("without_request_number", [False, True],
                          ids=["cb55e17", "before-request_number"])
 def test_a_register_of_the_previous_release_comes_through_the_upgrade_intact(
-        tmp_path, without_request_number):
-    url = previous_release_register(tmp_path / "old.sqlite3",
+        tmp_path, without_request_number, engine_name, request):
+    postgres = request.getfixturevalue("postgres") if engine_name == "postgresql" else None
+    url = previous_release_register(tmp_path / "old.sqlite3", postgres=postgres,
                                     without_request_number=without_request_number)
     db = Database(url)
     assert db.schema_change == (None, migrate.head())

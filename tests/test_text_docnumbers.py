@@ -32,3 +32,20 @@ def test_a_number_wrapped_across_lines_is_still_found():
 
 def test_text_that_is_not_a_document_number():
     assert normalize_doc_number("1985年工资改革") is None
+
+
+def test_a_title_glued_before_the_number_is_not_its_issuer():
+    for glued in ("关于印发职工退休退职暂行办法国发〔1978〕104号",
+                  "关于做好工资套改工作劳人薪〔1985〕41号"):
+        (d,) = find_doc_numbers(glued)
+        assert d.normalized in ("国发〔1978〕104号", "劳人薪〔1985〕41号")
+
+
+def test_ocr_noise_inside_the_number_is_tolerated():
+    assert normalize_doc_number("国.办发[1997]32号") == "国办发〔1997〕32号"
+    assert normalize_doc_number("国·办发（1997）32号") == "国办发〔1997〕32号"
+
+
+@pytest.mark.parametrize("issuer", ["劳社部发", "人社部发", "甘政办发", "国办函", "东政发", "财社字"])
+def test_real_issuers_keep_every_character(issuer):
+    assert normalize_doc_number(f"{issuer}〔1999〕8号") == f"{issuer}〔1999〕8号"

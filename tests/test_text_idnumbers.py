@@ -22,3 +22,14 @@ def test_numbers_in_running_text_are_masked():
     from dangan.text.idnumbers import mask_in_text
 
     assert mask_in_text(f"身份证号码 {VALID} 电话 2213") == "身份证号码 110105********002X 电话 2213"
+
+
+def test_id_shaped_numbers_are_masked_even_with_a_wrong_check_digit():
+    from dangan.text.idnumbers import mask_in_text
+
+    misread = "110105194912310021"  # one digit misread by OCR: still a person's number
+    assert misread not in mask_in_text(f"身份证{misread}号")
+    assert mask_in_text("旧证 110105491231002 止") == "旧证 110105*****1002 止"  # 15 digits
+    assert mask_in_text("1101051949 1231 002X") == "110105********002X"  # split by OCR
+    assert mask_in_text("1985年 工资 12345678 电话 13912345678") == \
+        "1985年 工资 12345678 电话 13912345678"  # not ID-shaped: left alone

@@ -65,7 +65,8 @@ def test_search_answers_the_ui_query_model_in_json(app, auth):
 
 
 def test_restricted_items_are_reported_without_their_content(app, auth):
-    data = app.test_client().get("/api/v1/search?person=解玉堂", headers=auth).get_json()
+    data = app.test_client().get("/api/v1/search?code=X012-WS·1985-Y-0013",
+                                 headers=auth).get_json()
     locked = [h for h in data["hits"] if h["restricted"]]
     assert locked, data
     for h in locked:

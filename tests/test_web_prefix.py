@@ -77,3 +77,28 @@ def test_without_the_proxy_setting_forwarded_headers_are_ignored(sample_config, 
     c = make_app(sample_config, tmp_path).test_client()
     r = c.get("/", headers={"X-Forwarded-Prefix": "/evil"})
     assert r.headers["Location"].startswith("/login")
+
+
+def test_behind_the_proxy_the_public_form_is_limited_per_citizen_not_per_proxy(sample_config,
+                                                                             tmp_path):
+    """Every request reaches dangan from nginx's 127.0.0.1: without the proxy setting the whole
+    town would share one address's allowance."""
+    from dataclasses import replace
+
+    app = make_app(sample_config, tmp_path, web_proxy=True)
+    cfg = app.config["DANGAN"]
+    app.config["DANGAN"] = replace(cfg, desk=replace(cfg.desk, intake_per_hour=2))
+    c = app.test_client()
+    html = c.get("/apply/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    form = {"requester_name": "王小兰", "requester_id_number": VALID_ID,
+            "requester_phone": "13812345678", "applicant_type": "亲属", "relationship": "女儿",
+            "requester_address": "北京市西城区某某街 12 号", "subject_name": "王秀英",
+            "year_from": "1985", "year_to": "1995", "purpose": "退休核定", "csrf_token": token}
+
+    def post(citizen: str) -> int:
+        return c.post("/apply/", data=form, headers={"X-Forwarded-For": citizen},
+                      environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code
+
+    assert [post("10.0.0.3") for _ in range(3)] == [200, 200, 429]
+    assert post("10.0.0.4") == 200

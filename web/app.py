@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dangan.config import Config
-from dangan.records.accounts import Database
+from dangan.records.accounts import Database, database_url
 
 from .security import AccessLogUnavailable, before_request, csrf_token
 from .stores import close_page_store
@@ -26,10 +26,6 @@ def _secret_key(data_dir: Path) -> bytes:
         with os.fdopen(fd, "wb") as f:
             f.write(secrets.token_bytes(32))
     return path.read_bytes()
-
-
-def database_url(cfg: Config) -> str:
-    return cfg.database_url or f"sqlite:///{cfg.data_dir / 'dangan.sqlite3'}"
 
 
 def create_app(cfg: Config, *, testing: bool = False) -> Flask:
@@ -52,12 +48,13 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.extensions["dangan_db"] = Database(database_url(cfg))
 
     from . import auth
-    from .counter import admin, copies, search, viewer, visits
+    from .counter import admin, copies, search, verify, viewer, visits
     from .desk import intake
     from .desk import pages as desk
     from .partners import api, federated
 
-    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated):
+    for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated,
+                   verify):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.teardown_appcontext(close_page_store)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy import select
 
-from dangan.records.accounts import Access, User
+from dangan import audit
+from dangan.records.accounts import Access, User, now
+from dangan.text.idnumbers import mask_in_text
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
+                    "verify.show"}
 
 
 def csrf_token() -> str:
@@ -70,7 +75,26 @@ def admin_required(view):
 
 
 def current_visit_id() -> int | None:
-    return session.get("visit_id")
+    """The visit this clerk works on — only while it is open: a visit closed at another window
+    stops views, copies and logging against it at once."""
+    visit_id = session.get("visit_id")
+    if visit_id is None:
+        return None
+    if g.get("open_visit_checked") != visit_id:
+        from dangan.records.accounts import Visit
+
+        with current_app.extensions["dangan_db"].session() as s:
+            visit = s.get(Visit, visit_id)
+        if visit is None or visit.ended_at is not None:
+            session.pop("visit_id", None)
+            session.pop("visit_number", None)
+            return None
+        g.open_visit_checked = visit_id
+    return visit_id
+
+
+# One writer at a time appends to the chain (the server is one process with threads).
+_CHAIN = threading.Lock()
 
 
 class AccessLogUnavailable(RuntimeError):
@@ -79,17 +103,20 @@ class AccessLogUnavailable(RuntimeError):
 
 
 def log_access(action: str, path: str = "", page: int | None = None, detail: str = "",
-               *, required: bool = True) -> None:
-    """Write one line of the access log; every view and copy goes through here. When the
-    line cannot be written, a `required` one (views, copies) refuses the request; a search
-    (hits show masked data only) still answers, and the failure goes to the server log."""
+               page_uid: int | None = None, *, required: bool = True) -> None:
+    """Write one line of the access log; every view and copy goes through here. ID-shaped
+    numbers in the detail (a search typed as an ID number) are stored masked. When the line
+    cannot be written, a `required` one (views, copies) refuses the request; a search (hits
+    show masked data only) still answers, and the failure goes to the server log."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    entry = {"at": now(), "user_id": g.user.id, "visit_id": current_visit_id(),
+             "request_number": session.get("request_number"), "action": action,
+             "path": path, "page": page, "detail": mask_in_text(detail), "page_uid": page_uid}
     try:
-        with current_app.extensions["dangan_db"].session() as s:
-            s.add(Access(user_id=g.user.id, visit_id=current_visit_id(),
-                         request_number=session.get("request_number"), action=action,
-                         path=path, page=page, detail=detail))
+        with _CHAIN, current_app.extensions["dangan_db"].session() as s:
+            prev = s.scalar(select(Access.hash).order_by(Access.id.desc()).limit(1)) or ""
+            s.add(Access(**entry, prev_hash=prev, hash=audit.entry_hash(prev, entry)))
             s.commit()
     except SQLAlchemyError as e:
         current_app.logger.error("access log not written (%s %s#%s): %s", action, path, page, e)

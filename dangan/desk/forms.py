@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 
 from dangan.doctypes import TYPES
-from dangan.text.dates import MAX_YEAR, MIN_YEAR
+from dangan.text.dates import MIN_YEAR, max_year
 from dangan.text.idnumbers import is_valid
 
 from .workflow import APPLICANT_TYPES, CHANNELS, DOC_PURPOSES
@@ -90,10 +90,10 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     if any(not _NAME.match(n) for n in former):
         errors.append("曾用名应为汉字姓名，多个用顿号分隔")
     v["subject_former_names"] = "、".join(former)
-    v["subject_birth_year"] = _year(form, "subject_birth_year", 1900, MAX_YEAR, "出生年份",
+    v["subject_birth_year"] = _year(form, "subject_birth_year", 1900, max_year(), "出生年份",
                                     errors)
-    v["year_from"] = _year(form, "year_from", MIN_YEAR, MAX_YEAR, "起始年份", errors)
-    v["year_to"] = _year(form, "year_to", MIN_YEAR, MAX_YEAR, "终止年份", errors)
+    v["year_from"] = _year(form, "year_from", MIN_YEAR, max_year(), "起始年份", errors)
+    v["year_to"] = _year(form, "year_to", MIN_YEAR, max_year(), "终止年份", errors)
     if v["year_from"] and v["year_to"] and v["year_from"] > v["year_to"]:
         errors.append("起始年份不能晚于终止年份")
     types = _list(form, "doc_types")

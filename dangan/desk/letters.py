@@ -28,10 +28,25 @@ class LetterFacts:
     subject_former_names: str = ""
     subject_birth_year: int | None = None
     subject_unit: str = ""
-    years: str = ""  # "1985–1993", or "" for all years
+    year_from: int | None = None  # the years searched; None: open at that end
+    year_to: int | None = None
     doc_types: list[str] = field(default_factory=list)  # type names, not codes
     found: list[str] = field(default_factory=list)  # "档号 第n页" lines
     issued_on: dt.date = field(default_factory=dt.date.today)
+    search_note: str = ""  # the clerk's note of where and how it was searched
+    verification: tuple[str, str] | None = None  # (code, url) printed with a QR code
+
+    @property
+    def years(self) -> str:
+        """The years searched, as a letter says them: 1985年至1993年, 1958年以来, 1990年以前."""
+        lo, hi = self.year_from, self.year_to
+        if lo and hi:
+            return f"{lo}年" if lo == hi else f"{lo}年至{hi}年"
+        if lo:
+            return f"{lo}年以来"
+        if hi:
+            return f"{hi}年以前"
+        return ""
 
 
 def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -66,6 +81,15 @@ def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.
     left, text_width = 25 * mm, width - 50 * mm
 
     def heading() -> float:
+        if facts.verification:
+            from dangan.verification import qr_png
+
+            code, url = facts.verification
+            c.drawImage(ImageReader(io.BytesIO(qr_png(url))), left, height - 42 * mm,
+                        20 * mm, 20 * mm)
+            c.setFont(font, 8)
+            c.drawString(left, height - 45 * mm, f"核验码：{code}")
+            c.drawString(left, height - 48.5 * mm, f"扫码或访问 {url} 核验")
         c.setFont(font, 20)
         c.drawCentredString(width / 2, height - 35 * mm, title)
         c.setFont(font, 10.5)
@@ -94,7 +118,7 @@ def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.
     c.setFont(font, 9.5)
     accepted = f"{facts.accepted_on:%Y年%m月%d日}"
     c.drawString(left, 20 * mm,
-                 f"经办人：{facts.staff}　　受理日期：{accepted}　　查询编号：{facts.number}")
+                 f"经办人：{facts.staff}　　受理日期：{accepted}　　申请编号：{facts.number}")
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -129,11 +153,12 @@ def result_letter(facts: LetterFacts, stamp: Image.Image, copy_pages: int) -> by
 def not_found_certificate(facts: LetterFacts, stamp: Image.Image) -> bytes:
     """查无档案证明: what was searched, so the receiving office knows how wide the search was."""
     scope = "、".join(facts.doc_types) or "全部民生"
-    years = f"{facts.years}年间" if facts.years else ""
+    years = f"{facts.years}" if facts.years else ""
     paragraphs = [
         f"{facts.requester_name}（身份证号{mask(facts.requester_id_number)}）：",
         f"　　根据您于{facts.accepted_on:%Y年%m月%d日}提出的档案查询申请（编号{facts.number}），"
         f"我馆查阅了馆藏{scope}档案，未查到{_subject(facts)}{years}的相关档案记载。",
+        *([f"　　查找情况：{facts.search_note}"] if facts.search_note else []),
         "　　特此证明。",
         "　　本证明仅说明我馆馆藏档案的查询结果，不作为其他事实的证明。",
     ]

@@ -42,6 +42,8 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="staff")
+    # The real name printed as 经办人 on papers (a login is not a name a pension office knows).
+    full_name: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
 
@@ -54,6 +56,10 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
 
 
 class Visit(Base):
@@ -89,7 +95,60 @@ class Access(Base):
     path: Mapped[str] = mapped_column(Text, default="")
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    # The page's identity (page store page_ids.id): never reused, unlike path and page.
+    page_uid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Tamper evidence: SHA-256 of the previous entry's hash and this entry (dangan/records/
+    # audit.py); `dangan audit verify` recomputes the chain.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
     user: Mapped[User] = relationship()
+
+
+class Clearance(Base):
+    """An admin's approval to open one restricted document, for one visit or one request (or
+    one reply), with the reason: never for a login session, never for the next visitor."""
+
+    __tablename__ = "clearances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    document: Mapped[str] = mapped_column(Text)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), nullable=True)
+    request_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16), default="view")  # view | reply
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class VisitCorrection(Base):
+    """A correction to a closed visit: a new entry that references it, never an edit."""
+
+    __tablename__ = "visit_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class IssuedPaper(Base):
+    """A certified copy or reply as handed out: what the public verification page shows."""
+
+    __tablename__ = "issued_papers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    kind: Mapped[str] = mapped_column(String(16))  # 档案复制件 / 档案查询结果告知书 / 查无档案证明
+    number: Mapped[str] = mapped_column(String(40))  # 查档登记号 or 申请编号
+    pages: Mapped[int] = mapped_column(Integer)  # archive pages certified
+    titles: Mapped[str] = mapped_column(Text, default="")  # open titles only, one a line
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+def database_url(cfg) -> str:
+    """The records database of a configuration: `[web] database`, else SQLite in the data dir."""
+    return cfg.database_url or f"sqlite:///{cfg.data_dir / 'dangan.sqlite3'}"
 
 
 class Database:
@@ -108,7 +167,8 @@ class Database:
         return Session(self.engine, expire_on_commit=False)
 
     # -- users (also used by the CLI) --------------------------------------------------
-    def add_user(self, username: str, password: str, role: str = "staff") -> User:
+    def add_user(self, username: str, password: str, role: str = "staff",
+                 full_name: str = "") -> User:
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}")
         if len(password) < 8:
@@ -116,7 +176,7 @@ class Database:
         with self.session() as s:
             if s.scalar(select(User).where(User.username == username)):
                 raise ValueError(f"用户已存在 / user exists: {username}")
-            user = User(username=username, role=role)
+            user = User(username=username, role=role, full_name=full_name.strip()[:64])
             user.set_password(password)
             s.add(user)
             s.commit()
@@ -131,7 +191,7 @@ class Database:
             return list(s.scalars(select(User).order_by(User.username)))
 
     def update_user(self, username: str, *, password: str | None = None,
-                    active: bool | None = None) -> None:
+                    active: bool | None = None, full_name: str | None = None) -> None:
         with self.session() as s:
             user = s.scalar(select(User).where(User.username == username))
             if user is None:
@@ -142,4 +202,6 @@ class Database:
                 user.set_password(password)
             if active is not None:
                 user.active = active
+            if full_name is not None:
+                user.full_name = full_name.strip()[:64]
             s.commit()

@@ -21,6 +21,7 @@ RELATIONS = {
     "现用名": 3,      # the current name of someone searched by a former name
     "同音": 4,        # homophone (toneless pinyin, surname readings)
     "形近": 5,        # look-alike characters
+    "识别近似": 5,    # the recogniser's runner-up reading of a name on the page (凤 for 风)
     "形近同音": 6,    # look-alike and then homophone (faded 秀 read as 季, 瑛 for 英)
     "正文片段": 7,    # only found as a string in the page text
 }
@@ -59,15 +60,22 @@ def _relation(query: str, name: str, aliases: dict[str, str]) -> str | None:
 
 
 def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, str],
-                 raw_text: str | None = None) -> PersonMatch | None:
+                 raw_text: str | None = None, ocr_alternatives: list[str] | None = None
+                 ) -> PersonMatch | None:
     """The best-matching person entry on a page for the typed (normalised) name.
 
     `raw_text` is the page as read, before normalisation: a name that is only there in
-    another script was printed in traditional characters.
+    another script was printed in traditional characters. `ocr_alternatives` are the page's
+    names as the recogniser nearly read them.
     """
     best: tuple[int, PersonMatch] | None = None
+    nearly_read = query in (ocr_alternatives or ())
     for p in persons:
         relation = _relation(query, p["name"], aliases)
+        if (nearly_read and len(p["name"]) == len(query)
+                and relation in (None, "形近", "形近同音")
+                and sum(a != b for a, b in zip(p["name"], query, strict=True)) == 1):
+            relation = "识别近似"
         if relation is None:
             continue
         if relation == "精确" and p.get("role") == "prose":

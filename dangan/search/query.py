@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from dangan.doctypes import TYPES
-from dangan.text.dates import MAX_YEAR, MIN_YEAR
+from dangan.text.dates import MIN_YEAR, max_year
 from dangan.text.docnumbers import normalize_doc_number
 from dangan.text.lookalikes import variants as lookalike_variants
 from dangan.text.normalize import normalize
@@ -26,7 +26,7 @@ from .analysis import _RUN, query_grams
 # How much each way of matching a name weighs: a labelled cell beats a mention in prose, the
 # exact name beats any fold.
 BOOST = {"labelled": 12.0, "exact": 6.0, "alias": 3.0, "homophone": 2.5, "lookalike": 2.0,
-         "lookalike_homophone": 1.2, "body": 1.0}
+         "ocr_alternative": 2.0, "lookalike_homophone": 1.2, "body": 1.0}
 
 
 class QueryError(ValueError):
@@ -87,23 +87,24 @@ def _year_range(req: SearchRequest) -> tuple[int, int] | None:
     if lo is None and hi is None:
         return None
     lo = lo if lo is not None else MIN_YEAR
-    hi = hi if hi is not None else MAX_YEAR
+    hi = hi if hi is not None else max_year()
     for y in (lo, hi):
-        if not MIN_YEAR <= y <= MAX_YEAR:
-            raise QueryError(f"年份 {y} 超出范围：档案年份应在 {MIN_YEAR}–{MAX_YEAR} 之间")
+        if not MIN_YEAR <= y <= max_year():
+            raise QueryError(f"年份 {y} 超出范围：档案年份应在 {MIN_YEAR}–{max_year()} 之间")
     if lo > hi:
         raise QueryError(f"起始年份 {lo} 晚于终止年份 {hi}")
     return lo, hi
 
 
-def phrase(text: str, boost: float = 1.0) -> Q.Query | None:
-    """Match `text` anywhere in page text, through consecutive grams."""
+def phrase(text: str, boost: float = 1.0, field: str = "grams") -> Q.Query | None:
+    """Match `text` anywhere in page text (or another gram field), through consecutive
+    grams."""
     gs = query_grams(text)
     if not gs:
         return None
     if len(gs) == 1:
-        return Q.Term("grams", gs[0], boost=boost)
-    return Q.Phrase("grams", gs, boost=boost)
+        return Q.Term(field, gs[0], boost=boost)
+    return Q.Phrase(field, gs, boost=boost)
 
 
 def text_terms(raw: str) -> tuple[list[str], list[str]]:
@@ -136,6 +137,8 @@ def person_query(name: str, aliases: dict[str, str]) -> Q.Query:
     body = phrase(name, boost=BOOST["body"])
     if body is not None:
         clauses.append(body)
+    # the page where the recogniser hesitated between 凤 and 风 and wrote 风
+    clauses.append(Q.Term("ocr_alternatives", name, boost=BOOST["ocr_alternative"]))
     key = name_key(name)
     clauses.append(Q.Term("persons_pinyin", key, boost=BOOST["homophone"]))
     shapes = lookalike_variants(name)
@@ -180,7 +183,8 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         canonical = normalize_doc_number(req.policy)
         if canonical:
             built.doc_numbers = [canonical]
-            scored.append(Q.Term("doc_numbers", canonical, boost=4.0))
+            scored.append(Q.Or([Q.Term("doc_numbers", canonical, boost=4.0),
+                                Q.Term("ocr_alternatives", canonical, boost=1.0)]))
             highlight.append(canonical)
         elif (policy := policies.find(req.policy, policies_file)) is not None:
             built.policy = policy
@@ -201,7 +205,10 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         if not must and not must_not:
             raise QueryError("关键词只有标点符号，无法查询")
         for t in must:
-            alternatives = [phrase(t)]
+            # the text, its words, what a seal stamped on the page says, or the text as the
+            # recogniser nearly read it
+            alternatives = [phrase(t), phrase(t, boost=0.5, field="seal_text"),
+                            phrase(t, boost=0.5, field="alt_grams")]
             if len(t) > 1:
                 alternatives.append(Q.Term("words", t.lower(), boost=1.5))
             scored.append(Q.Or(alternatives))
@@ -222,7 +229,8 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         filters.append(Q.Term("doc_type", req.doc_type))
     if req.unit.strip():
         unit = normalize(req.unit.strip())
-        filters.append(Q.Or([Q.Term("units", unit), phrase(unit)]))
+        filters.append(Q.Or([Q.Term("units", unit), phrase(unit),
+                             phrase(unit, field="seal_text")]))
         highlight.append(unit)
     if req.archive_code.strip():
         code = req.archive_code.strip()

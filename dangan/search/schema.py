@@ -14,7 +14,10 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import gram_analyzer, jieba_analyzer
 
-SCHEMA_VERSION = 6  # 6: pages sharded by blake2b of the path
+# 6: pages sharded by blake2b of the path; 7: reading-order text (wraps joined), persons
+# outside 姓名 cells, years from 1900, the recogniser's alternatives; 8: restricted flag
+# from the stored catalogue (rebuilds missed 不开放)
+SCHEMA_VERSION = 8
 
 # Libraries whose output becomes index terms: jieba's words (rjieba), pinyin of names
 # (pypinyin), traditional → simplified (OpenCC). A new version may cut or spell terms
@@ -63,9 +66,15 @@ def build_schema() -> Schema:
         year_keys=KEYWORD(commas=True),
         decades=KEYWORD(commas=True),
         doc_numbers=KEYWORD(commas=True, stored=True),
+        # Names and 文号 as the recogniser nearly read them (its runner-up characters).
+        ocr_alternatives=KEYWORD(commas=True, scorable=True),
         units=KEYWORD(commas=True, stored=True),
         id_numbers=KEYWORD(commas=True),
         restricted=BOOLEAN(stored=True),
+        # What the page's red seals say (the issuing unit), apart from the text under them.
+        seal_text=TEXT(analyzer=gram_analyzer(), phrase=True),
+        # Stretches of text as the recogniser nearly read them (its runner-up characters).
+        alt_grams=TEXT(analyzer=gram_analyzer(), phrase=True),
         # Full text, twice: jieba words for ranking, Han grams for recall and phrases.
         words=TEXT(analyzer=jieba_analyzer(), phrase=False),
         grams=TEXT(analyzer=gram_analyzer(), phrase=True),

@@ -1,16 +1,38 @@
 """Find dates in every form clerks wrote them, and the years they name.
 
 1985年10月20日 · 1985年10月 · 一九八五年十月二十日 · 八五年十月 · 1985.10 · 1985.10.20 ·
-85.10 · 九三.10 · 19851020 · 1985-10-20 · 1985/10/20. Years outside 1949–2025 are ignored:
-on these records a number like 2213 is a phone extension, not a year.
+85.10 · 九三.10 · 19851020 · 1985-10-20 · 1985/10/20.
+
+What a year is lives here and nowhere else: from 1900 (rosters give birth years of the 1920s)
+to the current year (a number like 2213 is a phone extension, not a year), two-digit years by
+one pivot, and never a year made from the middle of a longer number: a lab range
+"9.01--19.04pmol/L", a figure label "图10.2-1", a wage "155.86元" or a damaged "201年" (the
+"01年" of 2011) name no year. A date with a digit lost ("一九八年") is only recovered with
+evidence from elsewhere on the page (see `damaged_years`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
-MIN_YEAR, MAX_YEAR = 1949, 2025
+MIN_YEAR = 1900
+
+
+def max_year() -> int:
+    """The latest year a record can carry: this year (records are dated when written)."""
+    return datetime.date.today().year
+
+
+def plausible_year(year: int) -> bool:
+    return MIN_YEAR <= year <= max_year()
+
+
+def expand_two_digit_year(yy: int) -> int:
+    """八五 / 85 → 1985, 03 → 2003: the one pivot for two-digit years. The records are
+    mostly from the 1950s–1990s, so only years up to 29 are read as this century."""
+    return yy + (1900 if yy >= 30 else 2000)
 
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -56,10 +78,10 @@ def _year(text: str) -> int | None:
         return None
     y = int(text)
     if len(text) == 2:
-        y += 1900 if y >= 30 else 2000
+        y = expand_two_digit_year(y)
     elif len(text) != 4:
         return None
-    return y if MIN_YEAR <= y <= MAX_YEAR else None
+    return y if plausible_year(y) else None
 
 
 def _valid(month: int | None, day: int | None) -> bool:
@@ -68,9 +90,11 @@ def _valid(month: int | None, day: int | None) -> bool:
 
 _CN_NUM = f"[{_CN_D}十]{{1,3}}"
 _PATTERNS: list[re.Pattern] = [
-    # 1985年10月20日, 一九八五年十月二十日, 八五年十月 (also with digits mixed in by OCR)
+    # 1985年10月20日, 一九八五年十月二十日, 八五年十月 (also with digits mixed in by OCR);
+    # the year is never the tail of a longer number ("201年" is not 2001)
     re.compile(
-        rf"(?P<y>\d{{4}}|\d{{2}}|[{_CN_D}]{{4}}|[{_CN_D}]{{2}})\s*年\s*"
+        rf"(?P<y>(?<!\d)(?:\d{{4}}|\d{{2}})|(?<![{_CN_D}])(?:[{_CN_D}]{{4}}|[{_CN_D}]{{2}}))"
+        rf"\s*年\s*"
         rf"(?:(?P<m>\d{{1,2}}|{_CN_NUM})\s*月\s*(?:(?P<d>\d{{1,2}}|{_CN_NUM})\s*[日号])?)?"
     ),
     # 1985.10.20 · 1985-10-20 · 1985/10/20 · 1985.10 · 85.10 · 九三.10
@@ -100,7 +124,8 @@ def find_dates(text: str) -> list[Date]:
             day = _num(raw_d)
             if (raw_m and month is None) or (raw_d and day is None) or not _valid(month, day):
                 continue
-            if pattern is _PATTERNS[1] and len(m.group("y")) == 2 and _looks_like_money(text, m):
+            if pattern is _PATTERNS[1] and (_looks_like_money(text, m) or
+                                            _looks_like_measure(text, m)):
                 continue
             if pattern is _PATTERNS[0] and month is None and len(m.group("y")) == 2:
                 continue  # "十年" or "85年" alone is a duration or too ambiguous
@@ -120,13 +145,60 @@ def _looks_like_money(text: str, m: re.Match) -> bool:
     # 49.51 or 68.50元 are amounts; a two-digit "year" followed by a 2-digit month is
     # ambiguous, so only accept it when nothing marks it as money.
     after = text[m.end(): m.end() + 1]
-    return after in ("元", "%") or (m.group("d") is None and len(m.group("m")) == 2
-                                    and text[m.start() - 1: m.start()] in ("¥", "￥"))
+    return after in ("元", "%", "角", "分") or (
+        m.group("d") is None and len(m.group("m")) == 2
+        and text[m.start() - 1: m.start()] in ("¥", "￥"))
 
 
-_YEAR_ALONE = re.compile(r"(?<!\d)((?:19[4-9]|20[0-2])\d)\s*年")
+_UNIT_AFTER = re.compile(r"\s*(?:[A-Za-zμ%‰℃°]|毫|厘|公|千|克|斤|吨|米|升|倍|度|亩|个|人|次|岁)")
+_RANGE_BEFORE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-{1,2}|~|～|–|—{1,2}|至|到)\s*$")
+_RANGE_AFTER = re.compile(r"^\s*(?:-{1,2}|~|～|–|—{1,2}|至|到)\s*(\d+(?:\.\d+)?)")
+_LABEL_BEFORE = re.compile(r"(?:图|表|式|第|条|节|章|附件|附表|公式|见)\s*$")
+
+
+def _date_like_number(number: str) -> bool:
+    """Could this number be the other end of a date range (1976.12—1980.01)?"""
+    head, _, tail = number.partition(".")
+    return len(head) in (2, 4) and (not tail or len(tail) <= 2)
+
+
+def _looks_like_measure(text: str, m: re.Match) -> bool:
+    """A dotted number that is a measurement, a range of numbers or a figure label."""
+    before, after = text[max(0, m.start() - 12): m.start()], text[m.end(): m.end() + 12]
+    if _UNIT_AFTER.match(after) or _LABEL_BEFORE.search(before):
+        return True
+    if m.group("d") is None and re.match(r"-\d", after):
+        return True  # 10.2-1: a section or figure number
+    for partner in (_RANGE_BEFORE.search(before), _RANGE_AFTER.match(after)):
+        if partner and not _date_like_number(partner.group(1)):
+            return True
+    return False
+
+
+_YEAR_ALONE = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*年")
 
 
 def year_mentions(text: str) -> list[int]:
     """Years mentioned on their own ("1993年工资套改"), in addition to full dates."""
-    return sorted({int(y) for y in _YEAR_ALONE.findall(text) if MIN_YEAR <= int(y) <= MAX_YEAR})
+    return sorted({int(y) for y in _YEAR_ALONE.findall(text) if plausible_year(int(y))})
+
+
+_DAMAGED = re.compile(
+    rf"(?<![\d{_CN_D}])(?P<y>\d{{3}}|[{_CN_D}]{{3}})\s*年\s*(?:\d{{1,2}}|{_CN_NUM})?\s*月")
+
+
+def damaged_years(text: str) -> list[set[int]]:
+    """For each date whose year lost a digit ("201年3月", "一九八年十月"), the years it may
+    have been. The caller keeps one only when the page itself confirms it (a 文号 or another
+    date of that year): a year is never guessed."""
+    out = []
+    for m in _DAMAGED.finditer(text):
+        raw = m.group("y")
+        digits = "".join(str(_CN_DIGIT[c]) if c in _CN_DIGIT else c for c in raw)
+        if not digits.isdigit():
+            continue
+        candidates = {int(digits[:i] + d + digits[i:]) for i in range(4) for d in "0123456789"}
+        candidates = {y for y in candidates if plausible_year(y)}
+        if candidates:
+            out.append(candidates)
+    return out

@@ -9,20 +9,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dates import expand_two_digit_year
 from .normalize import HAN, halfwidth, strip_han_spaces, to_simplified
 
 _OPEN = r"[\[［【〔（(〖｛{]"
 _CLOSE = r"[\]］】〕）)〗｝}]"
 # 代字: 1–8 Han characters (issuing organ abbreviation + kind), optionally ending in 字.
+# OCR drops stray dots and ticks between them ("国.办发"): tolerated, and removed.
+_NOISE = ".·・'`"
 _DOCNO = re.compile(
-    rf"(?P<issuer>[{HAN}]{{1,8}}?)\s*{_OPEN}?\s*(?P<year>(?:19|20)\d{{2}}|\d{{2}})\s*{_CLOSE}\s*"
+    rf"(?P<issuer>(?:[{HAN}][{_NOISE}]?){{1,8}}?)\s*{_OPEN}?\s*(?P<year>(?:19|20)\d{{2}}|\d{{2}})\s*{_CLOSE}\s*"
     r"第?\s*(?P<num>\d{1,4})\s*号"
 )
 # Words that end the text before a 文号 but are never part of its 代字: the 代字 starts
 # after the last of them ("调资依据根据甘政发" → 甘政发).
+# A title's last words too: "…暂行办法" printed over "国发〔1978〕104号" must not become
+# 办法国发 when OCR or a text layer runs the two lines together.
 _BOUNDARIES = ("根据", "依据", "按照", "文号", "文件", "精神", "政府", "通知", "规定", "批准",
+               "办法", "意见", "决定", "细则", "条例", "批复", "方案", "报告", "请示", "纪要",
+               "公告", "通报", "实施", "暂行", "印发", "转发", "关于", "工作", "问题", "标准",
                "和", "及", "与", "的", "经", "据", "见", "按", "为", "：", ":", "《", "》", "、")
 MAX_ISSUER = 6
+# How 代字 begin: the State Council and Party centre, ministries, provinces by their one-
+# character names. A long run before the year is cut to the last such start, so the words
+# of a title glued in front ("工作劳人薪") fall away.
+_ORGAN_STARTS = set("国中劳人财民教卫计农水商公司审统监总政组宣" +
+                    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
 
 
 @dataclass(frozen=True)
@@ -39,19 +51,22 @@ class DocNumber:
 
 
 def _expand_year(raw: str) -> int:
-    y = int(raw)
-    if len(raw) == 2:
-        y += 1900 if y >= 30 else 2000
-    return y
+    return expand_two_digit_year(int(raw)) if len(raw) == 2 else int(raw)
 
 
 def _clean_issuer(issuer: str) -> str:
+    issuer = "".join(c for c in issuer if c not in _NOISE)
     cut = 0
     for word in _BOUNDARIES:
         i = issuer.rfind(word)
         if i >= 0 and i + len(word) < len(issuer):
             cut = max(cut, i + len(word))
-    return issuer[cut:][-MAX_ISSUER:]
+    issuer = issuer[cut:][-MAX_ISSUER:]
+    if len(issuer) >= 5:
+        starts = [i for i in range(len(issuer) - 4, len(issuer) - 1) if issuer[i] in _ORGAN_STARTS]
+        if starts:
+            issuer = issuer[starts[0]:]
+    return issuer
 
 
 def find_doc_numbers(text: str) -> list[DocNumber]:

@@ -21,6 +21,12 @@ class Line:
     box: tuple[int, int, int, int] | None
     confidence: float = 1.0
     char_x: list[tuple[int, int]] | None = field(default=None)
+    # What the recogniser nearly read: (position, character, probability). A character
+    # replaces text[position]; with position given as -1-k it is one the recogniser nearly
+    # saw between text[k-1] and text[k] (a 〇 it dropped).
+    alternatives: list[tuple[int, str, float]] | None = field(default=None)
+    # "" for the page's own text; "seal" for what a red seal stamped on it says
+    kind: str = ""
 
     @property
     def cx(self) -> float:
@@ -46,14 +52,33 @@ class Line:
         return (round(x1 + start * w), self.box[1], round(x1 + end * w), self.box[3])
 
     def to_json(self) -> list:
-        return [self.text, list(self.box) if self.box else None, round(self.confidence, 3),
-                self.char_x]
+        out = [self.text, list(self.box) if self.box else None, round(self.confidence, 3),
+               self.char_x]
+        if self.alternatives or self.kind:
+            out.append([[k, ch, round(p, 3)] for k, ch, p in self.alternatives or ()])
+        if self.kind:
+            out.append(self.kind)
+        return out
 
     @classmethod
     def from_json(cls, data: list) -> Line:
-        text, box, conf, char_x = data
+        text, box, conf, char_x = data[:4]
+        alts = [tuple(a) for a in data[4]] if len(data) > 4 and data[4] else None
+        kind = data[5] if len(data) > 5 else ""
         return cls(text, tuple(box) if box else None, conf,
-                   [tuple(c) for c in char_x] if char_x else None)
+                   [tuple(c) for c in char_x] if char_x else None, alts, kind)
+
+    def alternative_texts(self) -> list[tuple[str, int, int]]:
+        """The line as the recogniser nearly read it, one alternative at a time:
+        (text, start, end) with the changed stretch of that text."""
+        out = []
+        for k, ch, _ in self.alternatives or ():
+            if k >= 0 and k < len(self.text):
+                out.append((self.text[:k] + ch + self.text[k + 1:], k, k + 1))
+            elif k < 0 and -1 - k <= len(self.text):
+                at = -1 - k
+                out.append((self.text[:at] + ch + self.text[at:], at, at + 1))
+        return out
 
 
 class OcrEngine(Protocol):

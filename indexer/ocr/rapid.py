@@ -8,6 +8,7 @@ threads because parallelism comes from worker processes.
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -17,12 +18,136 @@ from PIL import Image
 from .base import Line, OcrUnavailable
 
 ENGINE_NAME = "rapidocr"
+# A character the recogniser gave at least this probability where it read another (or
+# nothing) is kept as an alternative: 凤 where it read 风, the 〇 of 一九八〇 it dropped.
+ALTERNATIVE_MIN_P = 0.08
+MAX_ALTERNATIVES_PER_LINE = 8
+
+
+class AlternativesDecoder:
+    """rapidocr's CTC decoder, also noting each position's runner-up characters.
+
+    PP-OCR's recogniser scores every character class at every time step; rapidocr keeps only
+    the best. Its runners-up are exactly the likely misreads, so they are kept (above a
+    probability floor) and indexed with a lower weight: probabilistic indexing, as done for
+    handwritten archives (Vidal, Toselli, Puigcerver), reduced to the alternatives that
+    matter. Results arrive in the recogniser's batch order; they are matched to lines by text.
+    """
+
+    def __init__(self, decoder):
+        self._decoder = decoder
+        self.character = decoder.character
+        self.found: dict[str, list[list[tuple[int, str, float]]]] = {}
+
+    def __call__(self, preds, return_word_box=False, **kwargs):
+        lines, words = self._decoder(preds, return_word_box, **kwargs)
+        for row, (text, _) in zip(preds, lines, strict=False):
+            self.found.setdefault(text, []).append(self._alternatives(row))
+        return lines, words
+
+    def take(self, text: str) -> list[tuple[int, str, float]] | None:
+        queue = self.found.get(text)
+        return queue.pop(0) if queue else None
+
+    def _alternatives(self, row: np.ndarray) -> list[tuple[int, str, float]]:
+        best = row.argmax(axis=1)
+        emitted = np.ones(len(best), dtype=bool)
+        emitted[1:] = best[1:] != best[:-1]
+        emitted &= best != 0  # 0 is CTC's blank
+        order = np.argsort(row, axis=1)[:, ::-1][:, :3]
+        out: dict[tuple[int, str], float] = {}
+        k = -1  # index of the last emitted character
+        for t in range(len(best)):
+            if emitted[t]:
+                k += 1
+            for c in order[t]:
+                p = float(row[t, c])
+                if c == 0 or c == best[t] or p < ALTERNATIVE_MIN_P or c >= len(self.character):
+                    continue
+                ch = self.character[c]
+                if not ch.strip():
+                    continue
+                if best[t] == 0:  # nearly read a character where it read none
+                    key = (-1 - (k + 1), ch)
+                elif k >= 0:
+                    key = (k, ch)
+                else:
+                    continue
+                out[key] = max(out.get(key, 0.0), p)
+        alts = sorted(((k, ch, p) for (k, ch), p in out.items()), key=lambda a: -a[2])
+        return alts[:MAX_ALTERNATIVES_PER_LINE]
 
 
 def bundled_models() -> list[Path]:
     import rapidocr
 
     return sorted((Path(rapidocr.__file__).parent / "models").glob("*.onnx"))
+
+
+def _is_column(quad, text: str, chars) -> bool:
+    """A tall box of several single characters: a column of vertical writing, or a column
+    of 稿纸 squares the detector took for a line."""
+    xs, ys = quad[:, 0], quad[:, 1]
+    return (len(text) >= 3 and (ys.max() - ys.min()) >= 2.5 * (xs.max() - xs.min())
+            and bool(chars) and all(len(c[0]) == 1 for c in chars))
+
+
+def regrid(columns: list) -> list[Line]:
+    """Columns of characters read back as the rows they were written in, when they are.
+
+    On square-grid manuscript paper (稿纸) characters sit as far apart down a column as
+    across a row, and the detector may take each column of squares for a line: read as it
+    is, the page comes out column by column ("我县东四…"). Real vertical writing has its
+    columns further apart than its characters. So when columns stand as close as their
+    characters, every character (the recogniser gives each one's quadrilateral) is put
+    back into its row, along the page's skew, and each row becomes a line. Otherwise the
+    columns stay columns, right to left as vertical writing is read."""
+    if not columns:
+        return []
+    chars = [(c[0], np.asarray(c[2], dtype=float), score) for _q, cs, score in columns
+             for c in cs]
+    centres = np.array([q.mean(axis=0) for _ch, q, _s in chars])
+    # the writing direction down a column, from each column's first and last character
+    downs = [np.asarray(cs[-1][2], float).mean(axis=0) - np.asarray(cs[0][2], float).mean(axis=0)
+             for _q, cs, _s in columns if len(cs) >= 2]
+    down = np.mean([d / np.linalg.norm(d) for d in downs], axis=0) if downs else np.array([0, 1])
+    down /= np.linalg.norm(down)
+    across = np.array([-down[1], down[0]])
+    if across[0] < 0:
+        across = -across
+    v, u = centres @ down, centres @ across
+    col_u = sorted(np.mean([np.asarray(c[2], float).mean(axis=0) @ across for c in cs])
+                   for _q, cs, _s in columns)
+    char_pitch = np.median([np.linalg.norm(np.asarray(b[2], float).mean(axis=0)
+                                           - np.asarray(a[2], float).mean(axis=0))
+                            for _q, cs, _s in columns for a, b in itertools.pairwise(cs)]
+                           or [1.0])
+    col_pitch = np.median(np.diff(col_u)) if len(col_u) >= 2 else np.inf
+    if len(columns) < 3 or col_pitch > 1.3 * char_pitch:
+        return [_line(sorted(cs, key=lambda c: np.asarray(c[2], float)[:, 1].mean()), score)
+                for _q, cs, score in sorted(columns, key=lambda c: -c[0][:, 0].mean())]
+    order = np.argsort(v)
+    rows: list[list[int]] = []
+    for i in order:
+        if rows and abs(v[i] - np.mean([v[j] for j in rows[-1]])) < 0.5 * char_pitch:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    out = []
+    for row in rows:
+        row.sort(key=lambda i: u[i])
+        cells = [(chars[i][0], 0.0, chars[i][1]) for i in row]
+        out.append(_line(cells, float(np.mean([chars[i][2] for i in row]))))
+    return out
+
+
+def _line(cells: list, score: float) -> Line:
+    quads = [np.asarray(q, float) for _c, _s, q in cells]
+    pts = np.vstack(quads)
+    box = (int(pts[:, 0].min()), int(pts[:, 1].min()), int(np.ceil(pts[:, 0].max())),
+           int(np.ceil(pts[:, 1].max())))
+    char_x = [(int(q[:, 0].min()), int(np.ceil(q[:, 0].max()))) for q in quads]
+    return Line("".join(c for c, _s, _q in cells), box, score, char_x)
 
 
 class RapidEngine:
@@ -48,16 +173,26 @@ class RapidEngine:
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "Rec.rec_batch_num": 16,
         })
+        # rapidocr 3.10's recogniser, loaded now so its decoder can be wrapped (pinned
+        # version: the attribute names are checked by tests/test_indexer_ocr.py).
+        recogniser = self._ocr._load_rec_model()
+        self._alts = AlternativesDecoder(recogniser.postprocess_op)
+        recogniser.postprocess_op = self._alts
 
     def read(self, image: Image.Image) -> list[Line]:
         arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # rapidocr expects BGR like cv2
+        self._alts.found = {}
         result = self._ocr(arr, use_cls=False, return_word_box=True, return_single_char_box=True)
         if result.boxes is None or result.txts is None:
             return []
         words = result.word_results or [None] * len(result.txts)
-        lines = []
+        lines, columns = [], []
         for quad, text, score, chars in zip(result.boxes, result.txts, result.scores, words,
                                             strict=False):
+            alts = self._alts.take(text) or None
+            if _is_column(quad, text, chars):
+                columns.append((quad, chars, float(score)))
+                continue
             xs, ys = quad[:, 0], quad[:, 1]
             box = (int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max())))
             char_x = None
@@ -69,5 +204,5 @@ class RapidEngine:
                     step = (max(cx) - min(cx)) / max(1, len(ch))
                     char_x += [(int(min(cx) + i * step), int(min(cx) + (i + 1) * step))
                                for i in range(len(ch))]
-            lines.append(Line(text, box, float(score), char_x))
-        return lines
+            lines.append(Line(text, box, float(score), char_x, alts))
+        return lines + regrid(columns)

@@ -8,8 +8,12 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
+from dangan.desk.deadlines import calendar_warning
+from dangan.desk.records import calendar as desk_calendar
+from dangan.desk.workflow import DELIVERED
 from dangan.indexer import locks
 from dangan.records.accounts import Access
+from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
 
 from ..security import admin_required
@@ -47,6 +51,13 @@ def status():
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()
+    # Deadlines counted in a year the official calendar does not cover yet: say so here.
+    with current_app.extensions["dangan_db"].session() as s:
+        dues = list(s.scalars(select(Request.due_on).where(Request.status != DELIVERED)))
+    today = dt.date.today()
+    info["calendar_warning"] = calendar_warning(
+        desk_calendar(current_app.config["DANGAN"]).uncovered_years(
+            today, today + dt.timedelta(days=30), *dues))
     last = info.get("last_batch")
     if last and last.get("finished"):
         last["finished_text"] = dt.datetime.fromtimestamp(last["finished"]).strftime(

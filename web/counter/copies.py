@@ -6,22 +6,36 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, session
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request
 from flask import url_for as url
 from PIL import Image
 
+from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import Visit
 
 from ..security import current_visit_id, log_access
-from ..stores import page_store
-from .viewer import is_restricted, page_image
+from .clearance import is_cleared
+from .verify import issue
+from .viewer import PageChanged, certified_page
 
 bp = Blueprint("copies", __name__)
+STAMP_BOTTOM = 19 * 2.834645669  # 19 mm in points
+
+def reference(page, meta: dict | None) -> str:
+    """The 档号 as printed: the catalogue's, else the title with 未编档号 — never a file name."""
+    code = (meta or {}).get("archive_code")
+    if code:
+        return code
+    title = (meta or {}).get("title") or page.fields.title
+    return f"{title}（未编档号）" if title else "未编档号"
+
 
 def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
-              stamp: Image.Image) -> bytes:
-    """One PDF page per archive page, at the scan's full resolution."""
+              stamp: Image.Image, number_label: str = "查档登记号",
+              verification: tuple[str, str] | None = None) -> bytes:
+    """One PDF page per archive page, at the scan's full resolution. `number_label` names the
+    number in the footer: 查档登记号 for a visit, 申请编号 for a request."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
@@ -37,27 +51,45 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
     stamp_buf = io.BytesIO()
     stamp.save(stamp_buf, "PNG")
     stamp_reader = ImageReader(io.BytesIO(stamp_buf.getvalue()))
+    top = 26 * mm if verification else 12 * mm  # room for the verification code and QR
     for n, (page, meta, jpeg) in enumerate(pages, 1):
         img = Image.open(io.BytesIO(jpeg))
-        box_w, box_h = width - 20 * mm, height - 42 * mm
+        if verification:
+            draw_verification(c, font, *verification, width - 32 * mm, height - 24 * mm)
+        box_w, box_h = width - 20 * mm, height - 30 * mm - top
         scale = min(box_w / img.width, box_h / img.height)
         w, h = img.width * scale, img.height * scale
         x, y = (width - w) / 2, 30 * mm + (box_h - h)
         c.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, w, h)
-        code = (meta or {}).get("archive_code") or page.document
         c.setFont(font, 9)
         c.drawString(12 * mm, 14 * mm,
-                     f"档号：{code}　第{page.page_in_document}页　{archive_name}　"
-                     f"复制日期：{today}　查档登记号：{visit_number}　"
+                     f"档号：{reference(page, meta)}　第{page.page_in_document}页　{archive_name}　"
+                     f"复制日期：{today}　{number_label}：{visit_number}　"
                      f"（复制件第{n}/{len(pages)}页）")
         c.setFont(font, 12)
         c.setFillColorRGB(0.75, 0.05, 0.1)
         c.drawString(12 * mm, 22 * mm, f"本复制件与馆藏档案一致　仅供{use}使用")
-        c.drawImage(stamp_reader, width - 62 * mm, 8 * mm, 44 * mm, 44 * mm, mask="auto")
+        # The stamp sits above the footer line (which ends at 17 mm): it never covers the
+        # 档号 or the number a receiving office must read.
+        c.drawImage(stamp_reader, width - 62 * mm, STAMP_BOTTOM, 44 * mm, 44 * mm,
+                    mask="auto")
         c.setFillColorRGB(0, 0, 0)
         c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def draw_verification(c, font: str, code: str, url: str, x: float, y: float) -> None:
+    """The QR code (20 mm) at (x, y) and, left of it, the code and address to type."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+
+    from dangan.verification import qr_png
+
+    c.drawImage(ImageReader(io.BytesIO(qr_png(url))), x, y, 20 * mm, 20 * mm)
+    c.setFont(font, 9)
+    c.drawRightString(x - 2 * mm, y + 12 * mm, f"核验码：{code}")
+    c.drawRightString(x - 2 * mm, y + 7 * mm, f"扫码或访问 {url} 核验")
 
 
 @bp.route("/copy", methods=["POST"])
@@ -71,7 +103,6 @@ def make_copy():
         abort(400, description="请至少选择一页")
     if len(ids) > 200:
         abort(400, description="一次最多复制 200 页")
-    store = page_store()
     cfg = current_app.config["DANGAN"]
     db = current_app.extensions["dangan_db"]
     with db.session() as s:
@@ -79,23 +110,26 @@ def make_copy():
     use = (request.form.get("use") or visit.purpose).strip()[:20]
     chosen = []
     for page_id in ids:
-        page = store.page_by_id(page_id)
-        if page is None:
-            abort(404, description="无此页面")
-        meta = store.document(page.document)
-        if is_restricted(meta) and page.document not in session.get("cleared", []):
-            abort(403, description="受控档案，需审批后方可复制")
-        chosen.append((page, meta, page_image(page)))
+        try:
+            page, meta, jpeg = certified_page(page_id)
+        except PageChanged as e:
+            abort(409, description=str(e))
+        if is_restricted(meta) and not is_cleared(page.document):
+            abort(403, description=f"{RESTRICTED_LABEL}后方可复制")
+        chosen.append((page, meta, jpeg))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
-    pdf = build_pdf(chosen, cfg.archive_name, visit.number, use, stamp)
-    listing = "；".join(f"{(m or {}).get('archive_code') or p.document} 第{p.page_in_document}页"
-                       for p, m, _ in chosen)
+    pdf, code = issue("档案复制件", visit.number, len(chosen),
+                      [open_title(m) or reference(p, m) for p, m, _ in chosen],
+                      lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
+                                                  stamp, verification=(code, url)))
+    listing = "；".join(f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen)
     with db.session() as s:
         v = s.get(Visit, visit_id)
         v.copied = (v.copied + "；" if v.copied else "") + listing
         s.commit()
-    for page, _, _ in chosen:
-        log_access("copy", page.path, page.page, f"仅供{use}使用")
+    for page_id, (page, _, _) in zip(ids, chosen, strict=True):
+        log_access("copy", page.path, page.page, f"仅供{use}使用 核验码 {code}",
+                   page_uid=page_id)
     out = cfg.data_dir / "copies"
     out.mkdir(parents=True, exist_ok=True)
     name = f"{visit.number}-{dt.datetime.now():%H%M%S}.pdf"

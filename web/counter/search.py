@@ -28,7 +28,8 @@ def index():
             req = SearchRequest.from_params(form, limit=PAGE_SIZE, page=page_no)
             store = page_store()
             results = search(search_index(), req, store.page_view, store.aliases_of,
-                             facets=True, policies_file=cfg.policies_file)
+                             facets=True, policies_file=cfg.policies_file,
+                             catalogue=store.restricted_catalogue)
             ids = [h.page_id for h in results.hits]
             session["hits"] = ids  # next/previous hit in the viewer
             log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500],

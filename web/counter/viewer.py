@@ -1,8 +1,9 @@
 """The page viewer: the scan with the hits marked, the OCR text beside it, the catalogue data.
 
-Routes take page ids from the page store, never paths. Viewing needs an open visit (查档登记),
-and every view is logged. Restricted items (控制, 延期开放) show staff only that they exist;
-an admin sees them after giving a reason, which is logged.
+Routes take page ids from the page store, never paths. Viewing — the page, its image, its
+thumbnail — needs an open visit (查档登记) or a request being worked on, and every view is
+logged. Restricted items (dangan/openness.py) show staff only "受控档案，需审批"; an admin opens
+one document for the current visit or request after giving a reason, which is logged.
 """
 
 from __future__ import annotations
@@ -27,27 +28,29 @@ from PIL import Image
 
 from dangan.doctypes import label
 from dangan.indexer import sources
-from dangan.indexer.catalog import RESTRICTED
+from dangan.indexer.reading import term_boxes
+from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
 from dangan.search.explain import match_person
 from dangan.text.normalize import normalize
 
 from ..security import current_visit_id, log_access
 from ..stores import page_store
+from .clearance import grant, is_cleared
 
 bp = Blueprint("viewer", __name__)
-
-
-def is_restricted(meta: dict | None) -> bool:
-    return bool(meta) and any(w in (meta.get("openness") or "") for w in RESTRICTED)
 
 
 def _load(page_id: int):
     store = page_store()
     page = store.page_by_id(page_id)
     if page is None:
-        abort(404, description="无此页面")
+        abort(404, description=store.page_problem(page_id))
     meta = store.document(page.document)
     return store, page, meta
+
+
+def working_on_something() -> bool:
+    return current_visit_id() is not None or bool(session.get("request_number"))
 
 
 def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
@@ -55,44 +58,36 @@ def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
     boxes = []
     if person:
         m = match_person(normalize(person), [p.__dict__ for p in page.fields.persons],
-                         page.fields.text, page_store().aliases_of(normalize(person)))
+                         page.fields.text, page_store().aliases_of(normalize(person)),
+                         ocr_alternatives=page.fields.ocr_alternatives)
         if m and m.box:
             boxes.append(m.box)
-    for term in (normalize(t) for t in terms if t.strip()):
-        for line in page.lines:
-            text = normalize(line.text)
-            start = text.find(term)
-            if start >= 0 and line.box and len(text) == len(line.text):
-                box = line.span_box(start, start + len(term))
-                if box:
-                    boxes.append(list(box))
-            elif start >= 0 and line.box:
-                boxes.append(list(line.box))
+    boxes += [list(b) for b in term_boxes(page.lines, [normalize(t) for t in terms if t.strip()])]
     return boxes
 
 
 @bp.route("/page/<int:page_id>", methods=["GET", "POST"])
 def view(page_id: int):
-    if current_visit_id() is None and not session.get("request_number"):
+    if not working_on_something():
         flash("查看档案前请先登记查档人信息，或在申请页点“办理此申请”")
         return redirect(url_for("visits.new", next=request.full_path))
     store, page, meta = _load(page_id)
     restricted = is_restricted(meta)
-    cleared = session.get("cleared", [])
-    if restricted and page.document not in cleared:
+    if restricted and not is_cleared(page.document):
+        shown = public_label(meta)
         if not g.user.is_admin:
-            log_access("view_refused", page.path, page.page, "受控档案")
-            return render_template("restricted.html", page=page, meta=meta, page_id=page_id,
+            log_access("view_refused", page.path, page.page, RESTRICTED_LABEL, page_uid=page_id)
+            return render_template("restricted.html", label=shown, page_id=page_id,
                                    can_clear=False), 403
         reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
         if not reason:
-            return render_template("restricted.html", page=page, meta=meta, page_id=page_id,
+            return render_template("restricted.html", label=shown, page_id=page_id,
                                    can_clear=True), 403
-        log_access("view_restricted", page.path, page.page, f"理由：{reason[:300]}")
-        session["cleared"] = [*cleared, page.document]
+        grant(page.document, reason, path=page.path, page=page.page, page_uid=page_id)
     person = request.args.get("person", "")
     terms = [t for t in request.args.get("terms", "").split("|") if t]
-    log_access("view", page.path, page.page, f"person={person} terms={'|'.join(terms)}")
+    log_access("view", page.path, page.page, f"person={person} terms={'|'.join(terms)}",
+               page_uid=page_id)
     doc_pages = store.pages_of_document(page.document)
     ids = [store.page_id(p.path, p.page) for p in doc_pages]
     here = ids.index(page_id) if page_id in ids else 0
@@ -111,7 +106,8 @@ def view(page_id: int):
 
 
 @functools.lru_cache(maxsize=24)
-def _render(path: str, index: int, kind: str, max_pixels: int, width: int | None) -> bytes:
+def _render(path: str, index: int, kind: str, max_pixels: int, width: int | None,
+            sha256: str = "") -> bytes:  # sha256: a changed file is never served from cache
     ref = sources.PageRef(current_app.config["DANGAN"].scan_path(path), index, kind)
     if width and kind == "image" and index == 0:
         # Thumbnails: let the JPEG decoder scale down while decoding (several times faster).
@@ -128,22 +124,51 @@ def _render(path: str, index: int, kind: str, max_pixels: int, width: int | None
     return buf.getvalue()
 
 
-def page_image(page, width: int | None = None) -> bytes:
+def page_image(page, width: int | None = None, sha256: str = "") -> bytes:
     kind = "image" if not page.path.lower().endswith(".pdf") else "pdf_scan"
     cfg = current_app.config["DANGAN"]
-    return _render(page.path, page.page - 1, kind, cfg.ocr.max_pixels, width)
+    return _render(page.path, page.page - 1, kind, cfg.ocr.max_pixels, width, sha256)
+
+
+class PageChanged(Exception):
+    """The page an id was chosen as is not the page on disk any more; the message says why."""
+
+
+def certified_page(page_id: int) -> tuple:
+    """(page, catalogue meta, JPEG) for a certified copy — only if the scan on disk is still
+    byte for byte what was indexed and chosen under this id; PageChanged otherwise."""
+    from dangan.indexer.batch import sha256_of
+
+    store = page_store()
+    page = store.page_by_id(page_id)
+    if page is None:
+        raise PageChanged(store.page_problem(page_id))
+    ident = store.page_identity(page_id)
+    path = current_app.config["DANGAN"].scan_path(page.path)
+    try:
+        on_disk = sha256_of(path)
+    except OSError:
+        raise PageChanged(f"扫描件文件已不在原位置（{page.path}），不能出具复制件") from None
+    if on_disk != ident["sha256"]:
+        raise PageChanged(f"扫描件 {page.path} 在选定后已被改动（尚未重新索引），"
+                          "为免出具与所选不符的页面，请重新索引后重新选择")
+    return page, store.document(page.document), page_image(page, sha256=on_disk)
 
 
 @bp.route("/page/<int:page_id>/image")
 def image(page_id: int):
+    if not working_on_something():
+        abort(403, description="查看扫描件前请先登记查档，或在申请页点“办理此申请”")
     _store, page, meta = _load(page_id)
-    if is_restricted(meta) and page.document not in session.get("cleared", []):
-        abort(403, description="受控档案，需审批")
+    if is_restricted(meta) and not is_cleared(page.document):
+        abort(403, description=RESTRICTED_LABEL)
     width = request.args.get("w", type=int)
     if width is not None and not 32 <= width <= 4000:
         abort(400, description="图像宽度参数无效")
+    log_access("thumbnail" if width else "image", page.path, page.page,
+               f"w={width}" if width else "", page_uid=page_id)
     try:
-        data = page_image(page, width)
+        data = page_image(page, width, _store.page_identity(page_id)["sha256"])
     except sources.BadFile as e:
         abort(404, description=f"扫描件无法读取：{e}")
     except FileNotFoundError:

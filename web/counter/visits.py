@@ -3,15 +3,12 @@ export the register. ID numbers are validated, stored, and shown masked everywhe
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     g,
@@ -24,7 +21,16 @@ from flask import (
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dangan.records.accounts import OUTCOMES, PURPOSES, RELATIONSHIPS, Access, Visit, now
+from dangan.exports import csv_text
+from dangan.records.accounts import (
+    OUTCOMES,
+    PURPOSES,
+    RELATIONSHIPS,
+    Access,
+    Visit,
+    VisitCorrection,
+    now,
+)
 from dangan.text.idnumbers import is_valid, mask
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
@@ -61,30 +67,38 @@ def new():
     if request.method == "POST":
         values, errors = validate(request.form)
         if not errors:
-            cfg = current_app.config["DANGAN"]
-            with _db().session() as s:
-                # Two counter PCs may take the same next number at once: the unique
-                # constraint refuses the second, which counts again.
-                for _attempt in range(5):
-                    today = dt.date.today()
-                    count = s.scalar(select(func.count(Visit.id)).where(
-                        Visit.started_at >= dt.datetime.combine(today, dt.time())))
-                    visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1:04d}",
-                                  staff_id=g.user.id, **values)
-                    s.add(visit)
-                    try:
-                        s.commit()
-                        break
-                    except IntegrityError:
-                        s.rollback()
-                else:
-                    abort(503, "登记编号冲突，请重试")
-                session["visit_id"] = visit.id
-                session["visit_number"] = visit.number
+            visit = _register(values)
+            if visit is None:
+                flash("同时登记的人较多，登记号分配失败，请再点一次“登记”")
+                return render_template("visit_new.html", values=values, errors=[],
+                                       relationships=RELATIONSHIPS, purposes=PURPOSES), 503
+            session["visit_id"] = visit.id
+            session["visit_number"] = visit.number
             flash(f"已登记查档 {visit.number}")
             return redirect(url_for("search.index"))
     return render_template("visit_new.html", values=values, errors=errors,
                            relationships=RELATIONSHIPS, purposes=PURPOSES), (400 if errors else 200)
+
+
+def _register(values: dict) -> Visit | None:
+    """Give the visit the next number of the day. Two windows registering at the same moment
+    can pick the same number: the loser retries with the next one, as the request desk does."""
+    cfg = current_app.config["DANGAN"]
+    today = dt.date.today()
+    for _attempt in range(20):
+        with _db().session() as s:
+            count = s.scalar(select(func.count(Visit.id)).where(
+                Visit.started_at >= dt.datetime.combine(today, dt.time())))
+            visit = Visit(number=f"{cfg.archive_code}-{today:%Y%m%d}-{count + 1 + _attempt:04d}",
+                          staff_id=g.user.id, **values)
+            s.add(visit)
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+                continue
+            return visit
+    return None
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
@@ -97,6 +111,12 @@ def close(visit_id: int):
         visit = s.get(Visit, visit_id)
         if visit is None:
             return render_template("error.html", message="无此查档登记"), 404
+        if visit.ended_at is not None:
+            # Closing is once: what was recorded stands; a correction is a new entry.
+            return render_template(
+                "error.html", message=f"查档登记 {visit.number} 已于 "
+                f"{visit.ended_at:%Y-%m-%d %H:%M} 办结，不能再次办结；如需更正请添加更正记录",
+                code=409), 409
         visit.outcome = outcome
         visit.copied = request.form.get("copied", visit.copied or "").strip()[:1000]
         visit.ended_at = now()
@@ -108,6 +128,23 @@ def close(visit_id: int):
     return redirect(url_for("visits.index"))
 
 
+@bp.route("/<int:visit_id>/correct", methods=["POST"])
+def correct(visit_id: int):
+    """A correction to a closed visit is a new entry that references it; the visit stays."""
+    note = request.form.get("note", "").strip()[:500]
+    with _db().session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            return render_template("error.html", message="无此查档登记"), 404
+        if not note:
+            flash("请填写更正说明")
+        else:
+            s.add(VisitCorrection(visit_id=visit_id, user_id=g.user.id, note=note))
+            s.commit()
+            flash("已添加更正记录")
+    return redirect(url_for("visits.detail", visit_id=visit_id))
+
+
 @bp.route("/<int:visit_id>")
 def detail(visit_id: int):
     with _db().session() as s:
@@ -116,9 +153,13 @@ def detail(visit_id: int):
             return render_template("error.html", message="无此查档登记"), 404
         log = list(s.scalars(select(Access).where(Access.visit_id == visit_id)
                              .order_by(Access.at)))
-        staff = visit.staff.username
+        staff = visit.staff.display_name
+        corrections = list(s.scalars(select(VisitCorrection).where(
+            VisitCorrection.visit_id == visit_id).order_by(VisitCorrection.id)))
+        correctors = {c.id: s.get(type(visit.staff), c.user_id).display_name
+                      for c in corrections}
     return render_template("visit_detail.html", visit=visit, log=log, staff=staff, mask=mask,
-                           outcomes=OUTCOMES)
+                           outcomes=OUTCOMES, corrections=corrections, correctors=correctors)
 
 
 def _filtered(args):
@@ -148,7 +189,7 @@ def _filtered(args):
 def index():
     with _db().session() as s:
         visits = list(s.scalars(_filtered(request.args).limit(500)))
-        staff = {v.id: v.staff.username for v in visits}
+        staff = {v.id: v.staff.display_name for v in visits}
     return render_template("visits.html", visits=visits, staff=staff, mask=mask,
                            args=request.args, outcomes=OUTCOMES, purposes=PURPOSES)
 
@@ -159,12 +200,8 @@ def export():
         visits = list(s.scalars(_filtered(request.args)))
         rows = [[v.number, v.started_at.isoformat(sep=" "), v.requester_name,
                  mask(v.id_number), v.relation, v.purpose, v.outcome or "",
-                 v.copied, v.staff.username] for v in visits]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["登记号", "时间", "查档人", "身份证号", "关系", "用途", "结果", "复制内容",
-                "经办人"])
-    w.writerows(rows)
-    # BOM: Excel on the archive's PCs opens UTF-8 CSV correctly only with it.
-    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+                 v.copied, v.staff.display_name] for v in visits]
+    text = csv_text(["登记号", "时间", "查档人", "身份证号", "关系", "用途", "结果", "复制内容",
+                     "经办人"], rows)
+    return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=visits.csv"})

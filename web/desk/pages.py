@@ -3,10 +3,10 @@ history and actions, the search prefilled from it, the reply PDF, and the CSV ex
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import urllib.parse
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -29,12 +29,17 @@ from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
+from dangan.exports import csv_text
+from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title, public_label
 from dangan.printing import load_stamp
+from dangan.records.accounts import User
 from dangan.records.requests import Request
 from dangan.text.idnumbers import mask
 
-from ..counter.copies import build_pdf
-from ..counter.viewer import is_restricted, page_image
+from ..counter.clearance import grant, is_cleared
+from ..counter.copies import build_pdf, reference
+from ..counter.verify import issue
+from ..counter.viewer import PageChanged, certified_page
 from ..security import local_target, log_access
 from ..stores import page_store
 
@@ -178,17 +183,25 @@ def attach(number: str):
     for raw in request.form.getlist("page_id"):
         page = store.page_by_id(int(raw)) if raw.isdigit() else None
         if page is None:
-            abort(400, description="无此页面")
+            abort(400, description=store.page_problem(int(raw)) if raw.isdigit() else "无此页面")
         meta = store.document(page.document) or {}
-        label = f"{meta.get('archive_code') or page.document} 第{page.page_in_document}页"
-        if meta.get("title"):
-            label += f"（{meta['title']}）"
+        if is_restricted(meta):
+            # A restricted page joins a request only once an admin has opened it for this
+            # request; its label carries only the open catalogue fields.
+            if session.get("request_number") != number or not is_cleared(page.document):
+                abort(403, description=f"{RESTRICTED_LABEL}：须由管理员在办理此申请时填写理由"
+                                       "打开后方可加入申请")
+            label = f"{public_label(meta)} 第{page.page_in_document}页"
+        else:
+            label = f"档号：{reference(page, meta)} 第{page.page_in_document}页"
+            if meta.get("title"):
+                label += f"（{meta['title']}）"
         try:
             added += records.attach_page(_db(), number, int(raw), label, g.user.username)
         except records.DeskError as e:
             flash(str(e))
             return redirect(url_for("desk.detail", number=number))
-        log_access("request_attach", page.path, page.page, number)
+        log_access("request_attach", page.path, page.page, number, page_uid=int(raw))
     flash(f"已附加 {added} 页到申请 {number}" if added else "该页已在申请中")
     return redirect(local_target(request.form.get("next"),
                                  url_for("desk.detail", number=number)))
@@ -225,60 +238,86 @@ def refresh(number: str):
 
 
 def _facts(req: Request) -> LetterFacts:
-    years = ""
-    if req.year_from or req.year_to:
-        years = f"{req.year_from or ''}–{req.year_to or ''}"
-    issuer = next((e.actor for e in reversed(req.events)
-                   if e.to_status in (workflow.ISSUED, workflow.NOT_FOUND)), g.user.username)
+    issued = next((e for e in reversed(req.events)
+                   if e.to_status in (workflow.ISSUED, workflow.NOT_FOUND)), None)
+    # 经办人 is a person's real name, not a login: the member of staff who issued the result.
+    staff = g.user.display_name
+    if issued is not None and issued.user_id is not None:
+        with _db().session() as s:
+            issuer = s.get(User, issued.user_id)
+            staff = issuer.display_name if issuer else issued.actor
+    elif issued is not None:
+        staff = issued.actor
     return LetterFacts(
         archive_name=_cfg().archive_name, number=req.number,
         requester_name=req.requester_name, requester_id_number=req.requester_id_number,
         accepted_on=req.accepted_on, subject_name=req.subject_name, purpose=req.purpose,
-        staff=issuer, subject_former_names=req.subject_former_names,
-        subject_birth_year=req.subject_birth_year, subject_unit=req.subject_unit, years=years,
+        staff=staff, subject_former_names=req.subject_former_names,
+        subject_birth_year=req.subject_birth_year, subject_unit=req.subject_unit,
+        year_from=req.year_from, year_to=req.year_to,
         doc_types=[TYPES[t] for t in req.doc_types.split(",") if t in TYPES],
-        found=[p.label for p in req.pages])
+        found=[p.label for p in req.pages], search_note=req.result_note or "")
 
 
-@bp.route("/<number>/reply.pdf")
+@bp.route("/<number>/reply.pdf", methods=["GET", "POST"])
 def reply(number: str):
-    """The reply: result letter plus certified copies, or the 查无档案证明."""
+    """The reply: result letter plus certified copies, or the 查无档案证明. Restricted pages
+    are printed only by an admin who gives a reason for this reply (asked every time)."""
     req = _load(number)
     cfg = _cfg()
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     found = req.status == workflow.ISSUED or (req.status == workflow.DELIVERED and req.pages)
     if req.status == workflow.NOT_FOUND or (req.status == workflow.DELIVERED and not req.pages):
-        pdf = not_found_certificate(_facts(req), stamp)
         kind = "查无档案证明"
+        facts = _facts(req)
+        pdf, code = issue(kind, number, 0, [], lambda code, url: not_found_certificate(
+            replace(facts, verification=(code, url)), stamp))
     elif found:
-        store = page_store()
-        chosen = []
+        chosen, closed = [], []
         for row in req.pages:
-            page = store.page_by_id(row.page_id)
-            if page is None:
-                abort(409, description=f"附加的页面已不在索引中：{row.label}")
-            meta = store.document(page.document)
-            if is_restricted(meta) and not g.user.is_admin:
-                abort(403, description=f"受控档案，需管理员出具：{row.label}")
-            chosen.append((page, meta, page_image(page)))
-        copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp)
-        letter = result_letter(_facts(req), stamp, len(chosen))
-        writer = PdfWriter()
-        for part in (letter, copies):
-            writer.append(PdfReader(io.BytesIO(part)))
-        buf = io.BytesIO()
-        writer.write(buf)
-        pdf = buf.getvalue()
+            try:
+                page, meta, jpeg = certified_page(row.page_id)
+            except PageChanged as e:
+                abort(409, description=f"{row.label}：{e}")
+            if is_restricted(meta):
+                closed.append((row, page))
+            chosen.append((page, meta, jpeg))
+        if closed:
+            reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
+            if not g.user.is_admin:
+                abort(403, description=f"申请含{RESTRICTED_LABEL}的页面，须由管理员填写理由后出具")
+            if not reason:
+                return render_template("reply_reason.html", number=number,
+                                       labels=[r.label for r, _ in closed]), 403
+            for row, page in closed:
+                grant(page.document, reason, purpose="reply", request_number=number,
+                      path=page.path, page=page.page, page_uid=row.page_id)
+        facts = _facts(req)
         kind = "档案查询结果告知书"
-        for page, _meta, _jpeg in chosen:
-            log_access("copy", page.path, page.page, f"申请 {number} 出具")
+
+        def build(code: str, url: str) -> bytes:
+            copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp,
+                               number_label="申请编号", verification=(code, url))
+            letter = result_letter(replace(facts, verification=(code, url)), stamp,
+                                   len(chosen))
+            writer = PdfWriter()
+            for part in (letter, copies):
+                writer.append(PdfReader(io.BytesIO(part)))
+            buf = io.BytesIO()
+            writer.write(buf)
+            return buf.getvalue()
+
+        pdf, code = issue(kind, number, len(chosen),
+                          [open_title(m) or reference(p, m) for p, m, _ in chosen], build)
+        for row, (page, _meta, _jpeg) in zip(req.pages, chosen, strict=True):
+            log_access("copy", page.path, page.page, f"申请 {number} 出具", page_uid=row.page_id)
     else:
         abort(409, description="申请尚未出具结果：请先将状态改为“已出具”或“未查到”")
     out = cfg.data_dir / "replies"
     out.mkdir(parents=True, exist_ok=True)
     name = f"{number}-{dt.datetime.now():%Y%m%d%H%M%S}.pdf"
     (out / name).write_bytes(pdf)  # what was handed out is kept with the register
-    log_access("request_reply", detail=f"{number} {kind}")
+    log_access("request_reply", detail=f"{number} {kind} 核验码 {code}")
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={number}.pdf"})
 
@@ -288,19 +327,18 @@ def export():
     with _db().session() as s:
         rows = list(s.scalars(select(Request).order_by(Request.id)))
     today = dt.date.today()
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
-                "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
-                "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"])
+    header = ["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
+              "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
+              "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"]
+    out = []
     for r in rows:
         years = f"{r.year_from or ''}–{r.year_to or ''}" if r.year_from or r.year_to else ""
-        w.writerow([r.number, r.accepted_on, r.due_on,
-                    URGENCY_LABELS[r.urgency(today)],
+        out.append([r.number, r.accepted_on, r.due_on, URGENCY_LABELS[r.urgency(today)],
                     r.status, r.channel, "是" if r.delegated else "否", r.requester_name,
                     mask(r.requester_id_number), r.applicant_type, r.subject_name,
                     r.subject_former_names, years, r.purpose, r.receiving_archive,
                     r.holding_archive, r.remote_number, r.remote_status, r.delivery])
+    text = csv_text(header, out)
     log_access("request_export", detail=f"{len(rows)} rows")
-    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=requests.csv"})

@@ -21,6 +21,7 @@ from dangan.records.requests import Request
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
+from dangan.text.idnumbers import mask_in_text
 
 from ..stores import page_store, search_index
 
@@ -35,7 +36,7 @@ def _db():
 def _log(action: str, status: int, detail: str = "") -> None:
     with _db().session() as s:
         s.add(tokens.ApiAccess(peer=g.get("peer") or "", action=action, status=status,
-                               detail=detail[:500]))
+                               detail=mask_in_text(detail)[:500]))
         s.commit()
 
 
@@ -77,9 +78,10 @@ def public_hit(hit) -> dict:
     if hit.restricted:
         # That a restricted file matches is useful (the partner can forward a request);
         # what it says is not the partner's to see.
-        return {"restricted": True, "archive_code": d["archive_code"],
-                "doc_type": d["doc_type"], "why": [], "snippet": "受控档案，需向本馆申请",
-                "highlights": [], "persons": [], "years": [], "doc_numbers": [], "title": "",
+        return {"restricted": True, "archive_code": d["archive_code"], "doc_type": "",
+                "why": [], "snippet": "受控档案，需向本馆申请",
+                "highlights": [], "persons": [], "years": [], "doc_numbers": [],
+                "title": d["title"],  # catalogue_hits gives only a title the catalogue opens
                 "path": "", "page": None, "document": "", "box": None, "row": None,
                 "score": d["score"]}
     d.pop("box", None)
@@ -98,7 +100,8 @@ def search():
         req = SearchRequest.from_params(args, limit=limit, page=page)
         store = page_store()
         results = run_search(search_index(), req, store.page_view, store.aliases_of,
-                             policies_file=cfg.policies_file)
+                             policies_file=cfg.policies_file,
+                             catalogue=store.restricted_catalogue)
     except (QueryError, ValueError) as e:
         return error(400, str(e))
     except IndexMissing:

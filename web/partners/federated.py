@@ -73,7 +73,8 @@ def index():
                 try:
                     store = page_store()
                     local = search(search_index(), req, store.page_view, store.aliases_of,
-                                   policies_file=cfg.policies_file)
+                                   policies_file=cfg.policies_file,
+                                   catalogue=store.restricted_catalogue)
                     for n, h in enumerate(local.hits):
                         hits.append({**public_hit(h), "_archive": cfg.archive_code,
                                      "_archive_name": "本馆", "_local": True,
