@@ -108,8 +108,16 @@ MAX_ATTEMPTS = 3
 INK_WARNING = 0.005
 
 
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_of(source: Path | bytes) -> str:
+    """The content hash of a file on disk, or of bytes already read (what the batch uses:
+    the hash of exactly the bytes it reads and OCRs)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return hashlib.sha256(source).hexdigest()
+    h = hashlib.sha256()
+    with open(source, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def display_key(key: str) -> str:
