@@ -28,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="tcp://HOST:8786",
                    help="run OCR on this Dask cluster (default: local worker processes)")
 
+    sub.add_parser("check", help="do the index, page store and scan folder agree? (exit 1 if not)")
+    sub.add_parser("repair", help="fix what check finds, from the page store (no OCR)")
+    p = sub.add_parser("backup", help="consistent copy of store, index, register and config")
+    p.add_argument("dest", type=Path, help="a new (or empty) folder")
+    p = sub.add_parser("restore", help="restore a backup into the configured (empty) folders")
+    p.add_argument("src", type=Path, help="a folder made by dangan backup")
+
     p = sub.add_parser("status", help="documents, pages, last batch, failures")
     p.add_argument("--json", action="store_true")
 
@@ -119,12 +126,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
-               "requests": cmd_requests, "db": cmd_db, "audit": cmd_audit}[args.command]
+               "requests": cmd_requests, "db": cmd_db, "audit": cmd_audit, "check": cmd_check,
+               "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore}[args.command]
     return handler(cfg, args)
 
 
+# `dangan index` exit status: 0 the index is up to date (bad files are listed, not fatal);
+# 1 the index or the page store could not be written; 75 another batch holds the lock;
+# 128+signal when stopped by Ctrl-C or SIGTERM (what was committed is kept and consistent).
+EXIT_BUSY = 75
+
+
 def cmd_index(cfg, args) -> int:
+    import sqlite3
+
     from .indexer.batch import run_batch
+    from .indexer.locks import Busy
     from .logs import configure
 
     configure(cfg.data_dir, stderr=False)  # stderr carries the progress bar
@@ -136,20 +153,89 @@ def cmd_index(cfg, args) -> int:
     try:
         summary = run_batch(cfg, args.paths or None, index_dir=args.index, workers=args.workers,
                             catalog=args.catalog, prune=args.prune, scheduler=args.scheduler)
-    except OSError as e:  # the index or the store could not be written
-        print(f"dangan index: cannot write the index: {e}", file=sys.stderr)
+    except Busy as e:
+        print(f"dangan index: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    except (OSError, sqlite3.Error) as e:  # the index or the store could not be written
+        full = "full" in str(e) or getattr(e, "errno", None) in (28, 27)  # ENOSPC, EFBIG
+        why = "磁盘空间不足" if full else "写入失败：磁盘已满、只读或出错？"
+        print(f"dangan index: 无法写入索引或页面库（{why}）：{e}。已提交的内容完好，"
+              "旧索引仍可检索；处理后重新运行 dangan index 即可继续。", file=sys.stderr)
         return 1
     for line in summary.lines():
         print(line)
+    if summary.interrupted:
+        print(f"dangan index: 已中断：{summary.interrupted}", file=sys.stderr)
+        return 130 if "SIGINT" in summary.interrupted else 143
+    return 0
+
+
+def cmd_check(cfg, args) -> int:
+    from .indexer.integrity import check
+
+    report = check(cfg)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_repair(cfg, args) -> int:
+    from .indexer.integrity import check, repair
+    from .indexer.locks import Busy
+
+    try:
+        done = repair(cfg)
+    except Busy as e:
+        print(f"dangan repair: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    for line in done:
+        print(line)
+    report = check(cfg)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def cmd_backup(cfg, args) -> int:
+    import sqlite3
+
+    from .indexer.backup import BackupError, backup
+
+    try:
+        manifest = backup(cfg, args.dest)
+    except (BackupError, OSError, sqlite3.Error) as e:
+        print(f"dangan backup: 备份失败：{e}", file=sys.stderr)
+        return 1
+    print(f"已备份到 {args.dest}：{manifest['pages']} 页，用时 {manifest['seconds']:.1f} 秒")
+    for note in manifest["notes"]:
+        print(f"注意：{note}")
+    return 0
+
+
+def cmd_restore(cfg, args) -> int:
+    import sqlite3
+
+    from .indexer.backup import BackupError, restore
+
+    try:
+        manifest = restore(cfg, args.src)
+    except (BackupError, OSError, sqlite3.Error) as e:
+        print(f"dangan restore: 恢复失败：{e}", file=sys.stderr)
+        return 1
+    print(f"已从 {args.src}（{manifest['created']}，{manifest['pages']} 页）恢复到 "
+          f"{cfg.data_dir} 与 {cfg.index_dir}；请运行 dangan check 核对")
     return 0
 
 
 def cmd_status(cfg, args) -> int:
+    from .indexer.locks import running_batch
     from .indexer.store import PageStore
     from .search.backend import SearchIndex
 
+    running = running_batch(cfg.data_dir)
     store = PageStore(cfg.store_path)
-    status = store.status()
+    status = store.status(running=(running or {}).get("batch"))
+    status["running_batch"] = running
     index = SearchIndex(cfg.index_dir)
     status["index_dir"] = str(cfg.index_dir)
     status["index_bytes"] = index.size_bytes() if cfg.index_dir.exists() else 0
@@ -167,6 +253,10 @@ def cmd_status(cfg, args) -> int:
         print(f"最近批次 last batch #{last['id']}: {s.get('files_indexed', 0)} files indexed, "
               f"{s.get('pages', 0)} pages, {s.get('files_failed', 0)} failed, "
               f"{s.get('seconds', 0):.0f}s")
+    if running:
+        print(f"正在运行 running: 批次 #{running.get('batch', '?')}，进程 {running.get('pid')}")
+    for b in status["interrupted_batches"]:
+        print(f"  中断的批次 interrupted batch #{b['id']}: {b['reason']}")
     for f in status["failures"]:
         print(f"  失败 {f['path']}: {f['error']}")
     return 0

@@ -7,6 +7,12 @@ once; a single writer (this process) commits to the index and then to the page s
 `commit_every` pages. Index before store: after a crash (even kill -9) the store never claims
 a file the index lacks, and a re-run replaces pages by key, so nothing is duplicated and no OCR
 is repeated.
+
+One batch at a time (indexer/locks.py). A full rebuild fills a new index generation beside
+the live one (search/backend.py), so searches keep answering until it is complete. Ctrl-C and
+SIGTERM stop after the current commit. Every error of a per-file step becomes that file's
+failure, with its reason (sources.reason), in one place: `_guarded`; only errors writing the
+index or the page store end the batch.
 """
 
 from __future__ import annotations
@@ -14,7 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +32,7 @@ from dangan.config import Config
 from dangan.openness import is_restricted
 from dangan.search.backend import SearchIndex
 
-from . import archival, sources
+from . import archival, integrity, locks, sources
 from .catalog import CatalogError, read_catalog
 from .distributed import OcrCluster
 from .fields import PageFields, extract
@@ -48,7 +58,10 @@ class Summary:
     pages_text_layer: int = 0
     seconds: float = 0.0
     rebuilt_index: str = ""  # why the index was (re)built from the page store, if it was
+    interrupted: str | None = None  # why the batch stopped early, if it did
     failures: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # passed over, not failed: with why
+    warnings: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -66,6 +79,12 @@ class Summary:
             out.append(self.rebuilt_index)
         for f in self.failures:
             out.append(f"失败 FAILED {f['path']}: {f['error']}")
+        for f in self.skipped:
+            out.append(f"跳过 SKIPPED {f['path']}: {f['reason']}")
+        for f in self.warnings:
+            out.append(f"注意 WARNING {f['path']}: {f['warning']}")
+        if self.interrupted:
+            out.append(f"已中断 INTERRUPTED: {self.interrupted}")
         return out
 
 
@@ -84,12 +103,33 @@ class _Pending:
     error: str | None = None
 
 
-def sha256_of(path: Path) -> str:
+# A file that failed is read again by the next runs, up to this many times for the same
+# content (a worker killed by memory pressure, a file being copied in); then it waits until
+# it changes, and `status` keeps listing it with its reason.
+MAX_ATTEMPTS = 3
+# Share of a page darker than its paper above which a page with no text read is reported.
+INK_WARNING = 0.005
+
+
+def sha256_of(source: Path | bytes) -> str:
+    """The content hash of a file on disk, or of bytes already read (what the batch uses:
+    the hash of exactly the bytes it reads and OCRs)."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return hashlib.sha256(source).hexdigest()
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open(source, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def display_key(key: str) -> str:
+    """A file name as it can be stored and shown: bytes that are not UTF-8 as \\xNN."""
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM: stop after the current commit."""
 
 
 class Batch:
@@ -109,6 +149,8 @@ class Batch:
         self.summary = Summary()
         self.progress_stream = progress_stream
         self._doc_types: dict[str, dict[str, str]] = {}
+        self._stop: str | None = None
+        self.lock = locks.BatchLock(cfg.data_dir)
 
     # -- helpers -----------------------------------------------------------------------
     def key_for(self, path: Path) -> str:
@@ -118,6 +160,15 @@ class Batch:
             return resolved.relative_to(self.cfg.scan_root.resolve()).as_posix()
         except ValueError:
             return resolved.as_posix()
+
+    def shown(self, path: Path) -> str:
+        """A path as the report names it: as found (links not resolved), relative to the scan
+        root when inside it."""
+        try:
+            text = path.absolute().relative_to(self.cfg.scan_root.absolute()).as_posix()
+        except ValueError:
+            text = str(path)
+        return display_key(text)
 
     def _load_catalogs(self) -> set[str]:
         """Import the catalogue (if one is found) into the page store: the only way an item's
@@ -152,98 +203,150 @@ class Batch:
                     index_document(p, meta.get("doc_type") or "other",
                                    meta.get("archive_code"), restricted))
         if by_path:
-            with self.index.writer() as w:
+            with locks.commit_lock(self.cfg.data_dir), self.index.writer() as w:
                 for path, docs in by_path.items():
                     w.replace_pages(path, docs)
 
     # -- main --------------------------------------------------------------------------
     def run(self) -> Summary:
-        t0 = time.monotonic()
-        batch_id = self.store.start_batch()
-        log.info("batch %d started", batch_id)
-        changed = self._load_catalogs()
-        reason = self.index.outdated_reason()
-        if reason:
-            self._rebuild_index(reason)
-        elif changed:
-            self._reindex_documents(self.store.documents_with_codes(changed))
-        todo = self._plan(batch_id)
-        total_pages = sum(len(p.refs) for p in todo)
-        progress = Progress(total_pages, self.progress_stream)
-        try:
-            self._process(todo, batch_id, progress)
-        finally:
-            progress.close()
-        if self.prune:
-            self._prune()
-        self.summary.seconds = time.monotonic() - t0
-        report = self._write_report(batch_id)
-        self.store.finish_batch(batch_id, self.summary.to_json(), str(report))
-        s = self.summary
-        log.info("batch %d finished in %.0fs: %d files indexed, %d skipped, %d failed, %d pages",
-                 batch_id, s.seconds, s.files_indexed, s.files_skipped, s.files_failed, s.pages)
-        self.index.close()
-        self.store.close()
+        """Raises locks.Busy when another batch runs, OSError or sqlite3.Error when the
+        index or the page store cannot be written (what was committed stays)."""
+        with self.lock, self._signals():
+            t0 = time.monotonic()
+            batch_id = self.store.start_batch()
+            self.lock.note_batch(batch_id)
+            log.info("batch %d started", batch_id)
+            try:
+                changed = self._load_catalogs()
+                reason = self.index.outdated_reason()
+                if reason:
+                    self._rebuild_index(reason)
+                elif changed:
+                    self._reindex_documents(self.store.documents_with_codes(changed))
+                self._check_stop()
+                todo = self._plan(batch_id)
+                total_pages = sum(len(p.refs) for p in todo)
+                progress = Progress(total_pages, self.progress_stream)
+                try:
+                    self._process(todo, batch_id, progress)
+                finally:
+                    progress.close()
+                if self.prune:
+                    self._check_stop()
+                    self._prune()
+            except Stopped:
+                self.summary.interrupted = (
+                    f"收到 {self._stop} 信号，已在当前提交后停止；已完成的页面已保存，"
+                    "重新运行 dangan index 即从此处继续")
+            self.summary.seconds = time.monotonic() - t0
+            report = self._write_report(batch_id)
+            self.store.finish_batch(batch_id, self.summary.to_json(), str(report))
+            s = self.summary
+            log.info("batch %d finished in %.0fs: %d files indexed, %d skipped, %d failed, "
+                     "%d pages%s", batch_id, s.seconds, s.files_indexed, s.files_skipped,
+                     s.files_failed, s.pages, " (interrupted)" if s.interrupted else "")
+            self.index.close()
+            self.store.close()
         return self.summary
 
+    @contextmanager
+    def _signals(self) -> Iterator[None]:
+        """Ctrl-C and SIGTERM set a flag; the batch stops at the next safe point (after the
+        commit in progress), so nothing half-written is left and no traceback is printed."""
+        def stop(signum, _frame) -> None:
+            self._stop = signal.Signals(signum).name
+        if threading.current_thread() is not threading.main_thread():
+            yield  # run from a thread (a test, a service): signals are its owner's business
+            return
+        previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+    def _check_stop(self) -> None:
+        if self._stop:
+            raise Stopped(self._stop)
+
     def _rebuild_index(self, reason: str) -> None:
-        """New or outdated index: recreate it from the page store, without OCR."""
-        self.index.create()
+        """New or outdated index: fill a new generation from the page store, without OCR;
+        searches use the old one until it is complete."""
         self.summary.rebuilt_index = reason
-        # Fields are derived from the stored lines: a new index (a new schema, new rules
-        # for reading order, names or years) reads them again, without OCR.
-        pages = list(self.store.all_pages())
-        for p in pages:
-            p.fields = extract(p.lines)
-            self.store.update_fields(p)
-        self.store.commit()
-        self.store.rebuild_aliases()
-        by_doc: dict[str, list[StoredPage]] = {}
-        for p in pages:
-            by_doc.setdefault(p.document, []).append(p)
-        with self.index.writer() as w:
-            by_path: dict[str, list[dict]] = {}
-            for doc, doc_pages in by_doc.items():
-                meta = self.store.document(doc) or {}
-                dtype = document_type([p.fields.doc_type for p in doc_pages])
-                restricted = self._restricted(meta.get("archive_code"))
-                for p in doc_pages:
-                    by_path.setdefault(p.path, []).append(
-                        index_document(p, dtype, meta.get("archive_code"), restricted))
-            for path, docs in by_path.items():
-                w.replace_pages(path, docs)
+        with locks.commit_lock(self.cfg.data_dir):
+            integrity.rebuild(self.index, self.store)
+
+    @contextmanager
+    def _guarded(self, item: _Pending, batch_id: int | None) -> Iterator[None]:
+        """The one place where a per-file step's error (stat, read, hash, open, decode, OCR,
+        extract) becomes that file's failure with its reason; the batch goes on. Errors of
+        the index or the page store are not caught here: they end the batch."""
+        try:
+            yield
+        except Exception as e:
+            item.error = sources.reason(e)
+            self._fail(item.key, item.sha256, item.size, item.mtime, item.error, batch_id)
 
     def _plan(self, batch_id: int) -> list[_Pending]:
         known = self.store.file_state()
         todo: list[_Pending] = []
-        for path in sources.walk(self.roots):
+        seen: dict[str, Path] = {}
+        for found in sources.walk(self.roots):
+            self._check_stop()
+            if isinstance(found, sources.Skipped):
+                entry = {"path": self.shown(found.path), "reason": found.reason}
+                if entry not in self.summary.skipped:  # a folder given twice: listed once
+                    self.summary.skipped.append(entry)
+                continue
+            key = self.key_for(found)
+            if key in seen:  # the same file twice: a repeated argument, or a link to it
+                if found != seen[key]:
+                    self.summary.skipped.append({
+                        "path": self.shown(found),
+                        "reason": f"与 {display_key(key)} 是同一文件，只索引一次 / same file"})
+                continue
+            seen[key] = found
             self.summary.files_seen += 1
-            key = self.key_for(path)
-            st = path.stat()
-            prior = known.get(key)
-            if prior and prior[1] == st.st_size and prior[2] == st.st_mtime:
-                self.summary.files_skipped += 1
-                continue
-            digest = sha256_of(path)
-            if prior and prior[0] == digest and prior[3] == "ok":
-                self.store.touch_file(key, st.st_size, st.st_mtime)
-                self.summary.files_skipped += 1
-                continue
-            try:
-                refs = sources.pages(path, self.cfg.ocr.max_pixels)
-            except sources.BadFile as e:
-                self._fail(key, digest, st.st_size, st.st_mtime, str(e), batch_id)
-                continue
-            todo.append(_Pending(path, key, digest, st.st_size, st.st_mtime, refs))
+            item = _Pending(found, display_key(key), "", 0, 0.0, [])
+            with self._guarded(item, batch_id):
+                if self._read(item, key, known.get(key)):
+                    todo.append(item)
         self.store.commit()
         return todo
+
+    def _read(self, item: _Pending, key: str, prior) -> bool:
+        """Stat, read, hash and split one file into pages; False if it is unchanged."""
+        if item.key != key:
+            raise sources.BadFile("文件名不是有效的 UTF-8 编码，请改名后重新索引 / file name "
+                                  "is not valid UTF-8; rename it")
+        st = item.path.stat()  # before reading: a change after it is seen next time
+        item.size, item.mtime = st.st_size, st.st_mtime
+        retry = prior is not None and prior[3] == "failed" and prior[4] < MAX_ATTEMPTS
+        if prior and prior[1] == st.st_size and prior[2] == st.st_mtime and not retry:
+            self.summary.files_skipped += 1
+            return False
+        data = item.path.read_bytes()
+        item.sha256 = sha256_of(data)
+        if prior and prior[0] == item.sha256 and prior[3] == "ok":
+            self.store.touch_file(key, st.st_size, st.st_mtime)
+            self.summary.files_skipped += 1
+            return False
+        if prior and prior[0] == item.sha256 and prior[3] == "failed" and not retry:
+            self.summary.files_skipped += 1  # failed too often; waits for a new version
+            return False
+        # Pages from the very bytes that were hashed: what is cached under this hash is
+        # what this content says, even if the file is replaced while the batch runs.
+        item.refs = sources.pages(item.path, self.cfg.ocr.max_pixels, data)
+        return True
 
     def _fail(self, key, digest, size, mtime, error, batch_id) -> None:
         self.summary.files_failed += 1
         self.summary.failures.append({"path": key, "error": error})
-        with self.index.writer() as w:  # index first, as everywhere
-            w.delete_path(key)
-        self.store.record_failure(key, digest, size, mtime, error, batch_id)
+        with locks.commit_lock(self.cfg.data_dir):
+            with self.index.writer() as w:  # index first, as everywhere
+                w.delete_path(key)
+            self.store.record_failure(key, digest, size, mtime, error, batch_id)
+            self.store.commit()
 
     def _process(self, todo: list[_Pending], batch_id: int, progress: Progress) -> None:
         jobs: list[tuple[_Pending, sources.PageRef]] = []
@@ -274,12 +377,15 @@ class Batch:
                 buffer.clear()
                 buffered_pages = 0
 
-        for item in ready:
-            finished(item)
-        if jobs:
-            self._run_ocr(jobs, progress, finished)
-        if buffer:
-            self._commit(buffer, batch_id)
+        try:
+            for item in ready:
+                self._check_stop()
+                finished(item)
+            if jobs:
+                self._run_ocr(jobs, progress, finished)
+        finally:  # stopped or not, what is fully read is committed
+            if buffer:
+                self._commit(buffer, batch_id)
 
     def _run_ocr(self, jobs, progress: Progress, finished) -> None:
         workers = max(1, min(self.workers, len(jobs)))
@@ -287,26 +393,35 @@ class Batch:
         cluster = OcrCluster(workers, self.scheduler, self.engine, ocr.threads_per_worker,
                              ocr.max_side_len, ocr.max_pixels)
         with cluster:
+            self._check_stop()
             for (item, ref), result, error in cluster.run(
-                    jobs, window=max(4, workers * 3), skip=lambda job: job[0].error is not None):
+                    jobs, window=max(4, workers * 3), skip=lambda job: job[0].error is not None,
+                    stopping=lambda: self._stop is not None):
+                self._check_stop()  # a worker hit by the same Ctrl-C is not the file's fault
                 if item.error is not None:
                     continue
-                if error is not None:
-                    item.error = (str(error) if isinstance(error, sources.BadFile)
-                                  else f"OCR 失败 / OCR failed: {type(error).__name__}: {error}")
-                    self._fail(item.key, item.sha256, item.size, item.mtime, item.error, None)
-                    self.store.commit()
+                with self._guarded(item, None):
+                    if error is not None:
+                        raise error
+                    w, h, lines_json, secs, fields_json, ink = result
+                    lines = [Line.from_json(x) for x in lines_json]
+                    fields = PageFields.from_json(fields_json)
+                if item.error is not None:
                     progress.update(0, failed=1)
                     continue
-                w, h, lines_json, secs, fields_json = result
-                lines = [Line.from_json(x) for x in lines_json]
                 self.store.cache_ocr(item.sha256, ref.index, self.engine, w, h, lines, secs)
                 item.results[ref.index] = (w, h, lines, "ocr")
-                item.fields[ref.index] = PageFields.from_json(fields_json)
+                item.fields[ref.index] = fields
+                read = any(ch.isalnum() for line in lines for ch in line.text)
+                if not read and ink > INK_WARNING:  # ink, and nothing but specks or marks read
+                    self.summary.warnings.append({
+                        "path": item.key, "warning": f"第 {ref.index + 1} 页有字迹（{ink:.0%} 的"
+                        "面积）却未识别出文字，请人工查看 / ink but no text read"})
                 self.summary.pages_ocr += 1
                 progress.update(1)
                 if len(item.results) == len(item.refs):
                     finished(item)
+            self._check_stop()
 
     def _commit(self, items: list[_Pending], batch_id: int) -> None:
         """Write finished files: index (one commit) first, then the page store."""
@@ -334,15 +449,16 @@ class Batch:
             docs = [index_document(p, dtype, name.archive_code, restricted) for p in pages]
             self.store.put_document(document, name.archive_code, dtype)
             built.append((item, document, pages, docs))
-        with self.index.writer() as w:
-            for item, _, _, docs in built:
-                w.replace_pages(item.key, docs)
-        for item, document, pages, _ in built:
-            self.store.replace_file(item.key, item.sha256, item.size, item.mtime, document,
-                                    pages, batch_id)
-            self.summary.files_indexed += 1
-            self.summary.pages += len(pages)
-        self.store.commit()
+        with locks.commit_lock(self.cfg.data_dir):
+            with self.index.writer() as w:
+                for item, _, _, docs in built:
+                    w.replace_pages(item.key, docs)
+            for item, document, pages, _ in built:
+                self.store.replace_file(item.key, item.sha256, item.size, item.mtime,
+                                        document, pages, batch_id)
+                self.summary.files_indexed += 1
+                self.summary.pages += len(pages)
+            self.store.commit()
 
     def _prune(self) -> None:
         """Forget files that are gone from disk (only under the folders being indexed)."""
@@ -355,12 +471,13 @@ class Batch:
                 gone.append(key)
         if not gone:
             return
-        with self.index.writer() as w:
+        with locks.commit_lock(self.cfg.data_dir):
+            with self.index.writer() as w:
+                for key in gone:
+                    w.delete_path(key)
             for key in gone:
-                w.delete_path(key)
-        for key in gone:
-            self.store.remove_file(key)
-        self.store.commit()
+                self.store.remove_file(key)
+            self.store.commit()
         self.summary.files_pruned = len(gone)
 
     def _write_report(self, batch_id: int) -> Path:

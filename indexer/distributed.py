@@ -10,20 +10,36 @@ Files travel as bytes: workers need dangan installed, not access to the scan fol
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import signal
 import tempfile
 import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 _ENGINES: dict[tuple, object] = {}
 
 
+def ink_fraction(image) -> float:
+    """How much of the page is clearly darker than the paper: a page with ink and no text
+    read is worth a warning (a format read wrongly, a faint or upside-down scan)."""
+    import numpy as np
+
+    grey = np.asarray(image.convert("L").reduce(4) if min(image.size) > 64 else
+                      image.convert("L"), dtype=np.int16)
+    paper = int(np.percentile(grey, 90))
+    return float(np.mean(grey < paper - 80))
+
+
 def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threads: int,
-             max_side_len: int, max_pixels: int) -> tuple[int, int, list, float, dict]:
-    """Runs on a Dask worker: one page of a file given as bytes → size, lines, fields.
+             max_side_len: int, max_pixels: int) -> tuple[int, int, list, float, dict, float]:
+    """Runs on a Dask worker: one page of a file given as bytes → size, lines, fields, and
+    the share of the page that is ink.
 
     The engine is created once per worker process (model load is ~1 s and ~1 GB)."""
     from . import sources
@@ -43,7 +59,18 @@ def ocr_page(data: bytes, suffix: str, index: int, kind: str, engine: str, threa
         image = sources.render_page(sources.PageRef(Path(tmp.name), index, kind), max_pixels)
     lines = read_page(_ENGINES[key], image)
     return (image.width, image.height, [ln.to_json() for ln in lines],
-            time.monotonic() - t0, extract(lines).to_json())
+            time.monotonic() - t0, extract(lines).to_json(), ink_fraction(image))
+
+
+class _DieWithBatch(WorkerPlugin):
+    """Worker plugin for the local cluster: a worker process dies with the batch."""
+
+    name = "dangan-die-with-batch"
+
+    def setup(self, worker) -> None:
+        from dangan.children import die_with_parent
+
+        die_with_parent()
 
 
 class OcrCluster:
@@ -64,11 +91,19 @@ class OcrCluster:
         if self.scheduler:
             self.client = Client(self.scheduler, timeout="30s")
         else:
-            # No dashboard, quiet logs: this is a batch job, not a service.
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        silence_logs=logging.ERROR)
+            # No dashboard, quiet logs: this is a batch job, not a service. The workers are
+            # started with Ctrl-C ignored (an ignored signal stays ignored across exec): the
+            # batch stops them itself after its commit, instead of each printing a traceback.
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None,
+                                            silence_logs=logging.ERROR)
+            finally:
+                signal.signal(signal.SIGINT, previous)
             self.client = Client(self.cluster)
+            # Our own workers die with the batch; an archive's cluster outlives it, as it should.
+            self.client.register_plugin(_DieWithBatch())
         return self
 
     def __exit__(self, *exc) -> None:
@@ -82,18 +117,28 @@ class OcrCluster:
         # dies, the scheduler can still rerun the page elsewhere (scattered data would be lost
         # with it). Read once per file, shared by the pages in flight.
         if sha256 not in self._files:
-            self._files[sha256] = path.read_bytes()
+            data = path.read_bytes()
+            # The bytes OCR'd must be the bytes hashed: a file replaced since it was planned
+            # would otherwise put another page's text into this content's cache entry.
+            if hashlib.sha256(data).hexdigest() != sha256:
+                from .sources import BadFile
+
+                raise BadFile("文件在索引过程中被修改，下次运行时重新读取 / file changed while "
+                              "being indexed; it is read again next run")
+            self._files[sha256] = data
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
             return self.client.submit(ocr_page, self._files[sha256], path.suffix.lower(),
                                       index, kind, *self.args, retries=2,
                                       key=f"ocr-{self.args[0]}-{sha256}-{index}")
 
-    def run(self, jobs: list, window: int, skip=lambda job: False) -> Iterator:
+    def run(self, jobs: list, window: int, skip=lambda job: False,
+            stopping=lambda: False) -> Iterator:
         """Yield (job, result, error) as pages finish. A job is (item, ref) where item has
         .path and .sha256; at most `window` pages are in flight, so a batch of ten thousand
         files never sits in the cluster's memory at once. `skip(job)` drops pages of files
-        that already failed."""
+        that already failed; `stopping()` true ends the run without waiting for the pages in
+        flight (their OCR is lost, nothing else)."""
         from collections import Counter
 
         from distributed import as_completed
@@ -101,21 +146,38 @@ class OcrCluster:
         queue = list(jobs)
         left = Counter(item.sha256 for item, _ in queue)
         pending: dict = {}
+        refused: list = []  # pages that could not even be sent (the file is unreadable now)
         done = as_completed()
 
         def fill() -> None:
-            while queue and len(pending) < window:
+            while queue and len(pending) < window and not refused:
                 job = queue.pop(0)
                 item, ref = job
                 if skip(job):
                     self._release(item.sha256, left)
                     continue
-                fut = self._submit(item.path, item.sha256, ref.index, ref.kind)
+                try:
+                    fut = self._submit(item.path, item.sha256, ref.index, ref.kind)
+                except Exception as e:
+                    self._release(item.sha256, left)
+                    refused.append((job, None, e))
+                    continue
                 pending[fut] = job
                 done.add(fut)
 
+        def drain_refused() -> Iterator:
+            while refused:
+                yield refused.pop(0)
+                fill()
+
         fill()
-        for fut in done:
+        yield from drain_refused()
+        while pending:
+            while not done.has_ready():
+                if stopping():
+                    return
+                time.sleep(0.05)
+            fut = next(done)
             job = pending.pop(fut)
             try:
                 result, error = fut.result(), None
@@ -124,6 +186,7 @@ class OcrCluster:
             self._release(job[0].sha256, left)
             yield job, result, error
             fill()
+            yield from drain_refused()
 
     def _release(self, sha256: str, left) -> None:
         left[sha256] -= 1

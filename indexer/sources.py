@@ -7,6 +7,10 @@ so a decompression bomb costs nothing.
 
 from __future__ import annotations
 
+import errno
+import io
+import os
+import stat
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +18,17 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+try:  # HEIC from phones and newer scanners; AVIF Pillow reads by itself
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIF_EXTS = {".heic", ".heif"}
+except ImportError:  # pragma: no cover - installed by setup.sh
+    HEIF_EXTS = set()
+
+# JPEG 2000 is a common archival master format; WebP, BMP, GIF and AVIF turn up in transfers.
+IMAGE_EXTS = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".jp2", ".j2k", ".jpx", ".webp",
+              ".bmp", ".gif", ".avif", *HEIF_EXTS}
 PDF_EXTS = {".pdf"}
 SCAN_EXTS = IMAGE_EXTS | PDF_EXTS
 PDF_RENDER_DPI = 200
@@ -24,6 +38,56 @@ MIN_TEXT_CHARS = 20
 
 class BadFile(Exception):
     """A file that cannot be indexed; the message says why, in words for the batch report."""
+
+
+def reason(error: BaseException) -> str:
+    """Why one file could not be read, in words for the batch report: the one place that
+    turns any error of a per-file step (stat, hash, open, decode, OCR, extract) into a
+    Chinese reason, so one bad file is one line of the report and never the batch's end."""
+    if isinstance(error, BadFile):
+        return str(error)
+    if isinstance(error, PermissionError):
+        return f"无权读取该文件（请检查文件权限）/ permission denied: {error.strerror}"
+    if isinstance(error, FileNotFoundError):
+        return "文件在处理中被删除或移走 / file vanished while being indexed"
+    if isinstance(error, UnicodeError):
+        return f"文件名或内容编码无效 / invalid encoding: {error}"
+    if isinstance(error, MemoryError):
+        return "内存不足，无法读取该文件 / out of memory reading this file"
+    if isinstance(error, OSError):
+        return f"读取文件出错 / read error: {error.strerror or error}"
+    name = type(error).__name__
+    if name == "KilledWorker":
+        return ("识别进程多次意外退出（内存不足或文件触发了崩溃）/ OCR worker died on this "
+                f"file: {error}")
+    return f"处理失败 / failed: {name}: {error}"
+
+
+@dataclass
+class Skipped:
+    """Something in a scan folder that is not read, and why: listed in the batch report."""
+
+    path: Path
+    reason: str
+
+
+def _skip_reason(path: Path, st: os.stat_result | None, error: OSError | None) -> str | None:
+    if error is not None:
+        if error.errno == errno.ELOOP:
+            return "符号链接循环 / symbolic link loop"
+        if error.errno == errno.ENOENT:
+            return "符号链接指向不存在的文件 / dangling symbolic link"
+        return f"无法查看该文件 / cannot stat: {error.strerror}"
+    assert st is not None
+    if stat.S_ISDIR(st.st_mode):
+        return "指向文件夹的符号链接，未跟随 / symbolic link to a folder, not followed"
+    if stat.S_ISFIFO(st.st_mode):
+        return "命名管道，不是文件 / a FIFO, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "不是普通文件（设备或套接字）/ not a regular file"
+    if path.suffix.lower() not in SCAN_EXTS:
+        return f"不是扫描件格式 / not a scan format ({path.suffix.lower() or '无扩展名'})"
+    return None
 
 
 @dataclass
@@ -36,22 +100,44 @@ class PageRef:
     text: str | None = None  # pdf_text: the text layer
 
 
-def walk(paths: list[Path]) -> Iterator[Path]:
-    """Scan files under the given folders (or the files themselves), in a stable order."""
+def walk(paths: list[Path]) -> Iterator[Path | Skipped]:
+    """Scan files under the given folders (or the files themselves), in a stable order, and
+    everything passed over with its reason. Symbolic links to files are followed (the file
+    is named by its real path, once); links to folders are not, so there are no loops."""
+    SKIP_QUIETLY = {"catalog.csv", "truth.json"}  # the archive's own companions
     for root in paths:
-        if root.is_file():
-            if root.suffix.lower() in SCAN_EXTS:
-                yield root
-            continue
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and p.suffix.lower() in SCAN_EXTS and not p.name.startswith("."):
+        entries: list[Path]
+        if root.is_dir() and not root.is_symlink():
+            entries = []
+            for folder, dirs, files in os.walk(root):
+                dirs.sort()
+                base = Path(folder)
+                entries += [base / d for d in dirs if (base / d).is_symlink()]
+                entries += [base / f for f in files if not f.startswith(".")]
+            # Real files before links, so a link to a file in the folder is the one named as
+            # the duplicate.
+            entries.sort(key=lambda p: (p.is_symlink(), p))
+        else:
+            entries = [root]
+        for p in entries:
+            try:
+                st, error = p.stat(), None
+            except OSError as e:
+                st, error = None, e
+            why = _skip_reason(p, st, error)
+            if why is None:
                 yield p
+            elif p.name not in SKIP_QUIETLY:
+                yield Skipped(p, why)
 
 
-def open_image(path: Path, max_pixels: int) -> Image.Image:
+def open_image(path: Path | io.BytesIO, max_pixels: int) -> Image.Image:
     """Open an image file, refusing empty, broken and oversized ones with a clear reason."""
-    if path.stat().st_size == 0:
+    if _size(path) == 0:
         raise BadFile("文件为空（0 字节）/ empty file")
+    # Pillow's own guard follows the archive's limit (its default refuses a 100 MP scan the
+    # config allows); above it the warning below refuses the file from its header.
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -62,10 +148,36 @@ def open_image(path: Path, max_pixels: int) -> Image.Image:
         raise BadFile(f"图像像素过多 / image too large: {e}") from e
     except Image.DecompressionBombWarning as e:
         raise BadFile(f"图像像素过多 / image too large: {e}") from e
+    except (OSError, SyntaxError, EOFError, ValueError) as e:
+        raise BadFile(f"图像已损坏或不完整 / corrupt or truncated image: {e}") from e
     w, h = image.size
     if w * h > max_pixels:
         raise BadFile(f"图像像素过多 / image too large: {w}×{h} px exceeds limit {max_pixels}")
     return image
+
+
+def _size(source: Path | io.BytesIO) -> int:
+    return source.getbuffer().nbytes if isinstance(source, io.BytesIO) else source.stat().st_size
+
+
+def for_ocr(image: Image.Image) -> Image.Image:
+    """The page as 8-bit grey or RGB on white, whatever the scanner wrote: 16-bit grey
+    (which a plain convert clips to white), transparency (black text on a transparent
+    background would turn all black), palettes, CMYK."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # Stretch the values actually used onto 0–255: 16-bit scans rarely use the full range.
+        grey = image.convert("I")
+        lo, hi = grey.getextrema()
+        scale = 255 / max(1, hi - lo)
+        return grey.point(lambda v: (v - lo) * scale).convert("L")
+    if image.mode == "F":
+        return image.convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and
+                                               "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return image if image.mode in ("RGB", "L") else image.convert("RGB")
 
 
 def image_pages(path: Path, max_pixels: int) -> int:
@@ -80,16 +192,16 @@ def load_image_page(path: Path, index: int, max_pixels: int) -> Image.Image:
             image.seek(index)
         image.load()
         image = ImageOps.exif_transpose(image)
-        return image.convert("RGB") if image.mode not in ("RGB", "L") else image
+        return for_ocr(image)
     except (OSError, SyntaxError, EOFError, ValueError) as e:
         raise BadFile(f"图像已损坏或不完整 / corrupt or truncated image: {e}") from e
 
 
-def _pdf_reader(path: Path):
+def _pdf_reader(path: Path | io.BytesIO):
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
-    if path.stat().st_size == 0:
+    if _size(path) == 0:
         raise BadFile("文件为空（0 字节）/ empty file")
     try:
         reader = PdfReader(path)
@@ -97,6 +209,9 @@ def _pdf_reader(path: Path):
             # Many scanners "encrypt" with an empty user password; those open fine.
             try:
                 ok = reader.decrypt("")
+            except DependencyError as e:
+                raise BadFile(f"PDF 加密方式无法解开 / encrypted PDF needs a missing "
+                              f"library: {e}") from e
             except Exception as e:
                 raise BadFile(f"PDF 已加密，无法打开 / encrypted PDF: {e}") from e
             if not ok:
@@ -113,13 +228,16 @@ def _meaningful(text: str) -> int:
     return sum(1 for ch in text if ch.isalnum())
 
 
-def pages(path: Path, max_pixels: int) -> list[PageRef]:
-    """The pages of a file. Raises BadFile; never returns a partial list."""
+def pages(path: Path, max_pixels: int, data: bytes | None = None) -> list[PageRef]:
+    """The pages of a file (read from `data` when given: the very bytes that were hashed).
+    Raises BadFile; never returns a partial list."""
     ext = path.suffix.lower()
+    source = io.BytesIO(data) if data is not None else path
     if ext in IMAGE_EXTS:
-        return [PageRef(path, i, "image") for i in range(image_pages(path, max_pixels))]
+        image = open_image(source, max_pixels)
+        return [PageRef(path, i, "image") for i in range(getattr(image, "n_frames", 1))]
     if ext in PDF_EXTS:
-        reader = _pdf_reader(path)
+        reader = _pdf_reader(source)
         refs = []
         for i, page in enumerate(reader.pages):
             try:

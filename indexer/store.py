@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL,             -- ok | failed
     error TEXT,
     batch_id INTEGER,
-    indexed_at REAL
+    indexed_at REAL,
+    attempts INTEGER NOT NULL DEFAULT 0  -- failed runs in a row for this content
 );
 CREATE TABLE IF NOT EXISTS pages (
     path TEXT NOT NULL,
@@ -118,6 +119,10 @@ class PageStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
+        if "attempts" not in columns:  # a store from before retries
+            self.db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+            self.db.commit()
         self._adopt_old_catalogue()
         self._adopt_old_pages()
 
@@ -146,10 +151,10 @@ class PageStore:
         self.db.close()
 
     # -- files -------------------------------------------------------------------------
-    def file_state(self) -> dict[str, tuple[str, int, float, str]]:
-        """path → (sha256, size, mtime, status) for every known file."""
+    def file_state(self) -> dict[str, tuple[str, int, float, str, int]]:
+        """path → (sha256, size, mtime, status, attempts) for every known file."""
         return {r[0]: r[1:] for r in self.db.execute(
-            "SELECT path, sha256, size, mtime, status FROM files")}
+            "SELECT path, sha256, size, mtime, status, attempts FROM files")}
 
     def touch_file(self, path: str, size: int, mtime: float) -> None:
         """Same content, new mtime (copied or touched): remember it so the hash is skipped next
@@ -161,10 +166,14 @@ class PageStore:
         # A failed file keeps none of its old pages: what is indexed must match what is on disk.
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
         self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
+        # Attempts count the failed runs of this very content: a new version starts again.
+        row = self.db.execute("SELECT sha256, status, attempts FROM files WHERE path=?",
+                              (path,)).fetchone()
+        attempts = row[2] + 1 if row and row[0] == sha256 and row[1] == "failed" else 1
         self.db.execute(
             "INSERT OR REPLACE INTO files(path, sha256, size, mtime, document, pages, status, "
-            "error, batch_id, indexed_at) VALUES (?,?,?,?,NULL,0,'failed',?,?,?)",
-            (path, sha256, size, mtime, error, batch_id, time.time()))
+            "error, batch_id, indexed_at, attempts) VALUES (?,?,?,?,NULL,0,'failed',?,?,?,?)",
+            (path, sha256, size, mtime, error, batch_id, time.time(), attempts))
 
     def replace_file(self, path: str, sha256: str, size: int, mtime: float, document: str,
                      pages: list[StoredPage], batch_id: int | None) -> None:
@@ -182,7 +191,7 @@ class PageStore:
         self.db.executemany("INSERT OR IGNORE INTO page_ids(path, page, sha256) VALUES (?,?,?)",
                             [(path, p.page, sha256) for p in pages])
         self.db.execute(
-            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?)",
+            "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?,0)",
             (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
 
     def update_fields(self, page: StoredPage) -> None:
@@ -383,18 +392,35 @@ class PageStore:
                         (time.time(), json.dumps(summary, ensure_ascii=False), report, batch_id))
         self.db.commit()
 
-    def status(self) -> dict:
+    def interrupted_batches(self, running: int | None = None) -> list[dict]:
+        """Batches that did not finish: stopped by a signal (they say so), or killed, out of
+        memory or power (never finished at all) — except the one running now."""
+        out = []
+        for bid, started, finished, summary in self.db.execute(
+                "SELECT id, started, finished, summary FROM batches ORDER BY id"):
+            s = json.loads(summary or "{}")
+            if finished is None and bid != running:
+                out.append({"id": bid, "started": started,
+                            "reason": "未正常结束（进程被终止、断电或内存不足）/ never finished"})
+            elif s.get("interrupted"):
+                out.append({"id": bid, "started": started, "reason": s["interrupted"]})
+        return out
+
+    def status(self, running: int | None = None) -> dict:
+        """`running`: the id of the batch running now, if any (it is not "interrupted")."""
         q = self.db.execute
         last = q("SELECT id, started, finished, summary, report FROM batches "
                  "WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
-        failures = [{"path": r[0], "error": r[1]} for r in
-                    q("SELECT path, error FROM files WHERE status='failed' ORDER BY path")]
+        failures = [{"path": r[0], "error": r[1], "attempts": r[2]} for r in
+                    q("SELECT path, error, attempts FROM files WHERE status='failed' "
+                      "ORDER BY path")]
         return {
             "documents": q("SELECT COUNT(DISTINCT document) FROM pages").fetchone()[0],
             "pages": q("SELECT COUNT(*) FROM pages").fetchone()[0],
             "files": q("SELECT COUNT(*) FROM files WHERE status='ok'").fetchone()[0],
             "failed_files": len(failures),
             "failures": failures,
+            "interrupted_batches": self.interrupted_batches(running),
             "last_batch": None if not last else {
                 "id": last[0], "started": last[1], "finished": last[2],
                 "summary": json.loads(last[3] or "{}"), "report": last[4]},

@@ -25,7 +25,8 @@ DANGAN = [sys.executable, "-m", "dangan.cli"]
 # other archives' processes, or drive Chromium.
 SLOW_MODULES = {"test_indexer_ocr", "test_indexer_batch", "test_indexer_distributed",
                 "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent",
-                "test_register", "test_papers"}  # the last two: real `dangan` processes
+                "test_register", "test_papers",  # these two: real `dangan` processes
+                "test_indexer_processes", "test_indexer_integrity"}
 
 
 def pytest_collection_modifyitems(config, items):

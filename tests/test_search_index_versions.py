@@ -28,14 +28,14 @@ def test_a_new_index_records_them_and_is_current(tmp_path):
     index = SearchIndex(tmp_path / "ix")
     assert index.outdated_reason() == "索引已创建 / index created"
     index.create()
-    stored = json.loads((tmp_path / "ix" / VERSION_FILE).read_text())
+    stored = json.loads((index.live_dir() / VERSION_FILE).read_text())
     assert stored["shapers"] == term_shapers()
     assert index.outdated_reason() is None
 
 
 def test_an_index_made_with_another_jieba_or_dictionary_is_outdated(tmp_path):
     SearchIndex(tmp_path / "ix").create()
-    meta_file = tmp_path / "ix" / VERSION_FILE
+    meta_file = SearchIndex(tmp_path / "ix").live_dir() / VERSION_FILE  # the live generation
     meta = json.loads(meta_file.read_text())
     meta["shapers"] = {**meta["shapers"], "rjieba": "0.0.1", "dictionaries": "0" * 16}
     meta_file.write_text(json.dumps(meta))
@@ -55,7 +55,7 @@ def test_first_start_says_created_and_a_new_jieba_rebuilds_from_the_page_store(t
     first = run_batch(cfg)
     assert "索引已创建 / index created" in first.lines()
     assert run_batch(cfg).rebuilt_index == ""  # nothing changed: nothing rebuilt
-    meta_file = cfg.index_dir / VERSION_FILE
+    meta_file = SearchIndex(cfg.index_dir).live_dir() / VERSION_FILE
     meta = json.loads(meta_file.read_text())
     meta["shapers"]["rjieba"] = "0.0.1"
     meta_file.write_text(json.dumps(meta))

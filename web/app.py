@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 from dangan.config import Config
 from dangan.records.accounts import Database, database_url
 
-from .security import before_request, csrf_token, security_headers
+from .security import AccessLogUnavailable, before_request, csrf_token, security_headers
 from .stores import close_page_store
 
 
@@ -91,6 +91,14 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         if request.path.startswith("/api/"):  # partners get JSON, never an HTML page
             return jsonify({"error": message}), e.code
         return render_template("error.html", message=message, code=e.code), e.code
+
+    @app.errorhandler(AccessLogUnavailable)
+    def access_log_unavailable(e: AccessLogUnavailable):
+        message = ("访问记录无法写入（数据盘可能已满），按规定不能查看或复制未记录的页面；"
+                   "检索仍可使用。请联系管理员清理磁盘。")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), 503
+        return render_template("error.html", message=message, code=503), 503
 
     @app.errorhandler(Exception)
     def server_error(e: Exception):

@@ -158,14 +158,28 @@ def current_visit_id() -> int | None:
 _CHAIN = threading.Lock()
 
 
+class AccessLogUnavailable(RuntimeError):
+    """The access log cannot be written (a full disk): a view that cannot be logged is not
+    shown (app.py answers in Chinese, 503)."""
+
+
 def log_access(action: str, path: str = "", page: int | None = None, detail: str = "",
-               page_uid: int | None = None) -> None:
+               page_uid: int | None = None, *, required: bool = True) -> None:
     """Write one line of the access log; every view and copy goes through here. ID-shaped
-    numbers in the detail (a search typed as an ID number) are stored masked."""
+    numbers in the detail (a search typed as an ID number) are stored masked. When the line
+    cannot be written, a `required` one (views, copies) refuses the request; a search (hits
+    show masked data only) still answers, and the failure goes to the server log."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     entry = {"at": now(), "user_id": g.user.id, "visit_id": current_visit_id(),
              "request_number": session.get("request_number"), "action": action,
              "path": path, "page": page, "detail": mask_in_text(detail), "page_uid": page_uid}
-    with _CHAIN, current_app.extensions["dangan_db"].session() as s:
-        prev = s.scalar(select(Access.hash).order_by(Access.id.desc()).limit(1)) or ""
-        s.add(Access(**entry, prev_hash=prev, hash=audit.entry_hash(prev, entry)))
-        s.commit()
+    try:
+        with _CHAIN, current_app.extensions["dangan_db"].session() as s:
+            prev = s.scalar(select(Access.hash).order_by(Access.id.desc()).limit(1)) or ""
+            s.add(Access(**entry, prev_hash=prev, hash=audit.entry_hash(prev, entry)))
+            s.commit()
+    except SQLAlchemyError as e:
+        current_app.logger.error("access log not written (%s %s#%s): %s", action, path, page, e)
+        if required:
+            raise AccessLogUnavailable(str(e)) from e

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable
@@ -43,6 +44,14 @@ from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
 log = logging.getLogger(__name__)
 VERSION_FILE = "dangan-schema.json"
+# The index folder holds generations (gen-000001/ …), each a complete index with its own
+# shards and version marker; CURRENT names the one searches use. A rebuild fills a new
+# generation beside the live one and switches CURRENT (an atomic rename) only when it is
+# complete, so a rebuild killed at any moment leaves the old index searchable and marked as
+# needing the rebuild. An index from before generations (shards straight in the folder) is
+# read as it is until its first rebuild.
+POINTER_FILE = "CURRENT"
+GENERATION_PREFIX = "gen-"
 DEFAULT_SHARDS = 2
 
 
@@ -87,6 +96,34 @@ class _LengthsInMemory:
 
     def __getattr__(self, name):
         return getattr(self._reader, name)
+
+
+@contextmanager
+def _ctrl_c_ignored_by_new_processes():
+    """Writer processes are started (on the first submit) with Ctrl-C ignored: an ignored
+    signal stays ignored across exec, so a Ctrl-C that reaches one while it is still
+    starting, before its initializer runs, prints no traceback. The batch handles Ctrl-C."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _writer_process_init() -> None:
+    """Shard writers die with the batch (dangan/children.py) and leave Ctrl-C to it: a
+    writer finishes the commit it is in."""
+    import signal
+
+    from dangan.children import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
@@ -142,11 +179,21 @@ class SearchIndex:
         self._gen: _Generation | None = None
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        self._live: Path | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
-    def _meta(self) -> dict:
+    def live_dir(self) -> Path:
+        """The generation searches use now (the folder itself for an index from before
+        generations)."""
         try:
-            return json.loads((self.dir / VERSION_FILE).read_text())
+            name = (self.dir / POINTER_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return self.dir
+        return self.dir / name if name.startswith(GENERATION_PREFIX) else self.dir
+
+    def _meta(self, where: Path | None = None) -> dict:
+        try:
+            return json.loads(((where or self.live_dir()) / VERSION_FILE).read_text())
         except (OSError, ValueError):
             return {}
 
@@ -158,8 +205,9 @@ class SearchIndex:
     def shard_count(self) -> int:
         return int(self._meta().get("shards") or self._shards or DEFAULT_SHARDS)
 
-    def _shard_dirs(self, n: int | None = None) -> list[Path]:
-        return [self.dir / f"shard-{i:02d}" for i in range(n or self.shard_count)]
+    def _shard_dirs(self, n: int | None = None, where: Path | None = None) -> list[Path]:
+        base = where or self._live or self.live_dir()
+        return [base / f"shard-{i:02d}" for i in range(n or self.shard_count)]
 
     def is_current(self) -> bool:
         return self.outdated_reason() is None
@@ -167,8 +215,10 @@ class SearchIndex:
     def outdated_reason(self) -> str | None:
         """Why the index must be (re)built from the page store, in words for the batch
         summary; None when it is current."""
-        meta = self._meta()
-        if not meta or not all(windex.exists_in(str(d)) for d in self._shard_dirs()):
+        live = self.live_dir()
+        meta = self._meta(live)
+        if not meta or not all(windex.exists_in(str(d)) for d in self._shard_dirs(
+                int(meta.get("shards") or DEFAULT_SHARDS), live)):
             return "索引已创建 / index created"
         if meta.get("version") != SCHEMA_VERSION:
             return (f"索引已按新结构重建 / index rebuilt for schema version {SCHEMA_VERSION} "
@@ -182,57 +232,128 @@ class SearchIndex:
             return f"索引已因分词依据变化重建 / index rebuilt: {', '.join(changed)}"
         return None
 
-    def create(self) -> None:
-        """A new empty index with the current schema (any old one in the folder is replaced)."""
+    def exists(self) -> bool:
+        """Is there an index to search at all (current or not)?"""
+        live = self.live_dir()
+        meta = self._meta(live)
+        return bool(meta) and all(windex.exists_in(str(d)) for d in self._shard_dirs(
+            int(meta.get("shards") or DEFAULT_SHARDS), live))
+
+    @contextmanager
+    def rebuilding(self):
+        """A new generation with the current schema, filled through the writer this yields
+        and switched to only when the block ends without error. Until then searches (in
+        this and every other process) keep using the live generation; the version marker
+        is written last, after every shard has committed, and the switch is one rename."""
         self.close()
         n = self._shards or DEFAULT_SHARDS
         self.dir.mkdir(parents=True, exist_ok=True)
-        for old in self.dir.glob("*"):
-            if old.is_file() and (old.suffix in (".toc", ".seg", ".pst", ".trm") or
-                                  old.name.startswith(("_MAIN", "MAIN_"))):
-                old.unlink()  # an unsharded index from an older dangan
-        for d in self._shard_dirs(n):
-            d.mkdir(exist_ok=True)
+        self._remove_unfinished()
+        number = 1 + max([int(p.name[len(GENERATION_PREFIX):]) for p in self._generations_on_disk()]
+                         or [0])
+        new = self.dir / f"{GENERATION_PREFIX}{number:06d}"
+        new.mkdir()
+        for d in self._shard_dirs(n, new):
+            d.mkdir()
             windex.create_in(str(d), build_schema()).close()
-        (self.dir / VERSION_FILE).write_text(json.dumps({"version": SCHEMA_VERSION,
-                                                         "shards": n,
+        w = _Writer(n)
+        yield w
+        self._commit(w, self._shard_dirs(n, new))
+        _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n,
                                                          "shapers": term_shapers()}))
+        old = self.live_dir()
+        _write_atomically(self.dir / POINTER_FILE, new.name + "\n")
+        self.close()
+        self._remove_old(old, keep=new)
+
+    def create(self) -> None:
+        """A new empty index with the current schema (the live one stays until it is
+        complete)."""
+        with self.rebuilding():
+            pass
+
+    def _generations_on_disk(self) -> list[Path]:
+        return sorted(p for p in self.dir.glob(GENERATION_PREFIX + "*") if p.is_dir()
+                      and p.name[len(GENERATION_PREFIX):].isdigit())
+
+    def _remove_unfinished(self) -> None:
+        """Generations a killed rebuild left behind (no version marker, not live)."""
+        live = self.live_dir()
+        for g in self._generations_on_disk():
+            if g != live and not (g / VERSION_FILE).exists():
+                shutil.rmtree(g, ignore_errors=True)
+
+    def _remove_old(self, old: Path, keep: Path) -> None:
+        """After a switch: the previous generation's files (a reader that still has them
+        open keeps its mapping; the next search opens the new generation)."""
+        for g in self._generations_on_disk():
+            if g != keep:
+                shutil.rmtree(g, ignore_errors=True)
+        if old == self.dir:  # an index from before generations, straight in the folder
+            for p in self.dir.glob("shard-*"):
+                shutil.rmtree(p, ignore_errors=True)
+            for old_file in self.dir.glob("*"):
+                if old_file.is_file() and (
+                        old_file.name == VERSION_FILE
+                        or old_file.suffix in (".toc", ".seg", ".pst", ".trm")
+                        or old_file.name.startswith(("_MAIN", "MAIN_"))):
+                    old_file.unlink()
 
     def _open(self) -> list:
+        live = self.live_dir()
+        if self._ixs is not None and live != self._live:
+            self._close_readers()  # a rebuild switched generations under us
         if self._ixs is None:
-            dirs = self._shard_dirs()
-            if not self._meta() or not all(windex.exists_in(str(d)) for d in dirs):
+            meta = self._meta(live)
+            dirs = self._shard_dirs(int(meta.get("shards") or DEFAULT_SHARDS), live)
+            if not meta or not all(windex.exists_in(str(d)) for d in dirs):
                 raise IndexMissing(f"no index in {self.dir}; run `dangan index` first")
             self._ixs = [windex.open_dir(str(d)) for d in dirs]
+            self._live = live
         return self._ixs
 
     def close(self) -> None:
         with self._lock:
-            if self._gen is not None:
-                self._gen.close()
-                self._gen = None
-            for ix in self._ixs or []:
-                ix.close()
-            self._ixs = None
+            self._close_readers()
             if self._pool is not None:
                 self._pool.shutdown()
                 self._pool = None
+
+    def _close_readers(self) -> None:
+        """Forget the open shards (called with the lock held): the searcher is retired and
+        closed once its last lease is returned, so a search running meanwhile finishes."""
+        gen, self._gen = self._gen, None
+        if gen is not None:
+            gen.retired = True
+            if gen.leases == 0:
+                gen.close()
+        for ix in self._ixs or []:
+            ix.close()
+        self._ixs = None
+        self._live = None
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager
     def writer(self):
         """Collect one batch of changes; on success every touched shard commits, in parallel.
         On error nothing is written."""
-        self._open()
-        w = _Writer(self.shard_count)
+        with self._lock:
+            self._open()
+            dirs = self._shard_dirs(len(self._ixs), self._live)
+        w = _Writer(len(dirs))
         yield w
-        dirs = self._shard_dirs()
+        self._commit(w, dirs)
+
+    def _commit(self, w: _Writer, dirs: list[Path]) -> None:
         jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
         t0 = time.monotonic()
         if len(jobs) > 1:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"))
-            for f in [self._pool.submit(_apply, d, ops) for d, ops in jobs]:
+            with _ctrl_c_ignored_by_new_processes():
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
+                                                     initializer=_writer_process_init)
+                futures = [self._pool.submit(_apply, d, ops) for d, ops in jobs]
+            for f in futures:
                 f.result()
         else:
             for d, ops in jobs:
@@ -303,7 +424,7 @@ class SearchIndex:
     def warm(self) -> None:
         """Open the searcher and load what the first query would otherwise wait for (field
         lengths of the scored fields). `dangan serve` calls this once in the background."""
-        for seg in self.dir.rglob("*.seg"):  # ask the OS to read the index into its cache
+        for seg in self.live_dir().rglob("*.seg"):  # ask the OS to read the index into its cache
             with open(seg, "rb") as f:
                 os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
         self.executor().preload()
@@ -315,6 +436,8 @@ class SearchIndex:
         `facets` maps names to fields, the count of hits per value of each field."""
         with self.lease() as gen:
             searcher = gen.searcher
+            if not searcher.doc_count_all():  # a new, empty index: nothing to match, no error
+                return Found(total=0, docs=[], facets={name: {} for name in facets or {}})
             found = None
             if self.engine == "fast":
                 try:
@@ -349,6 +472,25 @@ class SearchIndex:
         with self.lease() as gen:
             return gen.searcher.doc_count()
 
+    def copy_live(self, dest: Path) -> Path:
+        """Copy the live generation into `dest` (a new index folder) and make it live there.
+        Call it while no writer commits (the batch's commit lock): every file is then part
+        of a committed generation."""
+        live = self.live_dir()
+        if not self.exists():
+            raise IndexMissing(f"no index in {self.dir}")
+        name = live.name if live != self.dir else f"{GENERATION_PREFIX}000001"
+        target = dest / name
+        if live == self.dir:
+            target.mkdir(parents=True)
+            shutil.copy2(live / VERSION_FILE, target / VERSION_FILE)
+            for d in live.glob("shard-*"):
+                shutil.copytree(d, target / d.name)
+        else:
+            shutil.copytree(live, target)
+        _write_atomically(dest / POINTER_FILE, name + "\n")
+        return target
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file())
 
@@ -373,3 +515,18 @@ class _Writer:
 
     def delete_path(self, path: str) -> None:
         self.ops[shard_of(path, self.shards)].append(("delete", path))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write then rename: a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

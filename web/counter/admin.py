@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dangan.desk.deadlines import calendar_warning
 from dangan.desk.records import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
+from dangan.indexer import locks
 from dangan.records.accounts import Access
 from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
@@ -21,10 +22,32 @@ from ..stores import page_store, search_index
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+# Warn before the data disk is full: a full disk stops views (they cannot be logged).
+DISK_WARN_FREE = 0.05
+DISK_WARN_BYTES = 2 * 1024**3
+
+
+def disk_warning(folder) -> str | None:
+    import shutil
+
+    try:
+        usage = shutil.disk_usage(folder)
+    except OSError:
+        return None
+    if usage.free < DISK_WARN_BYTES or usage.free < usage.total * DISK_WARN_FREE:
+        return (f"数据盘仅剩 {usage.free / 1024**3:.1f} GB（{usage.free / usage.total:.0%}）："
+                "磁盘写满后页面查看将因无法记录而被拒绝，请尽快清理或扩容。")
+    return None
+
+
 @bp.route("/status")
 @admin_required
 def status():
-    info = page_store().status()
+    cfg = current_app.config["DANGAN"]
+    running = locks.running_batch(cfg.data_dir)
+    info = page_store().status(running=(running or {}).get("batch"))
+    info["running_batch"] = running
+    info["disk_warning"] = disk_warning(cfg.data_dir)
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()

@@ -33,7 +33,8 @@ def index():
                              catalogue=store.restricted_catalogue)
             ids = [h.page_id for h in results.hits]
             session["hits"] = ids  # next/previous hit in the viewer
-            log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500])
+            log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500],
+                       required=False)
         except QueryError as e:
             error = str(e)
         except IndexMissing:

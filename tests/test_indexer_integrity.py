@@ -1,0 +1,107 @@
+"""`dangan check`, `repair`, `backup` and `restore`, and a page store that runs out of disk:
+real processes on real files (text-layer PDFs where no OCR is needed, small printed pages
+where it is)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+
+from conftest import DANGAN, SCANS, run_dangan, search_json, wait_for_rows, write_config
+from test_indexer_processes import PEOPLE, _corpus
+
+from dangan.search.backend import VERSION_FILE, SearchIndex
+
+NOTICE = "东政发〔1993〕52号关于做好工资套改工作的通知.pdf"  # text layer: no OCR
+
+
+def _pdfs(tmp_path, n: int = 3, **ocr):
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy2(SCANS / NOTICE, folder / f"notice-{i}.pdf")
+    return write_config(tmp_path / "config.toml", folder, tmp_path, **ocr)
+
+
+def test_check_names_a_page_the_index_lost_and_repair_restores_it_without_ocr(tmp_path):
+    cfg = _pdfs(tmp_path)
+    run_dangan(cfg, "index")
+    assert "检查通过" in run_dangan(cfg, "check").stdout
+    index = SearchIndex(tmp_path / "index")
+    with index.writer() as w:
+        w.delete_path("notice-1.pdf")  # as a copy taken mid-batch left it
+    index.close()
+    proc = run_dangan(cfg, "check", check=False)
+    assert proc.returncode == 1
+    assert "检索不到" in proc.stdout and "notice-1.pdf#1" in proc.stdout
+    repaired = run_dangan(cfg, "repair")
+    assert "未重新识别" in repaired.stdout and "检查通过" in repaired.stdout
+    assert search_json(cfg, "--person", "单国栋")["total"] == 3
+
+
+def test_check_finds_a_stale_index_version_and_the_next_batch_rebuilds_it(tmp_path):
+    cfg = _pdfs(tmp_path)
+    run_dangan(cfg, "index")
+    index = SearchIndex(tmp_path / "index")
+    (index.live_dir() / VERSION_FILE).write_text('{"version": 1, "shards": 2}')
+    assert "版本过旧" in run_dangan(cfg, "check", check=False).stdout
+    assert search_json(cfg, "--person", "单国栋")["total"] == 3  # still answers meanwhile
+    assert "rebuilt" in run_dangan(cfg, "index").stdout
+    assert "检查通过" in run_dangan(cfg, "check").stdout
+
+
+def test_searching_an_empty_index_says_nothing_found(tmp_path):
+    cfg = _pdfs(tmp_path, n=0)
+    run_dangan(cfg, "index")
+    proc = run_dangan(cfg, "search", "--person", "王秀英")
+    assert proc.stdout.startswith("共 0 条") and "Traceback" not in proc.stderr
+
+
+def test_a_full_page_store_is_one_clear_line_and_the_next_run_carries_on(tmp_path):
+    cfg = _pdfs(tmp_path, n=40, commit_every=5)
+    limit = 160_000  # bytes any file may grow to: the page store's WAL outgrows it
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails instead of killing us
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([*DANGAN, "--config", str(cfg), "index"], capture_output=True,
+                          text=True, timeout=600, preexec_fn=small_disk)
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    assert "无法写入索引或页面库" in proc.stderr and "Traceback" not in proc.stderr
+    rerun = run_dangan(cfg, "index")
+    assert "0 failed" in rerun.stdout
+    assert "检查通过" in run_dangan(cfg, "check").stdout
+    assert search_json(cfg, "--person", "单国栋", "--limit", "100")["total"] == 40
+
+
+def test_a_backup_taken_during_a_batch_restores_to_a_consistent_archive(tmp_path):
+    cfg = _corpus(tmp_path, commit_every=4)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    batch = subprocess.Popen([*DANGAN, "--config", str(cfg), "index"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    try:
+        wait_for_rows(tmp_path / "data" / "pages.sqlite3", "files", 4, batch)
+        assert batch.poll() is None, "the batch finished before the backup"
+        backup = run_dangan(cfg, "backup", str(tmp_path / "backup"))
+        assert "已备份" in backup.stdout
+    finally:
+        batch.communicate(timeout=900)
+    manifest = json.loads((tmp_path / "backup" / "MANIFEST.json").read_text())
+    assert 4 <= manifest["pages"] < len(PEOPLE)  # taken in the middle
+
+    restored = tmp_path / "restored"
+    new_cfg = write_config(tmp_path / "restored.toml", tmp_path / "scans", restored)
+    assert "已从" in run_dangan(new_cfg, "restore", str(tmp_path / "backup")).stdout
+    check = run_dangan(new_cfg, "check")  # exit 0: nothing to repair
+    assert "检查通过" in check.stdout and "尚未索引" in check.stdout
+    done = manifest["pages"]
+    rerun = run_dangan(new_cfg, "index")  # the rest, from the OCR cache where it was done
+    assert f"{len(PEOPLE) - done} indexed" in rerun.stdout, rerun.stdout
+    for person in PEOPLE:
+        assert search_json(new_cfg, "--person", person)["total"] == 1, person
+    assert "检查通过" in run_dangan(new_cfg, "check").stdout
