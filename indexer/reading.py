@@ -114,6 +114,15 @@ def _same_row(a: Line, b: Line) -> bool:
     return _v_overlap(a, b) > 0.5
 
 
+def _may_continue(upper: str, lower: str) -> bool:
+    """Text wraps between two characters of one kind, or into punctuation; a number above
+    Han text (or Han above a number) is two fields of a form ("填报日期：1993-10-23" over
+    "女"), not one word."""
+    a, b = upper[-1], lower[0]
+    return not ((a.isascii() and a.isalnum() and _is_han(b))
+                or (_is_han(a) and b.isascii() and b.isalnum()))
+
+
 def _continuation(upper: Line, lines: list[Line]) -> Line | None:
     """The line that continues `upper` on the next line down, if there is one."""
     if len(upper.text) < MIN_WRAPPING_CHARS or not _ends_open(upper.text):
@@ -124,7 +133,7 @@ def _continuation(upper: Line, lines: list[Line]) -> Line | None:
     if not below:
         return None
     c = min(below, key=lambda c: (c.box[1], c.box[0]))
-    if not _similar_height(upper, c):
+    if not (_similar_height(upper, c) and _may_continue(upper.text, c.text)):
         return None
     left_aligned = (upper.box[0] - WRAP_INDENT * h <= c.box[0] <= upper.box[0] + 0.8 * h
                     and c.box[2] <= upper.box[2] + 0.8 * h)
@@ -201,7 +210,8 @@ def _joins_as_word(left: list[Line], right: list[Line]) -> bool:
     x, y = a.text[-1], b.text[0]
     if (_is_han(x) and _is_han(y)) or (x.isascii() and x.isalpha() and y.isascii() and y.isalnum()):
         return -0.3 * h <= gap <= SAME_WORD_GAP * h
-    return -0.3 * h <= gap <= 0.3 * h and x.isalnum() and y.isalnum()
+    return (-0.3 * h <= gap <= 0.3 * h and x.isascii() and y.isascii() and x.isalnum()
+            and y.isalnum())
 
 
 def _is_han(ch: str) -> bool:
@@ -226,6 +236,8 @@ def _row_wraps(upper: list[list[Line]], lower: list[list[Line]]) -> bool:
     last, first = upper[-1][-1], lower[0][0]
     row_x1 = min(chain[0].box[0] for chain in upper)
     h = _h(last)
+    if not _may_continue(last.text, first.text):
+        return False
     if not (_ends_open(last.text) and _similar_height(last, first)
             and sum(len(run.text) for chain in upper for run in chain) >= MIN_WRAPPING_CHARS):
         return False

@@ -128,3 +128,11 @@ def test_a_term_is_marked_on_the_scan_across_a_wrap_and_a_split_box():
     assert len(term_boxes(lines, ["教学能力考核"])) == 2
     company = term_boxes(lines, ["上海东昌投资发展有限公司"])
     assert [b[0] for b in company] == [100, 615]
+
+
+def test_a_date_ending_a_form_row_does_not_run_into_the_next_row():
+    lines = [L("填报单位：东岭县第二机床厂", 100, 100, 900, 150), L("填报日期：1993-10-23", 1300, 100, 1900, 150),
+             L("姓名", 100, 180, 200, 230), L("王秀英", 400, 180, 560, 230), L("性别", 900, 180, 1000, 230),
+             L("女", 1300, 180, 1350, 230), L("出生年月", 1500, 180, 1700, 230), L("1941.4", 1750, 180, 1900, 230)]
+    text = reading_text(lines).text
+    assert "23姓名" not in text and "1993-10-23\n姓名" in text
