@@ -16,6 +16,7 @@ even when it runs over two lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -152,8 +153,13 @@ def _continuation(upper: Line, lines: list[Line]) -> Line | None:
     beside_c = [x for x in lines if x is not c and x is not upper and _same_row(x, c)]
     shared = {id(x) for x in beside_upper} & {id(x) for x in beside_c}
     # Text runs on to the right before it wraps: a line with more of its row to its right
-    # (other than cells centred on both lines) does not continue below.
+    # (other than cells centred on both lines) does not continue below; nor does the end of
+    # a line of prose that a number cut into runs (a run touching another on its left):
+    # that line wraps as a row, to its own left edge.
     if any(x.box[0] >= upper.box[2] - 0.3 * h and id(x) not in shared for x in beside_upper):
+        return None
+    if any(x.box[2] <= upper.box[0] + 0.3 * h and upper.box[0] - x.box[2] <= SAME_WORD_GAP * h
+           for x in beside_upper):
         return None
     repeats = sum(1 for a in beside_upper if id(a) not in shared
                   and any(id(b) not in shared and _same_column(a, b, h) for b in beside_c))
@@ -245,6 +251,11 @@ def _row_wraps(upper: list[list[Line]], lower: list[list[Line]]) -> bool:
             and row_x1 - WRAP_INDENT * h <= first.box[0] <= row_x1 + 0.8 * h
             and last.box[2] >= max(run.box[2] for chain in lower for run in chain) - 2 * h):
         return False
+    # A row that is one continuous stretch of text (runs cut only by numbers) is prose;
+    # otherwise its cells must not repeat the next row's columns (a table's rows).
+    runs = sorted((run for chain in upper for run in chain[:1]), key=lambda r: r.box[0])
+    if all(b.box[0] - a.box[2] <= SAME_WORD_GAP * h for a, b in itertools.pairwise(runs)):
+        return True
     others_up = [chain[0] for chain in upper[:-1]] + [run for run in upper[-1][:-1]]
     others_low = [chain[0] for chain in lower[1:]]
     repeats = sum(1 for a in others_up if any(_same_column(a, b, h) for b in others_low))
