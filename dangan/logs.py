@@ -27,6 +27,9 @@ def configure(data_dir: Path | None = None, *, stderr: bool = True,
     Calling it again adds nothing (a server's app factory may run more than once)."""
     logger = logging.getLogger("dangan")
     logger.setLevel(level)
+    # Our handlers are the only ones: a library that configures the root logger (Dask,
+    # waitress) would otherwise print every line a second time, or under the progress bar.
+    logger.propagate = False
     formatter = OneLine(FORMAT)
     if data_dir is not None and "file" not in _configured:
         folder = Path(data_dir) / "logs"
