@@ -15,11 +15,11 @@ from dangan.text.dates import damaged_years, find_dates, year_mentions
 from dangan.text.docnumbers import find_doc_numbers
 from dangan.text.idnumbers import find_id_numbers
 from dangan.text.names import clean_cell, is_name_cell, looks_like_name, names_in_prose
-from dangan.text.normalize import HAN, normalize
+from dangan.text.normalize import HAN
 
 from .layout import Row, find_table, rows
 from .ocr.base import Line
-from .reading import ReadingText, reading_text
+from .reading import ReadingText, normalized_line, reading_text
 
 PERSON_LABELS = {"姓名": "姓名", "曾用名": "曾用名"}
 UNIT_LABELS = ("工作单位", "填报单位", "招工单位", "任教学校", "单位（盖章）", "单位(盖章)", "单位")
@@ -77,7 +77,7 @@ class PageFields:
 
 def extract(lines: list[Line]) -> PageFields:
     """All fields of one page. Lines are normalised here; originals stay with the caller."""
-    norm = [_normalized(ln) for ln in lines]
+    norm = [normalized_line(ln) for ln in lines]
     seals = [ln.text for ln in norm if ln.kind == "seal"]
     norm = [ln for ln in norm if ln.text.strip() and ln.kind != "seal"]
     page_rows = rows(norm)
@@ -131,20 +131,6 @@ def extract(lines: list[Line]) -> PageFields:
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
     return fields
-
-
-_ALT_CHAR = re.compile(f"[{HAN}0-9〇]")
-
-
-def _normalized(line: Line) -> Line:
-    """The line in the index's canonical form; the recogniser's alternatives too, while
-    normalising keeps every character where it was."""
-    text = normalize(line.text)
-    alts = None
-    if line.alternatives and len(text) == len(line.text):
-        alts = [(k, normalize(ch), p) for k, ch, p in line.alternatives
-                if _ALT_CHAR.fullmatch(ch)]
-    return Line(text, line.box, line.confidence, line.char_x, alts or None, line.kind)
 
 
 def _alternatives(lines: list[Line], persons: list[PersonHit], money_lines

@@ -99,11 +99,11 @@ def rows(lines: list[Line]) -> list[Row]:
         return [Row([ln]) for ln in lines]  # a PDF text layer is already in reading order
     out: list[Row] = []
     for half in split_at_gutter(boxed):
-        out += _rows(half)
+        out += visual_rows(half)
     return out
 
 
-def _rows(boxed: list[Line]) -> list[Row]:
+def visual_rows(boxed: list[Line]) -> list[Row]:
     """Boxed lines grouped into visual rows by their vertical centres (one page side)."""
     median_h = statistics.median(ln.height for ln in boxed) or 1
     out: list[Row] = []

@@ -21,7 +21,9 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from .layout import _rows, split_at_gutter
+from dangan.text.normalize import HAN, HAN_RE, normalize
+
+from .layout import split_at_gutter, visual_rows
 from .ocr.base import Line
 
 # A box follows another as part of the same word when the gap is below this many character
@@ -221,7 +223,7 @@ def _joins_as_word(left: list[Line], right: list[Line]) -> bool:
 
 
 def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return HAN_RE.fullmatch(ch) is not None
 
 
 def _text_layer(lines: list[Line]) -> ReadingText:
@@ -267,7 +269,7 @@ def _runs(lines: list[Line]) -> tuple[list[Line], dict[int, list[Line]]]:
     joined text and box), and each run's boxes. A wrap is judged on runs, not boxes: a
     line of prose may end in a short box ("…在" "东岭") that continues below."""
     runs, members = [], {}
-    for row in _rows(lines):
+    for row in visual_rows(lines):
         group = [row.lines[0]]
         for ln in row.lines[1:]:
             if _joins_as_word([group[-1]], [ln]):
@@ -316,19 +318,26 @@ def reading_text(lines: list[Line]) -> ReadingText:
     return ReadingText(text, segments)
 
 
+_ALT_CHAR = re.compile(f"[{HAN}0-9〇]")
+
+
+def normalized_line(line: Line) -> Line:
+    """The line in the index's canonical form (the one normalisation of lines, for fields
+    and for marking hits alike). The recogniser's alternatives that matter for search
+    (Han, digits, 〇) are kept while normalising leaves every character where it was."""
+    text = normalize(line.text)
+    alts = None
+    if line.alternatives and len(text) == len(line.text):
+        alts = [(k, normalize(ch), p) for k, ch, p in line.alternatives
+                if _ALT_CHAR.fullmatch(ch)]
+    return Line(text, line.box, line.confidence, line.char_x, alts or None, line.kind)
+
+
 def term_boxes(lines: list[Line], terms: list[str]) -> list[tuple[int, int, int, int]]:
     """Where on the scan each (normalised) term stands, also over a wrap or a split box.
-
-    The page's lines are normalised as the index normalised them; where that changes a
-    line's length (spaces OCR put between characters) the whole line is marked."""
-    from dangan.text.normalize import normalize
-
-    norm = []
-    for ln in lines:
-        text = normalize(ln.text)
-        norm.append(Line(text, ln.box, ln.confidence,
-                         ln.char_x if len(text) == len(ln.text) else None, None, ln.kind))
-    page = [ln for ln in norm if ln.kind != "seal"]
+    Where normalising changed a line's length (spaces OCR put between characters), its
+    character boxes no longer line up and `span_box` marks by proportion."""
+    page = [ln for ln in map(normalized_line, lines) if ln.kind != "seal"]
     reading = reading_text(page)
     boxes: list[tuple[int, int, int, int]] = []
     for term in terms:
