@@ -75,7 +75,12 @@ LABELS: dict[str, str] = {
     "身份证号码": "id_number", "身份证号": "id_number", "公民身份号码": "id_number",
     "曾用名": "former_name", "籍贯": "native_place", "性别": "gender", "姓名": "name",
 }
-_LABELS_LONGEST = sorted(LABELS, key=len, reverse=True)
+# Labels of cells that say nothing the dossier uses: they only end the value before them
+# ("招工单位 东岭县针织厂 填报日期 …" as one line).
+OTHER_LABELS = ("填报日期", "填表日期", "民族", "文化程度", "职务", "工种", "用工形式", "家庭住址",
+                "批准文号", "月增资额", "连续工龄", "退休类别", "退休费", "计发比例", "审批依据",
+                "调资依据", "任教科目", "教龄", "备注", "政审意见")
+_LABELS_LONGEST = sorted([*LABELS, *OTHER_LABELS], key=len, reverse=True)
 _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "合作社", "社", "站", "所", "部",
                "院", "校", "队", "场", "店")
 
@@ -171,6 +176,8 @@ def _pairs_in_line(ln: Line) -> list[tuple[str, str, int, int]] | None:
         return None
     out = []
     for m, nxt in zip(found, [*found[1:], None], strict=True):
+        if m.group(0) not in LABELS:
+            continue
         end = nxt.start() if nxt else len(ln.text)
         raw = ln.text[m.end():end]
         lead = len(raw) - len(raw.lstrip(" :：\u3000"))
@@ -204,7 +211,7 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
                 continue
             cell = clean_cell(ln.text)
             label = _label_at(cell)
-            if not label:
+            if label not in LABELS:
                 continue
             rest = cell[len(label):]
             if rest:

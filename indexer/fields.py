@@ -103,6 +103,7 @@ def extract(lines: list[Line]) -> PageFields:
     else:
         persons += _labelled_persons(page_rows)
         facts = form_facts(page_rows)
+    persons += _persons_of_facts(facts, {p.name for p in persons})
     persons += _prose_persons(norm, reading, {p.name for p in persons})
     fields.facts = _with_prose_facts(facts, norm, reading, persons)
     persons += _cell_persons(norm, {p.name for p in persons})
@@ -178,6 +179,18 @@ def _alternative_windows(lines: list[Line]) -> list[str]:
         for text, start, end in ln.alternative_texts():
             out.append(text[max(0, start - ALT_WINDOW):end + ALT_WINDOW])
     return list(dict.fromkeys(out))
+
+
+def _persons_of_facts(facts: list[Fact], known: set[str]) -> list[PersonHit]:
+    """Names that only the facts read: a line running cells together ("姓名 解玉堂 性别 男",
+    as a PDF's text layer gives it) is a labelled cell all the same."""
+    found = []
+    for f in facts:
+        if f.kind in ("name", "former_name") and f.row is None and f.value not in known:
+            known.add(f.value)
+            found.append(PersonHit(f.value, "姓名" if f.kind == "name" else "曾用名", f.box,
+                                   alias_of=f.subject if f.kind == "former_name" else None))
+    return found
 
 
 def _with_prose_facts(facts: list[Fact], lines: list[Line], reading: ReadingText,
