@@ -159,6 +159,12 @@ def group_records(records: list[Record], decisions=()) -> Grouping:
             _, k = max(fits)
             _, why = max((evidence(v, o) for o in groups[k].records), key=lambda t: t[0])
             variants.append((v, k, "；".join(why)))
+        elif groups:
+            # the nearest candidate, and why the pages say it is someone else (or cannot say)
+            _, why = max((evidence(v, o) for g in groups for o in g.records),
+                         key=lambda t: t[0])
+            variants.append((v, None, "与各候选人员记载不符：" + "；".join(why) if why
+                             else "无足够信息判断"))
         else:
             variants.append((v, None, "无足够信息判断"))
     grouping = Grouping(groups, variants, bare)

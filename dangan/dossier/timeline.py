@@ -49,7 +49,7 @@ def events(records: list[Record], birth: str | None) -> list[Event]:
     out: list[Event] = []
     seen = set()
     if birth:
-        out.append(Event(birth, "出生", "（按规则取值）", ""))
+        out.append(Event(birth, "出生", "按出生时间认定规则取值", ""))
         seen.add(("birth", birth[:7]))
     for r in records:
         for f in r.facts:

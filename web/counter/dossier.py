@@ -22,6 +22,7 @@ from flask import (
 )
 from pypdf import PdfReader, PdfWriter
 
+from dangan.doctypes import label as type_label
 from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
 from dangan.indexer.facts import FACT_KINDS
@@ -84,7 +85,8 @@ def show():
     log_access("dossier", detail=f"人员档案线索 {name}：{len(d.records)} 条记录，"
                f"{len(d.persons)} 个候选人员")
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
-                           references=_references(d), action_labels=ACTION_LABELS)
+                           references=_references(d), action_labels=ACTION_LABELS,
+                           type_label=type_label)
 
 
 @bp.route("/decide", methods=["POST"])
