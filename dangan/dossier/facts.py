@@ -9,6 +9,9 @@ from dangan.text.idnumbers import mask
 
 from .records import Record
 
+SINGLE_VALUED = {"gender", "birth", "native_place", "id_number", "work_start", "recruited",
+                 "teaching_start", "regularized", "enlisted", "discharged", "retired"}
+
 
 @dataclass
 class Source:
@@ -38,7 +41,9 @@ class PersonFact:
 
     @property
     def conflict(self) -> bool:
-        return len(self.values) > 1
+        """Records disagree on something a person has only one of (a birth date, not a wage
+        or a unit, which change over a working life)."""
+        return self.kind in SINGLE_VALUED and len(self.values) > 1
 
 
 def _same(kind: str, a: str, b: str) -> bool:

@@ -99,11 +99,14 @@ class Grouping:
     unassigned: list[Record]  # no evidence either way (a mention in prose)
 
 
-def _link(a: list[Record], b: list[Record]) -> float:
-    scores = [evidence(x, y)[0] for x in a for y in b]
-    if any(s <= HARD for s in scores):
+def _link(a: list[Record], b: list[Record], scores=None) -> float:
+    """Average-link score of two groups: the mean of the informative pair scores, or HARD
+    when any pair cannot be the same person."""
+    pairs = ([scores[x.key, y.key] for x in a for y in b] if scores is not None
+             else [evidence(x, y)[0] for x in a for y in b])
+    if any(s <= HARD for s in pairs):
         return HARD
-    informative = [s for s in scores if s != 0]
+    informative = [s for s in pairs if s != 0]
     return sum(informative) / len(informative) if informative else 0.0
 
 
@@ -131,17 +134,26 @@ def group_records(records: list[Record], decisions=()) -> Grouping:
     informative = [r for r in main if any(f.kind not in ("name", "gender") for f in r.facts)]
     bare = [r for r in main if r not in informative]
     clusters: list[list[Record]] = [[r] for r in informative]
+    # every pair scored once; merging only adds up scores already known
+    scores = {}
+    for i, a in enumerate(informative):
+        for b in informative[i:]:
+            scores[a.key, b.key] = scores[b.key, a.key] = evidence(a, b)[0]
+    # links between clusters, kept and recomputed only for a cluster that grew
+    links = {(i, j): _link(clusters[i], clusters[j], scores)
+             for i in range(len(clusters)) for j in range(i + 1, len(clusters))}
+    alive = set(range(len(clusters)))
     while True:
-        best = None
-        for i in range(len(clusters)):
-            for j in range(i + 1, len(clusters)):
-                s = _link(clusters[i], clusters[j])
-                if s >= SAME and (best is None or s > best[0]):
-                    best = (s, i, j)
+        best = max(((s, ij) for ij, s in links.items() if s >= SAME), default=None)
         if best is None:
             break
-        _, i, j = best
-        clusters[i] += clusters.pop(j)
+        _, (i, j) = best
+        clusters[i] += clusters[j]
+        alive.discard(j)
+        links = {ij: s for ij, s in links.items() if j not in ij and i not in ij}
+        for k in alive - {i}:
+            links[min(i, k), max(i, k)] = _link(clusters[i], clusters[k], scores)
+    clusters = [clusters[i] for i in sorted(alive)]
     # A bare mention belongs to the only candidate there is; with several, staff decide.
     if len(clusters) == 1:
         clusters[0] += bare

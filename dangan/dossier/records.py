@@ -39,6 +39,7 @@ class Record:
     row: int | None = None
     box: list[int] | None = None  # where the person is on the page (cell or roster row)
     facts: list[Fact] = field(default_factory=list)
+    _by_kind: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_variant(self) -> bool:
@@ -48,7 +49,11 @@ class Record:
         return next((f for f in self.facts if f.kind == kind), None)
 
     def values(self, kind: str) -> list[str]:
-        return [f.value for f in self.facts if f.kind == kind]
+        if self._by_kind is None:  # grouping asks for every pair of records: once per record
+            self._by_kind = {}
+            for f in self.facts:
+                self._by_kind.setdefault(f.kind, []).append(f.value)
+        return self._by_kind.get(kind, [])
 
 
 def record_date(fields: dict, catalogue_date: str | None) -> str:
@@ -62,11 +67,13 @@ def record_date(fields: dict, catalogue_date: str | None) -> str:
 
 
 def _facts_of(fields: dict, name: str, row: int | None) -> list[Fact]:
-    facts = [Fact.from_json(f) for f in fields.get("facts", [])]
-    if row is not None:
-        return [f for f in facts if f.row == row]
-    subjects = {name} | {f.subject for f in facts if f.kind == "former_name" and f.value == name}
-    return [f for f in facts if f.row is None and f.subject in subjects]
+    raw = fields.get("facts", [])
+    if row is not None:  # a roster row: its own facts only (a roster holds many people)
+        return [Fact.from_json(f) for f in raw if f.get("row") == row]
+    subjects = {name} | {f["subject"] for f in raw if f["kind"] == "former_name"
+                         and f["value"] == name}
+    return [Fact.from_json(f) for f in raw if f.get("row") is None
+            and f.get("subject") in subjects]
 
 
 def gather(index, store, name: str, cleared: Iterable[str] = ()) -> list[Record]:
@@ -74,12 +81,19 @@ def gather(index, store, name: str, cleared: Iterable[str] = ()) -> list[Record]
     name = normalize(name).strip()
     cleared = set(cleared)
     req = SearchRequest(person=name, limit=MOST_RECORDS)
-    found = search(index, req, store.page_view, store.aliases_of, show_restricted=bool(cleared))
+    views: dict[tuple[str, int], dict | None] = {}
+
+    def view_of(path: str, page: int) -> dict | None:  # read once: search's and ours
+        if (path, page) not in views:
+            views[path, page] = store.page_view(path, page)
+        return views[path, page]
+
+    found = search(index, req, view_of, store.aliases_of, show_restricted=bool(cleared))
     out = []
     for hit in found.hits:
         if hit.page_id is None or (hit.restricted and hit.document not in cleared):
             continue
-        view = store.page_view(hit.path, hit.page) or {}
+        view = view_of(hit.path, hit.page) or {}
         fields = view.get("fields", {})
         relation = (hit.why[0].split("：")[0] if hit.why else "正文片段")
         shown = hit.why[0].split("：", 1)[1] if hit.why and "：" in hit.why[0] else name
