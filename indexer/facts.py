@@ -54,6 +54,7 @@ MONEY_KINDS = {"wage_before", "wage_after"}
 # 参加工作时间 is never read as 工作单位's neighbour. One label, one kind.
 LABELS: dict[str, str] = {
     "出生年月": "birth", "出生日期": "birth", "出生时间": "birth", "出生年月日": "birth",
+    "出生": "birth",  # a vertical label read in two cells (出生 | 日期); the value must be a date
     "参加工作时间": "work_start", "参加工作日期": "work_start", "参加工作年月": "work_start",
     "招工时间": "recruited", "招收时间": "recruited", "录用时间": "recruited",
     "任教时间": "teaching_start", "任教起始时间": "teaching_start",
@@ -85,7 +86,7 @@ _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "
                "院", "校", "队", "场", "店")
 
 # Prose: "于1979.12入伍，1983.3退伍", "1941年4月生", "1958年3月参加工作".
-_PROSE_EVENTS = {"入伍": "enlisted", "退伍": "discharged", "参加工作": "work_start",
+_PROSE_EVENTS = {"入伍": "enlisted", "应征入伍": "enlisted", "退伍": "discharged", "参加工作": "work_start",
                  "出生": "birth", "生）": "birth", "生)": "birth", "转正": "regularized",
                  "退休": "retired"}
 
@@ -142,6 +143,7 @@ def normalise_value(kind: str, raw: str) -> str | None:
     if kind == "gender":
         return text if text in ("男", "女") else None
     if kind in ("name", "former_name"):
+        text = text.strip("（）()【】[]")  # a name written in brackets: （岳欣欣）
         return text if looks_like_name(text, relaxed=True) else None
     if kind == "unit":
         return text if len(text) >= 3 and text.endswith(_UNIT_WORDS) else None
@@ -278,7 +280,7 @@ def prose_facts(text: str, boxes_of, subject: str | None) -> list[Fact]:
     """Dates followed by the event they date: "1979年12月入伍", "1941.4生）"."""
     facts = []
     for d in find_dates(text):
-        after = text[d.end:d.end + 4]
+        after = text[d.end:d.end + 8]
         for word, kind in _PROSE_EVENTS.items():
             if word + "时间" in after or word + "日期" in after:
                 continue  # a label, not an event
