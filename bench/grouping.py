@@ -71,10 +71,14 @@ def plan(names: int, seed: int):
                     doc = D.GeneratedDoc("wage_adjustment", title, who.unit, when, [sh])
                     out.append((pid, who.name, doc, staff.index(who) + 1))
                     continue
-                doc = [lambda: D.wage_form(rng, st, who, rng.choice([1985, 1993])),
-                       lambda: D.recruitment(rng, st, who, two_pages=False),
-                       lambda: D.retirement(rng, st, who),
-                       lambda: D.service_certificate(rng, st, who)][kind - 1]()
+                if kind == 1:
+                    doc = D.wage_form(rng, st, who, rng.choice([1985, 1993]))
+                elif kind == 2:
+                    doc = D.recruitment(rng, st, who, two_pages=False)
+                elif kind == 3:
+                    doc = D.retirement(rng, st, who)
+                else:
+                    doc = D.service_certificate(rng, st, who)
                 out.append((pid, who.name, doc, None))
     return out
 
@@ -133,7 +137,7 @@ def main() -> None:
             known = {k for k, p in path_of.items() if p in truth}
             missing += sum(1 for k, p in path_of.items() if p not in truth)
 
-            def keys(rs):
+            def keys(rs, path_of=path_of, known=known):
                 return [path_of[r.key] for r in rs if r.key in known]
 
             groups = [keys(p.group.records) for p in d.persons]

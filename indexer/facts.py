@@ -86,9 +86,9 @@ _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "
                "院", "校", "队", "场", "店")
 
 # Prose: "于1979.12入伍，1983.3退伍", "1941年4月生", "1958年3月参加工作".
-_PROSE_EVENTS = {"入伍": "enlisted", "应征入伍": "enlisted", "退伍": "discharged", "参加工作": "work_start",
-                 "出生": "birth", "生）": "birth", "生)": "birth", "转正": "regularized",
-                 "退休": "retired"}
+_PROSE_EVENTS = {"入伍": "enlisted", "应征入伍": "enlisted", "退伍": "discharged",
+                 "参加工作": "work_start", "出生": "birth", "生）": "birth", "生)": "birth",
+                 "转正": "regularized", "退休": "retired"}
 
 
 @dataclass

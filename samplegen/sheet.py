@@ -113,7 +113,8 @@ class Sheet:
         """Typeset a paragraph of (text, kind, value) segments; returns y below it.
 
         kind is None for plain text, or 'person' / 'date' (or 'date:ROLE', e.g. date:birth)
-        / 'docno' / 'unit' with the value to record; tagged persons get their own drawn item so their box is known.
+        / 'docno' / 'unit' with the value to record; tagged persons get their own drawn item
+        so their box is known.
         """
         role = "kai" if hand else "song"
         advance = 1.07 if hand else 1.0  # hand glyphs spread a little
