@@ -18,8 +18,8 @@ from dangan import audit
 from dangan.records.accounts import Access, User, now
 from dangan.text.idnumbers import mask_in_text
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
-                    "verify.show"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.done", "intake.status",
+                    "verify.lookup", "verify.show"}
 log = logging.getLogger("dangan.web")
 
 # Content-Security-Policy: scripts only from this site's files (no inline script, so an
@@ -152,6 +152,20 @@ def current_visit_id() -> int | None:
             return None
         g.open_visit_checked = visit_id
     return visit_id
+
+
+def open_visits() -> list[tuple[int, str]]:
+    """This clerk's visits still open (办理中), when none is current: after a logout or a
+    timeout the clerk picks the citizen still at the window back up."""
+    if g.get("user") is None or session.get("visit_id") is not None:
+        return []
+    from dangan.records.accounts import Visit
+
+    with current_app.extensions["dangan_db"].session() as s:
+        return [tuple(r) for r in s.execute(
+            select(Visit.id, Visit.number).where(Visit.ended_at.is_(None),
+                                                 Visit.staff_id == g.user.id)
+            .order_by(Visit.id.desc()).limit(3)).all()]
 
 
 # One writer at a time appends to the chain (the server is one process with threads).
