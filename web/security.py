@@ -86,6 +86,8 @@ def before_request():
     load_user()
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         check_csrf()
+    if request.endpoint is None and request.path.startswith(("/apply/", "/verify/")):
+        return None  # a citizen's mistyped address: the citizen's 404, not the staff login
     if request.endpoint not in PUBLIC_ENDPOINTS and g.user is None:
         return redirect(url_for("auth.login", next=request.full_path))
     return None
