@@ -11,7 +11,7 @@ import re
 from urllib.parse import parse_qsl
 
 ACTIONS = {
-    "search": "检索", "federated_search": "跨馆检索", "view": "查看", "image": "查看原图",
+    "search": "检索", "federated_search": "跨馆检索", "view": "查看", "image": "扫描件",
     "thumbnail": "缩略图", "copy": "复制", "view_refused": "查看被拒（受控档案）",
     "view_restricted": "调阅受控档案", "reply_restricted": "出具受控档案",
     "request_view": "查看申请", "request_attach": "加入申请", "request_reply": "出具答复",
@@ -67,6 +67,8 @@ def describe(action: str, detail: str = "", reference: str = "", page: int | Non
         return f"{verb} {where}{_view_context(detail)}".strip()
     if action == "thumbnail":
         return f"{verb} {where}".strip()
+    if action == "image":  # the screen rendition (w=…) or, on zoom, the full scan
+        return f"{verb} {where}{'' if detail.startswith('w=') else '（原尺寸）'}".strip()
     if action == "request_export":
         rows = re.match(r"(\d+) rows", detail)
         return f"{verb}（{rows.group(1)} 条）" if rows else verb

@@ -15,6 +15,8 @@ from archivekit import RESTRICTED_CODE, index, make_archive
 from pypdf import PdfReader
 from webhelpers import login, make_app, register_visit, token
 
+from dangan import clock
+
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
@@ -55,7 +57,7 @@ def test_a_copy_names_its_code_and_the_public_page_shows_what_was_issued(kit):
     assert page.status_code == 200 and "测试档案馆" in html
     assert hashlib.sha256(pdf).hexdigest() in html
     assert "曾广才1985年工资调整审批表" in html and "档案复制件" in html
-    assert dt.date.today().strftime("%Y年%m月%d日") in html
+    assert clock.today().strftime("%Y年%m月%d日") in html
     assert app.test_client().get("/verify/2222-3333-4444").status_code == 404
 
 

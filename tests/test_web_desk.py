@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from webhelpers import VALID_ID, login, make_app, token
 
+from dangan import clock
 from dangan.config import DeskSettings
 from dangan.records.accounts import Access
 from dangan.records.requests import Request
@@ -150,8 +151,8 @@ def test_overdue_and_due_today_requests_stand_out_at_the_top(app):
     c = login(app.test_client())
     late, today, fresh = new_request(c), new_request(c), new_request(c)
     with app.extensions["dangan_db"].session() as s:  # as if accepted a week ago / earlier
-        for number, due in ((late, dt.date.today() - dt.timedelta(days=2)),
-                            (today, dt.date.today())):
+        for number, due in ((late, clock.today() - dt.timedelta(days=2)),
+                            (today, clock.today())):
             s.scalar(select(Request).where(Request.number == number)).due_on = due
         s.commit()
     html = c.get("/requests/").get_data(as_text=True)

@@ -192,8 +192,12 @@ def detail(visit_id: int):
         visit = s.get(Visit, visit_id)
         if visit is None:
             return render_template("error.html", message="无此查档登记"), 404
-        log = entries(s, list(s.scalars(select(Access).where(Access.visit_id == visit_id)
-                                        .order_by(Access.at, Access.id))))
+        # What the citizen saw and took: searches, pages, copies. Thumbnails and the scan
+        # under each page view are in the access log (admin), not repeated here.
+        log = entries(s, list(s.scalars(
+            select(Access).where(Access.visit_id == visit_id,
+                                 Access.action.not_in(("thumbnail", "image")))
+            .order_by(Access.at, Access.id))))
         staff = visit.staff.display_name
         corrections = list(s.scalars(select(VisitCorrection).where(
             VisitCorrection.visit_id == visit_id).order_by(VisitCorrection.id)))
