@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, session
 
+from dangan.accesstext import search_words
 from dangan.doctypes import TYPES
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
@@ -111,4 +112,6 @@ def index():
                            mask=mask, ids=ids, terms=terms, page_no=page_no, pages=pages,
                            decades=decades(results, form) if results else [],
                            pager=pager(page_no, pages) if pages > 1 else [],
-                           row_years=years, attached=attached, page_size=PAGE_SIZE)
+                           row_years=years, attached=attached, page_size=PAGE_SIZE,
+                           criteria=search_words(request.query_string.decode("utf-8", "replace"),
+                                                 TYPES))
