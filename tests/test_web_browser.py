@@ -126,10 +126,20 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path):
         page.click("button[data-zoom='0']")
 
         page.fill("#copy-form input[name=use]", "退休核定")
-        with page.expect_download() as dl:
+        # The certified copy opens in the browser's PDF viewer, ready to print.
+        form = {"csrf_token": page.input_value("#copy-form input[name=csrf_token]"),
+                "page_id": page.input_value("#copy-form input[name=page_id]:checked"),
+                "use": "退休核定"}
+        with page.expect_response(lambda r: r.url.endswith("/copy")) as answer:
             page.click("#copy-form button[type=submit]")
+        assert answer.value.status == 200
+        assert answer.value.headers["content-type"] == "application/pdf"
+        assert answer.value.headers["content-disposition"].startswith("inline")
+        # The bytes, as the same session gets them (the PDF viewer keeps its own copy).
         pdf = tmp_path / "copy.pdf"
-        dl.value.save_as(pdf)
+        pdf.write_bytes(page.request.post(server + "/copy", form=form).body())
+        time.sleep(1.5)  # the PDF viewer draws the page
+        page.screenshot(path=SCREENS / "4b-copy-opened.png")
         from pypdf import PdfReader
 
         text = PdfReader(pdf).pages[0].extract_text()

@@ -139,4 +139,6 @@ def make_copy():
     name = f"{visit.number}-{clock.now():%H%M%S}.pdf"
     (out / name).write_bytes(pdf)
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+                    # inline: the copy opens in the browser's PDF viewer, ready to print;
+                    # saving it keeps this name.
+                    headers={"Content-Disposition": f"inline; filename={name}"})
