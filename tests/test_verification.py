@@ -93,6 +93,26 @@ def test_a_restricted_title_stays_off_the_public_page(kit):
     assert RESTRICTED_CODE in html and "解玉堂" not in html
 
 
+def test_an_address_guessing_codes_is_stopped_but_an_office_checking_real_papers_is_not(kit):
+    from dangan.web.counter.verify import MISSES_PER_HOUR
+
+    root, cfg = kit
+    app = make_app(cfg, root / "guessing")
+    code = re.search(r"核验码：(\S{14})", _text(_copy(app, "a/scan0001.pdf"))).group(1)
+    office = app.test_client()
+    for _ in range(MISSES_PER_HOUR + 5):  # genuine papers never count against an office
+        assert office.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}
+                          ).status_code == 200
+    guesser = app.test_client()
+    for n in range(MISSES_PER_HOUR):
+        r = guesser.get(f"/verify/2222-3333-{n:04d}", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        assert r.status_code == 404
+    r = guesser.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert r.status_code == 429 and "请一小时后再试" in r.get_data(as_text=True)
+    assert office.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}
+                      ).status_code == 200
+
+
 # -- PAdES ---------------------------------------------------------------------------------
 def _certificate(folder):
     """A self-signed archive certificate, as a PKCS#12 file the config can name."""
