@@ -431,8 +431,8 @@ def test_the_citizen_form_on_a_phone_and_the_desk_working_it(server):
                                  "e.offsetParent && e.type !== 'hidden').map(e => "
                                  "e.getBoundingClientRect().height)")
         assert min(heights) >= 22, heights
-        assert phone.is_visible("#privacy") and "多久" not in phone.inner_text("#privacy")
-        assert "保存" in phone.inner_text("#privacy")
+        privacy = phone.inner_text("#privacy")  # why ID, phone and address; how long kept
+        assert all(w in privacy for w in ("身份证号", "电话", "地址", "长期保存"))
         assert phone.input_value("select[name=applicant_type]") == ""
         assert phone.input_value("select[name=purpose]") == ""
         assert "已核验委托书原件" not in phone.content()
