@@ -70,7 +70,7 @@ def load_user() -> None:
         return
     if not isinstance(seen, int) or now - seen > idle:
         session.clear()
-        flash("长时间未操作，已自动退出，请重新登录")
+        flash("长时间未操作，已自动退出，请重新登录", "warn")
         return
     if now - seen > 30:  # a cookie rewrite every request is not needed, every half minute is
         session["seen"] = now
