@@ -287,7 +287,8 @@ def test_counter_screens_a_clerk_uses_all_day(server):
         page.wait_for_selector("#scan")
         wait_until(page, "document.getElementById('scan').naturalWidth > 0")
         # A screen-sized rendition, not the full scan; the outline sits outside the name.
-        assert "w=1600" in page.get_attribute("#scan", "src")
+        assert "?w=1200" in page.get_attribute("#scan", "src")
+        assert page.evaluate("document.getElementById('scan').naturalWidth") == 1200
         assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.hl'))"
                              ".outlineOffset) > 0")
         assert page.evaluate("getComputedStyle(document.querySelector('.hl'))"

@@ -118,7 +118,7 @@ def view(page_id: int):
 
 
 # The viewer shows a rendition this wide (a screen's worth); zooming in loads the full scan.
-SCREEN_WIDTH = 1600
+SCREEN_WIDTH = 1200
 
 
 def _results_url() -> str:
