@@ -36,10 +36,5 @@ def grant(document: str, reason: str, *, purpose: str = "view",
 def cleared_documents() -> set[str]:
     """The restricted documents opened for the visit or request being worked on now."""
     visit_id, request_number = _scope()
-    if visit_id is None and not request_number:
-        return set()
-    q = select(Clearance.document).where(Clearance.purpose == "view")
-    q = (q.where(Clearance.visit_id == visit_id) if visit_id is not None
-         else q.where(Clearance.request_number == request_number))
-    with current_app.extensions["dangan_db"].session() as s:
-        return set(s.scalars(q))
+    return clearances.cleared_documents(current_app.extensions["dangan_db"],
+                                        visit_id=visit_id, request_number=request_number)
