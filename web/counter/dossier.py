@@ -161,8 +161,8 @@ def summary():
     for page_id, (page, _, _) in zip(page_ids, chosen, strict=True):
         log_access("copy", page.path, page.page, f"{TITLE} {name} 核验码 {code}",
                    page_uid=page_id)
-    out = cfg.data_dir / "copies"
+    out = cfg.data_dir / "summaries"  # kept as handed out, apart from plain copies
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{number}-摘要-{code}.pdf").write_bytes(pdf)
+    (out / f"{number}-{code}.pdf").write_bytes(pdf)
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={number}-summary.pdf"})
