@@ -89,9 +89,16 @@ def run(engine: str, pages, workers: int, max_side: int = 2000, show: bool = Fal
         t0 = time.monotonic()
         results = list(pool.map(_read, jobs))
         wall = time.monotonic() - t0
+    return {"engine": engine, "pages": len(pages),
+            "pages_per_min": round(len(pages) / wall * 60, 1),
+            **score(pages, [r[0] for r in results], show)}
+
+
+def score(pages, results: list[list], show: bool = False) -> dict:
+    """CER on prose pages and field recall, from each page's lines (as JSON)."""
     cer_num = cer_den = 0
     found = {"persons": [0, 0], "years": [0, 0], "doc_numbers": [0, 0]}
-    for (name, _, page, f), (lines_json, _) in zip(pages, results, strict=True):
+    for (name, _, page, f), lines_json in zip(pages, results, strict=True):
         lines = [Line.from_json(x) for x in lines_json]
         ocr_text = _squash("".join(ln.text for ln in lines))
         if f["doc_type"] in PROSE_TYPES or "工龄证明" in name:
@@ -118,9 +125,6 @@ def run(engine: str, pages, workers: int, max_side: int = 2000, show: bool = Fal
             found["doc_numbers"][0] += d["normalized"] in fields.doc_numbers
         del ocr_text
     return {
-        "engine": engine,
-        "pages": len(pages),
-        "pages_per_min": round(len(pages) / wall * 60, 1),
         "cer_prose": round(cer_num / cer_den, 4) if cer_den else None,
         **{f"recall_{k}": round(v[0] / v[1], 3) if v[1] else None for k, v in found.items()},
     }

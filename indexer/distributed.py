@@ -5,7 +5,8 @@ worker process per core of this machine, or `--scheduler tcp://HOST:8786` to use
 running `dask worker`. Workers only read pages and return text, boxes and fields; the single
 writer on the submitting machine commits. Tasks are keyed by engine, file hash and page, so a
 page is never OCR'd twice in a batch, and a worker that dies has its pages retried elsewhere.
-Files travel as bytes: workers need dangan installed, not access to the scan folder.
+Pages travel as bytes, one page per task (sources.PageSplitter cuts them out where the batch
+runs): workers need dangan installed, not access to the scan folder.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class OcrCluster:
         self.args = (engine, threads, max_side_len, max_pixels)
         self.client = None
         self.cluster = None
-        self._files: dict[str, object] = {}
+        self._files: dict[str, object] = {}  # sha256 → the file's PageSplitter while in use
 
     def __enter__(self) -> OcrCluster:
         from distributed import Client, LocalCluster
@@ -96,8 +97,13 @@ class OcrCluster:
             # batch stops them itself after its commit, instead of each printing a traceback.
             previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
+                # dashboard_address=None alone still opens the scheduler's HTTP endpoint on
+                # 8787 and warns "Port 8787 is already in use" when anything holds that port
+                # (another batch, a notebook): it gets a free loopback port instead.
                 self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1,
                                             processes=True, dashboard_address=None,
+                                            scheduler_kwargs={"dashboard_address":
+                                                              "127.0.0.1:0"},
                                             silence_logs=logging.ERROR)
             finally:
                 signal.signal(signal.SIGINT, previous)
@@ -112,24 +118,31 @@ class OcrCluster:
         if self.cluster is not None:
             self.cluster.close()
 
-    def _submit(self, path: Path, sha256: str, index: int, kind: str):
-        # The file's bytes travel inside the task, not scattered to one worker: if that worker
-        # dies, the scheduler can still rerun the page elsewhere (scattered data would be lost
-        # with it). Read once per file, shared by the pages in flight.
+    def page_task(self, path: Path, sha256: str, index: int, kind: str,
+                  pages_in_file: int) -> tuple[bytes, str, int]:
+        """What one page's task carries: that page alone, cut out of the file's bytes here
+        (bytes, suffix, index inside them). The file is read once, while its pages are in
+        flight."""
+        from .sources import BadFile, PageSplitter
+
         if sha256 not in self._files:
             data = path.read_bytes()
             # The bytes OCR'd must be the bytes hashed: a file replaced since it was planned
             # would otherwise put another page's text into this content's cache entry.
             if hashlib.sha256(data).hexdigest() != sha256:
-                from .sources import BadFile
-
                 raise BadFile("文件在索引过程中被修改，下次运行时重新读取 / file changed while "
                               "being indexed; it is read again next run")
-            self._files[sha256] = data
+            self._files[sha256] = PageSplitter(data, path.suffix, self.args[3])
+        return self._files[sha256].page(index, kind, pages_in_file)
+
+    def _submit(self, path: Path, sha256: str, index: int, kind: str, pages_in_file: int):
+        # The page's bytes travel inside the task, not scattered to one worker: if that
+        # worker dies, the scheduler can still rerun the page elsewhere (scattered data
+        # would be lost with it).
+        data, suffix, at = self.page_task(path, sha256, index, kind, pages_in_file)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
-            return self.client.submit(ocr_page, self._files[sha256], path.suffix.lower(),
-                                      index, kind, *self.args, retries=2,
+            return self.client.submit(ocr_page, data, suffix, at, kind, *self.args, retries=2,
                                       key=f"ocr-{self.args[0]}-{sha256}-{index}")
 
     def run(self, jobs: list, window: int, skip=lambda job: False,
@@ -157,7 +170,8 @@ class OcrCluster:
                     self._release(item.sha256, left)
                     continue
                 try:
-                    fut = self._submit(item.path, item.sha256, ref.index, ref.kind)
+                    fut = self._submit(item.path, item.sha256, ref.index, ref.kind,
+                                       len(item.refs))
                 except Exception as e:
                     self._release(item.sha256, left)
                     refused.append((job, None, e))

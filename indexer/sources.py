@@ -185,7 +185,7 @@ def image_pages(path: Path, max_pixels: int) -> int:
     return getattr(image, "n_frames", 1)
 
 
-def load_image_page(path: Path, index: int, max_pixels: int) -> Image.Image:
+def load_image_page(path: Path | io.BytesIO, index: int, max_pixels: int) -> Image.Image:
     image = open_image(path, max_pixels)
     try:
         if index:
@@ -275,3 +275,51 @@ def render_page(ref: PageRef, max_pixels: int, dpi: int = PDF_RENDER_DPI) -> Ima
     except Exception as e:
         raise BadFile(f"PDF 页面无法渲染 / cannot render PDF page {ref.index + 1}: {e}") from e
 
+
+
+class PageSplitter:
+    """A file's pages one at a time, each as a small file of its own, from the bytes that
+    were hashed: what the batch sends to an OCR worker on another PC, so a 300-page PDF
+    crosses the network once in all, not once per page.
+
+    A PDF page becomes a one-page PDF (pypdf copies the page with the resources it names); a
+    frame of a multi-page TIFF (or GIF) becomes a lossless PNG of exactly the image the
+    worker would have made of it. A file of one page travels as it is. Whatever cannot be
+    cut out travels whole, as before: the worker then reads its page from the whole file.
+    """
+
+    def __init__(self, data: bytes, suffix: str, max_pixels: int):
+        self.data = data
+        self.suffix = suffix.lower()
+        self.max_pixels = max_pixels
+        self._pdf = None
+
+    def page(self, index: int, kind: str, pages_in_file: int) -> tuple[bytes, str, int]:
+        """(bytes, suffix, index of the page inside those bytes)."""
+        if pages_in_file <= 1:
+            return self.data, self.suffix, index
+        try:
+            if kind == "pdf_scan":
+                return self._pdf_page(index), ".pdf", 0
+            if kind == "image":
+                return self._image_page(index), ".png", 0
+        except Exception:  # the worker reads the whole file and names the error, as before
+            pass
+        return self.data, self.suffix, index
+
+    def _pdf_page(self, index: int) -> bytes:
+        from pypdf import PdfWriter
+
+        if self._pdf is None:
+            self._pdf = _pdf_reader(io.BytesIO(self.data))
+        writer = PdfWriter()
+        writer.add_page(self._pdf.pages[index])
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    def _image_page(self, index: int) -> bytes:
+        image = load_image_page(io.BytesIO(self.data), index, self.max_pixels)
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=1)
+        return out.getvalue()

@@ -51,3 +51,19 @@ def test_rapidocr_gives_character_boxes_for_exact_highlights():
     x1, _, x2, _ = line.span_box(start, start + 3)
     assert line.box[0] <= x1 < x2 <= line.box[2]
     assert x2 - x1 < (line.box[2] - line.box[0]) / 3
+
+
+def test_the_detector_runs_on_openvino_and_finds_what_onnxruntime_finds():
+    """OpenVINO runs the bundled detector model for speed (f32, not the bf16 it would pick
+    on this CPU): the page must read the same, line for line."""
+    from PIL import Image
+
+    from dangan.indexer.ocr.rapid import RapidEngine
+
+    image = Image.open(SCANS / "scan0007.jpg")
+    fast, reference = RapidEngine(), RapidEngine(use_openvino=False)
+    assert (fast.detector_runtime, reference.detector_runtime) == ("openvino", "onnxruntime")
+    got, want = fast.read(image), reference.read(image)
+    assert [ln.text for ln in got] == [ln.text for ln in want]
+    for a, b in zip(got, want, strict=True):
+        assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 2, (a, b)

@@ -86,3 +86,56 @@ def test_in_memory_image_bytes_roundtrip():
     buf = io.BytesIO()
     Image.new("RGB", (10, 10)).save(buf, "PNG")
     assert buf.getvalue()[:4] == b"\x89PNG"
+
+
+def _noisy_pages(n: int) -> list[Image.Image]:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    return [Image.fromarray(rng.integers(0, 255, (300, 400, 3), dtype=np.uint8))
+            for _ in range(n)]
+
+
+def test_each_page_of_a_multi_page_pdf_is_cut_out_alone_and_renders_the_same(tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from dangan.indexer.sources import PageRef, PageSplitter, render_page
+
+    whole = tmp_path / "scan.pdf"
+    images = _noisy_pages(4)
+    images[0].save(whole, save_all=True, append_images=images[1:], resolution=72)
+    data = whole.read_bytes()
+    splitter = PageSplitter(data, ".PDF", LIMIT)
+    for i in range(4):
+        piece, suffix, at = splitter.page(i, "pdf_scan", 4)
+        assert suffix == ".pdf" and at == 0
+        assert len(PdfReader(BytesIO(piece)).pages) == 1 and len(piece) < len(data) / 3
+        alone = tmp_path / f"page{i}.pdf"
+        alone.write_bytes(piece)
+        assert (render_page(PageRef(alone, 0, "pdf_scan"), LIMIT).tobytes()
+                == render_page(PageRef(whole, i, "pdf_scan"), LIMIT).tobytes())
+
+
+def test_each_frame_of_a_multi_page_tiff_travels_as_the_image_the_worker_would_read(tmp_path):
+    from dangan.indexer.sources import PageRef, PageSplitter, render_page
+
+    whole = tmp_path / "roll.tif"
+    images = _noisy_pages(3)
+    images[0].save(whole, save_all=True, append_images=images[1:], compression="tiff_lzw")
+    splitter = PageSplitter(whole.read_bytes(), ".tif", LIMIT)
+    for i in range(3):
+        piece, suffix, at = splitter.page(i, "image", 3)
+        alone = tmp_path / f"frame{i}{suffix}"
+        alone.write_bytes(piece)
+        assert at == 0 and Image.open(alone).n_frames == 1
+        assert (render_page(PageRef(alone, 0, "image"), LIMIT).tobytes()
+                == render_page(PageRef(whole, i, "image"), LIMIT).tobytes())
+
+
+def test_a_single_page_file_travels_as_it_is(tmp_path):
+    from dangan.indexer.sources import PageSplitter
+
+    data = _jpeg(tmp_path / "one.jpg").read_bytes()
+    assert PageSplitter(data, ".jpg", LIMIT).page(0, "image", 1) == (data, ".jpg", 0)
