@@ -54,15 +54,16 @@ def test_rapidocr_gives_character_boxes_for_exact_highlights():
 
 
 def test_the_detector_runs_on_openvino_and_finds_what_onnxruntime_finds():
-    """OpenVINO runs the bundled detector model for speed (f32, not the bf16 it would pick
-    on this CPU): the page must read the same, line for line."""
+    """OpenVINO runs the bundled detector model for speed (bf16 where the CPU has bf16
+    units, as this one has): the page must read the same, line for line."""
     from PIL import Image
 
     from dangan.indexer.ocr.rapid import RapidEngine
 
     image = Image.open(SCANS / "scan0007.jpg")
     fast, reference = RapidEngine(), RapidEngine(use_openvino=False)
-    assert (fast.detector_runtime, reference.detector_runtime) == ("openvino", "onnxruntime")
+    assert fast.detector_runtime.startswith("openvino")
+    assert reference.detector_runtime == "onnxruntime"
     got, want = fast.read(image), reference.read(image)
     assert [ln.text for ln in got] == [ln.text for ln in want]
     for a, b in zip(got, want, strict=True):

@@ -73,3 +73,28 @@ def test_red_ink_is_told_from_yellowed_paper_and_black_text():
     assert red_ink(px).tolist() == [[True, False, False, True]]
     grey = Image.new("L", (50, 50), 200)
     assert lift_red(grey)[1] is None  # a greyscale scan has no red to lift
+
+
+def test_the_paper_colour_under_a_seal_is_the_exact_median_of_the_unstamped_pixels():
+    from dangan.indexer.ocr.seals import _paper_colour
+
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    for share in (0.0, 0.05, 0.5):
+        ink = rng.random((120, 90)) < share
+        assert _paper_colour(rgb, ink).tolist() == np.median(rgb[~ink], axis=0).tolist()
+
+
+def test_the_detectors_input_is_normalised_bit_for_bit_as_rapidocr_does_it():
+    from types import SimpleNamespace
+
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    from dangan.indexer.ocr.rapid import _fast_det_preprocess
+
+    settings = dict(limit_side_len=736, limit_type="min", mean=[0.5, 0.4, 0.3],
+                    std=[0.5, 0.25, 0.2])
+    page = np.random.default_rng(3).integers(0, 256, (700, 500, 3), dtype=np.uint8)
+    fast = _fast_det_preprocess(SimpleNamespace(**settings))()(page)
+    slow = DetPreProcess(*settings.values())(page)
+    assert fast.dtype == slow.dtype and np.array_equal(fast, slow)

@@ -78,7 +78,7 @@ def lift_red(image: Image.Image) -> tuple[Image.Image, np.ndarray | None]:
     # the anti-aliased rim of the ink is pink, not red: take it too
     wide = cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     wide[wide] = ~_dark(rgb[wide])  # looked at only where it matters: a few % of the page
-    paper = _median_colour(rgb[~wide]) if (~wide).any() else (255, 255, 255)
+    paper = _paper_colour(rgb, wide)
     out = rgb.copy()
     out[wide] = np.asarray(paper, dtype=np.uint8)
     return Image.fromarray(out), mask
@@ -88,17 +88,27 @@ def _dark(rgb: np.ndarray) -> np.ndarray:
     return rgb.max(axis=-1) < 90
 
 
-def _median_colour(pixels: np.ndarray) -> np.ndarray:
-    """np.median(pixels, axis=0) of (n, 3) uint8 pixels, exactly, from each channel's
-    histogram: sorting the millions of pixels of a page took a second of a page's OCR."""
-    n = len(pixels)
+def _paper_colour(rgb: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """The median colour of the pixels outside `ink`, per channel, exactly, from histograms:
+    the page's histogram (cv2's, fast) less the ink's (a few % of the page). Copying out the
+    millions of paper pixels to sort or count them took a quarter of a second a page."""
+    n = rgb.shape[0] * rgb.shape[1] - int(ink.sum())
+    if n <= 0:
+        return np.array([255.0, 255.0, 255.0])
+    inked = rgb[ink]
     out = []
-    for c in range(pixels.shape[1]):
-        cumulative = np.cumsum(np.bincount(pixels[:, c], minlength=256))
-        # the k-th smallest value (from 0) is the first whose cumulative count exceeds k
-        low, high = (np.searchsorted(cumulative, k, side="right") for k in ((n - 1) // 2, n // 2))
-        out.append((low + high) / 2)
+    for c in range(3):
+        page = cv2.calcHist([rgb], [c], None, [256], [0, 256]).ravel().astype(np.int64)
+        counts = page - np.bincount(inked[:, c], minlength=256)
+        out.append(_median_of_counts(counts, n))
     return np.array(out)
+
+
+def _median_of_counts(counts: np.ndarray, n: int) -> float:
+    cumulative = np.cumsum(counts)
+    # the k-th smallest value (from 0) is the first whose cumulative count exceeds k
+    low, high = (np.searchsorted(cumulative, k, side="right") for k in ((n - 1) // 2, n // 2))
+    return (low + high) / 2
 
 
 def _unrolled(ink: np.ndarray) -> np.ndarray:
