@@ -38,7 +38,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from . import whoosh_internals
+from . import sidecar, whoosh_internals
 from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
@@ -142,6 +142,11 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
         w.cancel()
         raise
     w.commit()
+    # Posting arrays for the segments this commit wrote (or merged): derived, so a query
+    # decodes nothing; a crash here leaves them missing, and searches read those segments
+    # from Whoosh's blocks until `dangan repair` or the next commit writes them.
+    with ix.reader() as reader:
+        sidecar.ensure(reader)
     ix.close()
     return len(ops)
 

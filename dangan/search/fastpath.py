@@ -27,7 +27,15 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_internals import length_bytes, read_all_blocks, segment_lengths, term_matcher
+from . import sidecar
+from .whoosh_internals import (
+    block_values,
+    length_bytes,
+    read_all_blocks,
+    segment_lengths,
+    term_matcher,
+    term_offset,
+)
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -50,10 +58,23 @@ class Found:
 
 
 @dataclass
+class _Part:
+    """Where one segment's share of a term's postings sits in the joined arrays, and how to
+    get their raw values (positions): a decoded list, or the segment's posting arrays."""
+
+    start: int
+    length: int
+    leaf: int
+    term: int | None = None  # the term's index in the segment's posting arrays
+    values: list | None = None
+
+
+@dataclass
 class _Postings:
     ids: np.ndarray  # global document numbers, ascending
     tf: np.ndarray  # term frequency (Whoosh's posting weight)
-    values: list | None = None  # raw posting values (positions), for positional fields
+    parts: list[_Part] = field(default_factory=list)
+    value_count: int = 0  # decoded raw values held (the cache's memory bound)
 
 
 class Executor:
@@ -79,15 +100,25 @@ class Executor:
         self._value_count = 0
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}  # field → (lengths, average)
         self._facets: dict[str, dict[str, np.ndarray]] = {}
+        self._arrays: dict[int, sidecar.SegmentArrays | None] = {}
+
+    def _segment_arrays(self, i: int) -> sidecar.SegmentArrays | None:
+        """The posting arrays written beside segment `i`, mapped on first use (None: read
+        that segment's postings from Whoosh's blocks)."""
+        if i not in self._arrays:
+            self._arrays[i] = sidecar.load(self.leaves[i][0])
+        return self._arrays[i]
 
     # -- reading postings ---------------------------------------------------------------
     def postings(self, fieldname: str, text: str) -> _Postings:
         """A term's postings across all segments. Kept in an LRU cache: staff repeat the
         same names and words all day, and a phrase's grams recur across phrases.
 
-        Positions come with the postings of a field that has them: decoding a block costs
-        the same with or without them, so one read serves both a term and a phrase. The
-        cache holds at most `cache_values` of those (about 50 bytes each)."""
+        A segment with posting arrays beside it gives a slice of them (no decoding; raw
+        values are decoded later, block by block, only where a phrase needs them). Any
+        other segment is decoded from Whoosh's blocks, values included for a positional
+        field: decoding a block costs the same with or without them. The cache holds at
+        most `cache_values` of those (about 50 bytes each)."""
         key = (fieldname, text)
         with self._lock:
             hit = self._terms.get(key)
@@ -95,27 +126,73 @@ class Executor:
                 self._terms.move_to_end(key)
                 return hit
         with_values = self._positional(fieldname)
-        ids, tfs, values = [], [], [] if with_values else None
+        ids, tfs, parts = [], [], []
         fmt = self.schema[fieldname].format
-        for leaf, offset in self.leaves:
+        count = held = 0
+        for i, (leaf, offset) in enumerate(self.leaves):
+            arrays = self._segment_arrays(i)
+            if arrays is not None:
+                at = term_offset(leaf, fieldname, text)
+                if at is None:
+                    continue
+                t = arrays.find(at) if at >= 0 else None
+                if t is not None:
+                    a, b = int(arrays.term_start[t]), int(arrays.term_start[t + 1])
+                    ids.append(arrays.ids[a:b].astype(np.int64) + offset)
+                    tfs.append(arrays.tf[a:b].astype(np.float64))
+                    parts.append(_Part(count, b - a, i, term=t))
+                    count += b - a
+                    continue
             m = term_matcher(leaf, fieldname, text, fmt)
-            if m is not None:
-                read_all_blocks(m, offset, ids, tfs, values)
+            if m is None:
+                continue
+            values = [] if with_values else None
+            before = sum(len(x) for x in ids)
+            read_all_blocks(m, offset, ids, tfs, values)
+            n = sum(len(x) for x in ids) - before
+            parts.append(_Part(count, n, i, values=values))
+            count += n
+            held += len(values or ())
         p = _Postings(np.concatenate(ids) if ids else _EMPTY_IDS,
-                      np.concatenate(tfs) if tfs else _EMPTY_SCORES, values)
+                      np.concatenate(tfs) if tfs else _EMPTY_SCORES, parts, held)
         with self._lock:
             old = self._terms.pop(key, None)
-            if old is not None and old.values is not None:
-                self._value_count -= len(old.values)
+            if old is not None:
+                self._value_count -= old.value_count
             self._terms[key] = p
-            if values is not None:
-                self._value_count += len(values)
+            self._value_count += p.value_count
             while len(self._terms) > self._cache_terms or (
                     self._value_count > self._cache_values and len(self._terms) > 1):
                 _, dropped = self._terms.popitem(last=False)
-                if dropped.values is not None:
-                    self._value_count -= len(dropped.values)
+                self._value_count -= dropped.value_count
         return p
+
+    def _values_at(self, p: _Postings, where: np.ndarray) -> list[bytes]:
+        """The raw values (encoded positions) of the postings at indices `where` (ascending)
+        of `p`: from decoded lists, or from just the blocks of the segment's postings file
+        that hold them."""
+        out: list[bytes] = []
+        for part in p.parts:
+            lo, hi = np.searchsorted(where, [part.start, part.start + part.length])
+            if lo == hi:
+                continue
+            local = where[lo:hi] - part.start
+            if part.values is not None:
+                out.extend(part.values[j] for j in local)
+                continue
+            leaf = self.leaves[part.leaf][0]
+            arrays = self._segment_arrays(part.leaf)
+            posting = local + int(arrays.term_start[part.term])
+            block = np.searchsorted(arrays.block_first, posting, side="right") - 1
+            decoded: dict[int, list] = {}
+            for j, k in zip(posting.tolist(), block.tolist(), strict=True):
+                values = decoded.get(k)
+                if values is None:
+                    values = decoded[k] = block_values(
+                        leaf, int(arrays.block_data[k]), int(arrays.block_end[k]),
+                        bool(arrays.block_comp[k]))
+                out.append(values[j - int(arrays.block_first[k])])
+        return out
 
     def _positional(self, fieldname: str) -> bool:
         return bool(self.schema[fieldname].format.supports("positions"))
@@ -216,11 +293,11 @@ class Executor:
         tiling = sorted({*range(0, len(words), 2), len(words) - 1})
         found = None  # (candidate index, start position) pairs still alive, as int64 keys
         for i in tiling:
-            full = self.postings(q.fieldname, words[i])
-            if full.values is None:
+            if not self._positional(q.fieldname):
                 raise Unsupported(f"{q.fieldname} has no positions")
+            full = self.postings(q.fieldname, words[i])
             where = np.searchsorted(full.ids, candidates)
-            cand, pos = _decode_positions([full.values[w] for w in where])
+            cand, pos = _decode_positions(self._values_at(full, where))
             keys = (cand << 32) | (pos - i)  # where the phrase would start
             found = keys if found is None else np.intersect1d(found, keys)
             if not len(found):

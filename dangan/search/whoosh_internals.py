@@ -176,3 +176,117 @@ def read_all_blocks(m, offset: int, ids: list, tfs: list, values: list | None) -
         if m._lastblock:
             return
         m._goto(m._nextoffset)
+
+
+def postings_size(leaf) -> int:
+    """The length of a segment's postings file (a check that derived arrays belong to it)."""
+    pf = leaf._terms._postfile
+    buf = getattr(pf, "_buf", None)
+    if buf is not None:
+        return len(buf)
+    pos = pf.tell()
+    pf.seek(0, 2)
+    size = pf.tell()
+    pf.seek(pos)
+    return size
+
+
+def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
+    """Every posting list of one segment as flat arrays (see dangan/search/sidecar.py):
+    terms ordered by where their postings start, each block's extent, and each posting's
+    segment-local document number and weight."""
+    terms = leaf._terms
+    postfile = terms._postfile
+    codec = leaf._codec
+    starts = sorted(ti._offset for _, ti in terms.items()
+                    if getattr(ti, "_inlined", None) is None and ti._offset is not None)
+    ids: list = []
+    tfs: list = []
+    block_first, block_data, block_end, block_comp = [], [], [], []
+    term_start, term_block = [0], [0]
+    count = 0
+    for off in starts:
+        m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
+        while True:
+            block_first.append(count)
+            block_data.append(m._dataoffset)
+            block_end.append(m._nextoffset)
+            block_comp.append(1 if m._compression else 0)
+            m._read_data()
+            data = m._data
+            block = np.asarray(data[0], dtype=np.int64)
+            if not m._byteids:
+                block = np.cumsum(block)
+            ids.append(block)
+            w = data[1]
+            if w is None:
+                tfs.append(np.ones(len(block), dtype=np.float32))
+            elif isinstance(w, float):
+                tfs.append(np.full(len(block), w, dtype=np.float32))
+            else:
+                tfs.append(np.asarray(w, dtype=np.float32))
+            count += len(block)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        term_start.append(count)
+        term_block.append(len(block_first))
+    return postings_size(leaf), {
+        "term_offset": np.asarray(starts, dtype=np.int64),
+        "term_start": np.asarray(term_start, dtype=np.int64),
+        "term_block": np.asarray(term_block, dtype=np.int64),
+        "block_first": np.asarray(block_first, dtype=np.int64),
+        "block_data": np.asarray(block_data, dtype=np.int64),
+        "block_end": np.asarray(block_end, dtype=np.int64),
+        "block_comp": np.asarray(block_comp, dtype=np.uint8),
+        "ids": _joined(ids, np.int32),
+        "tf": _joined(tfs, np.float32),
+    }
+
+
+def _joined(parts: list, dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype=dtype)
+
+
+class _AnyFormat:
+    """Block decoding needs only to know that values are not fixed-size."""
+
+    @staticmethod
+    def fixed_value_size():
+        return None
+
+
+class _Extent:
+    """The part of a TermInfo a W3LeafMatcher reads: where the posting list starts."""
+
+    def __init__(self, offset: int):
+        self._offset = offset
+
+    def extent(self):
+        return self._offset, 0
+
+    def is_inlined(self):
+        return False
+
+
+def term_offset(leaf, fieldname: str, text: str) -> int | None:
+    """Where a term's posting list starts in the segment's postings file; None when the
+    segment lacks the term (or holds its postings inline)."""
+    try:
+        info = leaf._terms.term_info(fieldname, leaf._text_to_bytes(fieldname, text))
+    except (TermNotFound, KeyError):
+        return None
+    if getattr(info, "_inlined", None) is not None:
+        return -1
+    return info._offset
+
+
+def block_values(leaf, data_start: int, data_end: int, compressed: bool) -> list:
+    """The raw posting values (e.g. encoded positions) of one posting block."""
+    import zlib
+    from pickle import loads
+
+    b = leaf._terms._postfile.get(data_start, data_end - data_start)
+    if compressed:
+        b = zlib.decompress(b)
+    return loads(b)[2]
