@@ -155,8 +155,9 @@ class _Generation:
     """One searcher over the shards' commits at one moment, with its fast-path executor and
     the number of searches still using it (guarded by SearchIndex._lock)."""
 
-    def __init__(self, searcher: Searcher, generations: list[int]):
+    def __init__(self, searcher: Searcher, generations: list[int], arrays: bool = True):
         self.searcher = searcher
+        self.arrays = arrays
         self.generations = generations
         self.leases = 0
         self.retired = False
@@ -166,7 +167,7 @@ class _Generation:
     def executor(self) -> Executor:
         with self._executor_lock:
             if self._executor is None:
-                self._executor = Executor(self.searcher.reader())
+                self._executor = Executor(self.searcher.reader(), arrays=self.arrays)
             return self._executor
 
     def close(self) -> None:
@@ -175,8 +176,10 @@ class _Generation:
 
 class SearchIndex:
     def __init__(self, index_dir: Path, shards: int | None = None, engine: str = "fast"):
-        """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do) or
-        "whoosh" (Whoosh's matchers only: the reference the fast path is tested against)."""
+        """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do),
+        "fast-blocks" (the same, ignoring the posting arrays beside segments: decoding
+        Whoosh's blocks, as before they existed) or "whoosh" (Whoosh's matchers only: the
+        reference the fast path is tested against)."""
         self.dir = Path(index_dir)
         self._shards = shards
         self.engine = engine
@@ -384,7 +387,8 @@ class SearchIndex:
                 reader = leaves[0]
             else:
                 reader = MultiReader(leaves)
-            self._gen = _Generation(Searcher(reader), generations)
+            self._gen = _Generation(Searcher(reader), generations,
+                                    arrays=self.engine != "fast-blocks")
             log.info("searcher refreshed: generations %s, %d pages", generations,
                      reader.doc_count())
             if gen is not None:
@@ -444,7 +448,7 @@ class SearchIndex:
             if not searcher.doc_count_all():  # a new, empty index: nothing to match, no error
                 return Found(total=0, docs=[], facets={name: {} for name in facets or {}})
             found = None
-            if self.engine == "fast":
+            if self.engine in ("fast", "fast-blocks"):
                 try:
                     found = gen.executor().search(query, filter, mask, limit, page, facets)
                 except Unsupported:

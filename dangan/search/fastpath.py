@@ -80,8 +80,12 @@ class _Postings:
 class Executor:
     """One per searcher generation: the readers are fixed, so caches never go stale."""
 
-    def __init__(self, reader, cache_terms: int = 1024, cache_values: int = 2_000_000):
+    def __init__(self, reader, cache_terms: int = 1024, cache_values: int = 2_000_000,
+                 arrays: bool = True):
+        """`arrays` False: ignore the posting arrays beside segments (bench/scale.py times
+        both ways)."""
         self.reader = reader
+        self._use_arrays = arrays
         if hasattr(reader, "leaf_readers"):
             self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         else:
@@ -106,7 +110,7 @@ class Executor:
         """The posting arrays written beside segment `i`, mapped on first use (None: read
         that segment's postings from Whoosh's blocks)."""
         if i not in self._arrays:
-            self._arrays[i] = sidecar.load(self.leaves[i][0])
+            self._arrays[i] = sidecar.load(self.leaves[i][0]) if self._use_arrays else None
         return self._arrays[i]
 
     # -- reading postings ---------------------------------------------------------------
@@ -322,10 +326,8 @@ class Executor:
         if mask is not None and len(ids):
             keep &= ~_member(ids, self.docset(mask))
         ids, scores = ids[keep], scores[keep]
-        # Best score first; equal scores in index order, as Whoosh orders them.
-        order = np.lexsort((ids, -scores))
         start = (page - 1) * limit if limit else 0
-        chosen = order[start:start + limit] if limit else order
+        chosen = _best(ids, scores, start, limit)
         found = Found(total=len(ids),
                       docs=[(int(ids[i]), float(scores[i])) for i in chosen])
         if facets:
@@ -431,6 +433,20 @@ def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
     for p_ids, p_scores in parts:
         scores += p_scores[np.searchsorted(p_ids, ids)]
     return ids, scores * boost
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, start: int, limit: int | None) -> np.ndarray:
+    """Indices of the hits from `start` to `start + limit` in Whoosh's order: best score
+    first, equal scores in index order. Only the hits scoring at least the last one wanted
+    are sorted (a partition finds that score), not all of tens of thousands."""
+    want = start + limit if limit else len(ids)
+    if want < len(ids) // 4:
+        cut = np.partition(scores, len(ids) - want)[len(ids) - want]
+        sel = np.flatnonzero(scores >= cut)  # every tie of the cut-off score is kept
+        order = sel[np.lexsort((ids[sel], -scores[sel]))]
+    else:
+        order = np.lexsort((ids, -scores))
+    return order[start:start + limit] if limit else order
 
 
 def _union_ids(sets: list[np.ndarray]) -> np.ndarray:
