@@ -12,13 +12,16 @@ Whoosh's own matchers) before moving the pin.
 from __future__ import annotations
 
 import importlib.metadata
+import struct
 import threading
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
 
+_LONG = struct.Struct("!q")  # whoosh.system.pack_long
+_HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
 PINNED = "2.7.5"  # whoosh-reloaded, as in pyproject.toml
 
 _installed = importlib.metadata.version("whoosh-reloaded")
@@ -198,54 +201,62 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
     terms = leaf._terms
     postfile = terms._postfile
     codec = leaf._codec
-    starts = sorted(ti._offset for _, ti in terms.items()
-                    if getattr(ti, "_inlined", None) is None and ti._offset is not None)
-    ids: list = []
-    tfs: list = []
+    # Each term's info: a flags byte (set: postings inline), stats, then the offset of its
+    # posting list (W3TermInfo.to_bytes); only the offset is needed, so no TermInfo objects.
+    at = W3TermInfo._struct.size
+    starts = sorted(_LONG.unpack_from(value, at)[0]
+                    for value in terms._tindex.values() if not value[0])
+    deltas: list = []  # every block's id deltas, one flat list (numpy once, at the end)
+    weights: list = []
     block_first, block_data, block_end, block_comp = [], [], [], []
     term_start, term_block = [0], [0]
     count = 0
+    m = None
     for off in starts:
-        m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
+        if m is None:
+            m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
+        else:  # one matcher walks every list: W3LeafMatcher.reset(), at another offset
+            m._lastblock = False
+            m._goto(off + _HEADER_SIZE)
         while True:
             block_first.append(count)
             block_data.append(m._dataoffset)
             block_end.append(m._nextoffset)
             block_comp.append(1 if m._compression else 0)
             m._read_data()
-            data = m._data
-            block = np.asarray(data[0], dtype=np.int64)
-            if not m._byteids:
-                block = np.cumsum(block)
-            ids.append(block)
-            w = data[1]
+            ids, w = m._data[0], m._data[1]
+            n = len(ids)
+            deltas.extend(ids)
             if w is None:
-                tfs.append(np.ones(len(block), dtype=np.float32))
+                weights.extend([1.0] * n)
             elif isinstance(w, float):
-                tfs.append(np.full(len(block), w, dtype=np.float32))
+                weights.extend([w] * n)
             else:
-                tfs.append(np.asarray(w, dtype=np.float32))
-            count += len(block)
+                weights.extend(w)
+            count += n
             if m._lastblock:
                 break
             m._goto(m._nextoffset)
         term_start.append(count)
         term_block.append(len(block_first))
+    firsts = np.asarray(block_first, dtype=np.int64)
+    flat = np.asarray(deltas, dtype=np.int64)
+    if m is not None and not m._byteids and len(flat):
+        # Ids are delta-encoded within each block: a running sum restarted at each block.
+        sums = np.cumsum(flat)
+        base = np.where(firsts > 0, sums[np.maximum(firsts - 1, 0)], 0)
+        flat = sums - np.repeat(base, np.diff(np.append(firsts, len(flat))))
     return postings_size(leaf), {
         "term_offset": np.asarray(starts, dtype=np.int64),
         "term_start": np.asarray(term_start, dtype=np.int64),
         "term_block": np.asarray(term_block, dtype=np.int64),
-        "block_first": np.asarray(block_first, dtype=np.int64),
+        "block_first": firsts,
         "block_data": np.asarray(block_data, dtype=np.int64),
         "block_end": np.asarray(block_end, dtype=np.int64),
         "block_comp": np.asarray(block_comp, dtype=np.uint8),
-        "ids": _joined(ids, np.int32),
-        "tf": _joined(tfs, np.float32),
+        "ids": flat.astype(np.int32),
+        "tf": np.asarray(weights, dtype=np.float32),
     }
-
-
-def _joined(parts: list, dtype) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype=dtype)
 
 
 class _AnyFormat:
