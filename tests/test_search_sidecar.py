@@ -9,7 +9,7 @@ import random
 import pytest
 
 from dangan.search import sidecar
-from dangan.search.backend import SearchIndex
+from dangan.search.backend import SearchIndex, shard_of
 from dangan.search.query import SearchRequest, build
 from dangan.search.searching import FACETS
 
@@ -105,4 +105,20 @@ def test_missing_or_damaged_arrays_are_ignored(tmp_path, folder):
         _same(copy, req)
     index = SearchIndex(copy)
     assert sum(len(sidecar.missing(ix.reader())) for ix in index._open()) >= 2
+    index.close()
+
+
+def test_a_commit_writes_the_arrays_a_segment_lost(tmp_path, folder):
+    import shutil
+
+    copy = tmp_path / "ix"
+    shutil.copytree(folder, copy)
+    next(copy.rglob("*" + sidecar.SUFFIX)).unlink()
+    index = SearchIndex(copy)
+    assert len(index.segments_without_arrays()) == 1
+    with index.writer() as w:
+        for shard in range(2):  # a page in each shard: both commit
+            p = next(f"new-{i}.jpg" for i in range(99) if shard_of(f"new-{i}.jpg", 2) == shard)
+            w.replace_pages(p, [_doc(p, random.Random(shard))])
+    assert index.segments_without_arrays() == []
     index.close()

@@ -500,6 +500,15 @@ class SearchIndex:
         _write_atomically(dest / POINTER_FILE, name + "\n")
         return target
 
+    def segments_without_arrays(self) -> list[str]:
+        """Segments of the live generation whose posting arrays (sidecar.py) are missing or
+        unusable: searches read them from Whoosh's blocks — the same results, slower."""
+        out = []
+        for d, ix in zip(self._shard_dirs(len(self._open())), self._open(), strict=True):
+            with ix.reader() as reader:
+                out += [f"{d.name}/{seg}" for seg in sidecar.missing(reader)]
+        return out
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file())
 
