@@ -196,9 +196,13 @@ def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None 
     """Latency per class through dangan's own search(); `engine` "whoosh" times Whoosh's
     matchers alone (the reference the numpy fast path replaced).
 
-    Cold is the first query on a freshly opened index. Warm is measured after `warmup`:
+    Cold is the first query on a freshly opened index (the query libraries loaded, as
+    `dangan serve` loads them at start, in the background). Warm is measured after `warmup`:
     queries of the same class drawn with another seed, which page in the index and the term
     tables as a day at the counter would, without caching the very terms that are timed."""
+    from dangan.text.pinyin import name_key
+
+    name_key("王秀英")  # pypinyin's tables: loaded once per process (serve: at start)
     out = {}
     for cls, reqs in queries.items():
         reqs = reqs[:per_class] if per_class else reqs

@@ -29,7 +29,6 @@ from whoosh.util.numeric import byte_to_length
 
 from . import sidecar
 from .whoosh_internals import (
-    block_values,
     length_bytes,
     read_all_blocks,
     segment_lengths,
@@ -171,32 +170,31 @@ class Executor:
                 self._value_count -= dropped.value_count
         return p
 
-    def _values_at(self, p: _Postings, where: np.ndarray) -> list[bytes]:
-        """The raw values (encoded positions) of the postings at indices `where` (ascending)
-        of `p`: from decoded lists, or from just the blocks of the segment's postings file
-        that hold them."""
-        out: list[bytes] = []
+    def _positions_at(self, p: _Postings, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(i, position) pairs for the postings at indices `where` (ascending) of `p`, i
+        indexing `where`: sliced from a segment's posting arrays, or decoded from values."""
+        owners, positions = [], []
         for part in p.parts:
             lo, hi = np.searchsorted(where, [part.start, part.start + part.length])
             if lo == hi:
                 continue
             local = where[lo:hi] - part.start
             if part.values is not None:
-                out.extend(part.values[j] for j in local)
-                continue
-            leaf = self.leaves[part.leaf][0]
-            arrays = self._segment_arrays(part.leaf)
-            posting = local + int(arrays.term_start[part.term])
-            block = np.searchsorted(arrays.block_first, posting, side="right") - 1
-            decoded: dict[int, list] = {}
-            for j, k in zip(posting.tolist(), block.tolist(), strict=True):
-                values = decoded.get(k)
-                if values is None:
-                    values = decoded[k] = block_values(
-                        leaf, int(arrays.block_data[k]), int(arrays.block_end[k]),
-                        bool(arrays.block_comp[k]))
-                out.append(values[j - int(arrays.block_first[k])])
-        return out
+                owner, pos = _decode_positions([part.values[j] for j in local])
+            else:
+                arrays = self._segment_arrays(part.leaf)
+                posting = local + int(arrays.term_start[part.term])
+                first = arrays.pos_start[posting]
+                counts = arrays.pos_start[posting + 1] - first
+                owner = np.repeat(np.arange(len(local)), counts)
+                run_start = np.cumsum(counts) - counts
+                at = np.repeat(first - run_start, counts) + np.arange(int(counts.sum()))
+                pos = arrays.positions[at].astype(np.int64)
+            owners.append(owner + lo)
+            positions.append(pos)
+        if not owners:
+            return _EMPTY_IDS, _EMPTY_IDS
+        return np.concatenate(owners), np.concatenate(positions)
 
     def _positional(self, fieldname: str) -> bool:
         return bool(self.schema[fieldname].format.supports("positions"))
@@ -301,7 +299,7 @@ class Executor:
                 raise Unsupported(f"{q.fieldname} has no positions")
             full = self.postings(q.fieldname, words[i])
             where = np.searchsorted(full.ids, candidates)
-            cand, pos = _decode_positions(self._values_at(full, where))
+            cand, pos = self._positions_at(full, where)
             keys = (cand << 32) | (pos - i)  # where the phrase would start
             found = keys if found is None else np.intersect1d(found, keys)
             if not len(found):

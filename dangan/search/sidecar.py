@@ -14,8 +14,8 @@ segment's postings file is ignored — that segment is then read the old way, fr
 blocks, with identical results. `dangan check` names such segments and `dangan repair`
 (or the next commit) writes their arrays again.
 
-Positions are not copied: a phrase needs them only on the few pages holding all its grams,
-so the file records where each posting block starts, and just those blocks are decoded.
+Positions (of the gram fields) are kept too, decoded: a phrase of common characters has
+thousands of candidate pages, and unpickling their positions was most of its time.
 """
 
 from __future__ import annotations
@@ -33,20 +33,17 @@ from . import whoosh_internals
 
 log = logging.getLogger(__name__)
 SUFFIX = ".dgp"
-MAGIC = b"DGNPST01"
+MAGIC = b"DGNPST02"
 _ALIGN = 64
 # Arrays in the file: per term (sorted by where its postings start in Whoosh's file), per
-# block, per posting.
+# posting, per position.
 _ARRAYS = {
     "term_offset": np.int64,  # the term's posting list offset in the .pst file (sorted)
     "term_start": np.int64,  # first posting of the term (n_terms + 1 entries)
-    "term_block": np.int64,  # first block of the term (n_terms + 1 entries)
-    "block_first": np.int64,  # first posting of each block
-    "block_data": np.int64,  # where its pickled data starts in the .pst file
-    "block_end": np.int64,  # where it ends
-    "block_comp": np.uint8,  # zlib-compressed?
     "ids": np.int32,  # segment-local document numbers
     "tf": np.float32,  # Whoosh's posting weight
+    "pos_start": np.int64,  # each posting's first position (n_postings + 1 entries)
+    "positions": np.int32,  # positions of positional fields' postings, posting by posting
 }
 
 
@@ -93,13 +90,10 @@ class SegmentArrays:
 
     term_offset: np.ndarray
     term_start: np.ndarray
-    term_block: np.ndarray
-    block_first: np.ndarray
-    block_data: np.ndarray
-    block_end: np.ndarray
-    block_comp: np.ndarray
     ids: np.ndarray
     tf: np.ndarray
+    pos_start: np.ndarray
+    positions: np.ndarray
 
     def find(self, pst_offset: int) -> int | None:
         """The term whose postings start at `pst_offset`, or None."""

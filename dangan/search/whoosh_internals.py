@@ -21,6 +21,7 @@ from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
 
 _LONG = struct.Struct("!q")  # whoosh.system.pack_long
+_FIELD = struct.Struct("!H")  # a term key's field number (W3TermsReader._keycoder)
 _HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
 PINNED = "2.7.5"  # whoosh-reloaded, as in pyproject.toml
 
@@ -196,23 +197,29 @@ def postings_size(leaf) -> int:
 
 def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
     """Every posting list of one segment as flat arrays (see dangan/search/sidecar.py):
-    terms ordered by where their postings start, each block's extent, and each posting's
-    segment-local document number and weight."""
+    terms ordered by where their postings start, each posting's segment-local document
+    number and weight, and the positions of positional fields' postings."""
     terms = leaf._terms
     postfile = terms._postfile
     codec = leaf._codec
     # Each term's info: a flags byte (set: postings inline), stats, then the offset of its
     # posting list (W3TermInfo.to_bytes); only the offset is needed, so no TermInfo objects.
+    # Positions are kept for the fields that have them (the gram fields).
     at = W3TermInfo._struct.size
-    starts = sorted(_LONG.unpack_from(value, at)[0]
-                    for value in terms._tindex.values() if not value[0])
+    positional = {num for name, num in terms._fieldmap.items() if name in leaf.schema
+                  and leaf.schema[name].format.supports("positions")}
+    lists = sorted((_LONG.unpack_from(value, at)[0], _FIELD.unpack_from(key)[0] in positional)
+                   for key, value in terms._tindex.items() if not value[0])
+    starts = [off for off, _ in lists]
     deltas: list = []  # every block's id deltas, one flat list (numpy once, at the end)
     weights: list = []
-    block_first, block_data, block_end, block_comp = [], [], [], []
-    term_start, term_block = [0], [0]
+    valued: list = []  # which postings have values
+    values: list = []
+    block_first = []
+    term_start = [0]
     count = 0
     m = None
-    for off in starts:
+    for off, with_positions in lists:
         if m is None:
             m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
         else:  # one matcher walks every list: W3LeafMatcher.reset(), at another offset
@@ -220,13 +227,13 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
             m._goto(off + _HEADER_SIZE)
         while True:
             block_first.append(count)
-            block_data.append(m._dataoffset)
-            block_end.append(m._nextoffset)
-            block_comp.append(1 if m._compression else 0)
             m._read_data()
-            ids, w = m._data[0], m._data[1]
+            ids, w, vs = m._data
             n = len(ids)
             deltas.extend(ids)
+            if with_positions:  # raw values: the encoded positions
+                valued.append(np.arange(count, count + n))
+                values.extend(vs)
             if w is None:
                 weights.extend([1.0] * n)
             elif isinstance(w, float):
@@ -238,7 +245,6 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
                 break
             m._goto(m._nextoffset)
         term_start.append(count)
-        term_block.append(len(block_first))
     firsts = np.asarray(block_first, dtype=np.int64)
     flat = np.asarray(deltas, dtype=np.int64)
     if m is not None and not m._byteids and len(flat):
@@ -246,16 +252,27 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
         sums = np.cumsum(flat)
         base = np.where(firsts > 0, sums[np.maximum(firsts - 1, 0)], 0)
         flat = sums - np.repeat(base, np.diff(np.append(firsts, len(flat))))
+    # Positions as one array, each posting's run of them found through `pos_start`.
+    pos_start = np.zeros(count + 1, dtype=np.int64)
+    positions = np.empty(0, dtype=np.int32)
+    if values:
+        from .fastpath import _decode_positions
+
+        owner, pos = _decode_positions(values)
+        order = np.lexsort((pos, owner))  # by posting, each posting's positions ascending
+        owner, pos = owner[order], pos[order]
+        which = np.concatenate(valued)
+        per_posting = np.zeros(count, dtype=np.int64)
+        per_posting[which] = np.bincount(owner, minlength=len(values))
+        np.cumsum(per_posting, out=pos_start[1:])
+        positions = pos.astype(np.int32)
     return postings_size(leaf), {
         "term_offset": np.asarray(starts, dtype=np.int64),
         "term_start": np.asarray(term_start, dtype=np.int64),
-        "term_block": np.asarray(term_block, dtype=np.int64),
-        "block_first": firsts,
-        "block_data": np.asarray(block_data, dtype=np.int64),
-        "block_end": np.asarray(block_end, dtype=np.int64),
-        "block_comp": np.asarray(block_comp, dtype=np.uint8),
         "ids": flat.astype(np.int32),
         "tf": np.asarray(weights, dtype=np.float32),
+        "pos_start": pos_start,
+        "positions": positions,
     }
 
 
@@ -290,14 +307,3 @@ def term_offset(leaf, fieldname: str, text: str) -> int | None:
     if getattr(info, "_inlined", None) is not None:
         return -1
     return info._offset
-
-
-def block_values(leaf, data_start: int, data_end: int, compressed: bool) -> list:
-    """The raw posting values (e.g. encoded positions) of one posting block."""
-    import zlib
-    from pickle import loads
-
-    b = leaf._terms._postfile.get(data_start, data_end - data_start)
-    if compressed:
-        b = zlib.decompress(b)
-    return loads(b)[2]
