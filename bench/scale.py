@@ -155,7 +155,7 @@ def reuse_samples(pages: int, seed: int) -> list:
     rng = random.Random(7)
     samples = []
     for key, page_no, lines, truth in corpus(pages, seed):
-        if rng.random() < 0.02:
+        if rng.random() < 0.02:  # only the sampled pages are read (extraction is the cost)
             samples.append((key, page_no, truth, extract(lines)))
     return samples
 
@@ -356,10 +356,15 @@ def main() -> None:
         queries = make_queries(samples, args.queries, args.seed)
         warm = make_queries(samples, 15, args.seed + 1)
         ours = time_dangan(args.reuse, queries, show_slow=args.show_slow, warmup=warm)
-        print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}")
+        blocks = (time_dangan(args.reuse, queries, "fast-blocks", args.blocks_queries,
+                              warmup=warm) if args.blocks_queries else {})
+        print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}"
+              f"{'blocks cold':>13}{'p50':>8}{'p95':>8}")
         for cls in CLASSES:
             cold, p50, p95, hits = ours[cls]
-            print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}")
+            k = blocks.get(cls)
+            print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+                  + (f"{k[0]:>13.1f}{k[1]:>8.1f}{k[2]:>8.1f}" if k else ""))
         return
     sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [args.pages]
     growth = []

@@ -250,10 +250,10 @@ class Executor:
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, Q.Or):
             parts = [self.evaluate(s) for s in q.subqueries]
-            return _union(parts, q.boost)
+            return _union(parts, q.boost, self.doc_count)
         if isinstance(q, Q.And):
             parts = [self.evaluate(s) for s in q.subqueries]
-            return _intersection(parts, q.boost)
+            return _intersection(parts, q.boost, self.doc_count)
         if isinstance(q, Q.Phrase):
             return self._phrase(q)
         if isinstance(q, Q.Every):  # filters alone: every page weighs 1, as in Whoosh
@@ -286,7 +286,7 @@ class Executor:
         plain = sorted((self.postings(q.fieldname, w) for w in words), key=lambda p: len(p.ids))
         candidates = plain[0].ids
         for p in plain[1:]:  # rarest first: the candidate set only shrinks
-            candidates = np.intersect1d(candidates, p.ids, assume_unique=True)
+            candidates = _common(candidates, p.ids, self.doc_count)
             if not len(candidates):
                 return _EMPTY_IDS, _EMPTY_SCORES
         # Positions only for the documents that hold every gram, and only for grams that
@@ -301,11 +301,12 @@ class Executor:
             where = np.searchsorted(full.ids, candidates)
             cand, pos = self._positions_at(full, where)
             keys = (cand << 32) | (pos - i)  # where the phrase would start
-            found = keys if found is None else np.intersect1d(found, keys)
+            # keys are unique (a posting's positions are distinct)
+            found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
             if not len(found):
                 return _EMPTY_IDS, _EMPTY_SCORES
         keep = np.zeros(len(candidates), dtype=bool)
-        keep[np.unique(found >> 32)] = True
+        keep[found >> 32] = True
         ids = candidates[keep]
         score = np.zeros(len(ids), dtype=np.float64)
         for p in plain:
@@ -406,7 +407,7 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
+def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size: int):
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return _EMPTY_IDS, _EMPTY_SCORES
@@ -414,17 +415,32 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
         return parts[0][0], parts[0][1] * boost
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
+    if len(ids) * 16 > size:
+        # Many hits: count over every document number at once (no sort). bincount adds each
+        # document's scores in the same order as below, so the sums are identical.
+        present = np.flatnonzero(np.bincount(ids, minlength=size))
+        total = np.bincount(ids, weights=scores, minlength=size)[present]
+        return present.astype(np.int64), total.astype(np.float64) * boost
     uniq, inverse = np.unique(ids, return_inverse=True)
     return uniq, (np.bincount(inverse, weights=scores).astype(np.float64) * boost)
 
 
-def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
+def _common(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """The document numbers in both sorted, unique arrays, ascending."""
+    if (len(a) + len(b)) * 16 > size:  # many: a mask over every document number, no sort
+        mask = np.zeros(size, dtype=bool)
+        mask[a] = True
+        return b[mask[b]]
+    return np.intersect1d(a, b, assume_unique=True)
+
+
+def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size: int):
     if any(not len(p[0]) for p in parts):
         return _EMPTY_IDS, _EMPTY_SCORES
     parts = sorted(parts, key=lambda p: len(p[0]))  # smallest first: every step shrinks
     ids = parts[0][0]
     for p in parts[1:]:
-        ids = np.intersect1d(ids, p[0], assume_unique=True)
+        ids = _common(ids, p[0], size)
         if not len(ids):
             return _EMPTY_IDS, _EMPTY_SCORES
     scores = np.zeros(len(ids), dtype=np.float64)
