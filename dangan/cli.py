@@ -9,6 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
+from dangan import clock
+
 from . import config as config_mod
 from .doctypes import TYPES
 
@@ -404,8 +406,6 @@ def cmd_token(cfg, args) -> int:
 
 
 def cmd_requests(cfg, args) -> int:
-    import datetime as dt
-
     from sqlalchemy import select
 
     from .desk import records, workflow
@@ -428,7 +428,7 @@ def cmd_requests(cfg, args) -> int:
                 failed += 1
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
         return 1 if failed else 0
-    today = dt.date.today()
+    today = clock.today()
     warning = calendar_warning(records.calendar(cfg).uncovered_years(
         today, *(r.due_on for r in open_requests)))
     if warning:

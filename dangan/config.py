@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangan import clock
+
 DEFAULT_PATH = Path("config.toml")
 ENV_VAR = "DANGAN_CONFIG"
 
@@ -88,6 +90,8 @@ class Config:
     api_per_minute: int = 120
     # A counter PC left alone this long is logged out (minutes).
     idle_minutes: int = 30
+    # The archive's time zone (dangan/clock.py): dates shown, visit numbers, deadlines.
+    timezone: str = "Asia/Shanghai"
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -123,7 +127,7 @@ _STR, _INT, _BOOL, _NUMBER, _STRINGS = "a string", "an integer", "true or false"
     "a list of strings"
 SCHEMA: dict[str, dict[str, str]] = {
     "archive": {"name": _STR, "code": _STR, "public_url": _STR, "certificate": _STR,
-                "certificate_password": _STR},
+                "certificate_password": _STR, "timezone": _STR},
     "paths": {"scan_root": _STR, "index_dir": _STR, "data_dir": _STR, "catalog": _STR},
     "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
             "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
@@ -196,9 +200,11 @@ def load(path: str | os.PathLike | None = None) -> Config:
     where = str(cfg_path) if cfg_path is not None else "(built-in defaults)"
     validate(raw, where)
     try:
-        return _build(raw, cfg_path)
+        cfg = _build(raw, cfg_path)
     except ConfigError as e:
         raise ConfigError(f"{where}: {e}") from e
+    clock.use_zone(cfg.timezone)  # one archive per process: its clock is the process's
+    return cfg
 
 
 def _build(raw: dict, cfg_path: Path | None) -> Config:
@@ -226,6 +232,9 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
     catalog = paths.get("catalog") or ""
     desk, peers = _desk(section("requests")), _peers(raw.get("peers", []))
     federation = section("federation")
+    zone = str(archive.get("timezone", clock.DEFAULT_ZONE))
+    if problem := clock.zone_problem(zone):
+        raise ConfigError(f"[archive] timezone: {problem}")
     return Config(
         path=Path(cfg_path).resolve() if cfg_path else None,
         archive_name=str(archive.get("name", "档案馆")),
@@ -251,6 +260,7 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         peer_proxy=str(federation["proxy"]) if federation.get("proxy") else None,
         api_per_minute=int(federation.get("api_per_minute", 120)),
         idle_minutes=int(web.get("idle_minutes", 30)),
+        timezone=zone,
     )
 
 

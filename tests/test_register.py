@@ -14,6 +14,7 @@ from conftest import run_dangan
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
+from dangan import clock
 from dangan.records.accounts import Access, Visit
 
 
@@ -112,7 +113,7 @@ def test_an_id_number_typed_as_a_search_is_logged_masked(kit):
 
 def test_two_registrations_at_once_both_get_a_number(kit):
     _, app, _ = kit
-    today = dt.date.today()
+    today = clock.today()
     number = f"T01-{today:%Y%m%d}-{_today_count(app) + 1:04d}"
     # Another window took the next number a moment ago (its row is not counted yet).
     with app.extensions["dangan_db"].session() as s:
@@ -130,6 +131,6 @@ def test_two_registrations_at_once_both_get_a_number(kit):
 def _today_count(app) -> int:
     from sqlalchemy import func
 
-    today = dt.datetime.combine(dt.date.today(), dt.time())
+    today = dt.datetime.combine(clock.today(), dt.time())
     with app.extensions["dangan_db"].session() as s:
         return s.scalar(select(func.count(Visit.id)).where(Visit.started_at >= today))

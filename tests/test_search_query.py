@@ -19,11 +19,27 @@ def test_bad_queries_are_explained(req, message):
         build(req)
 
 
-def test_year_field_must_be_four_digits():
+def test_year_field_takes_four_digits_or_two_by_the_archives_pivot():
     with pytest.raises(QueryError, match="年份格式"):
         parse_year("九三年")
+    with pytest.raises(QueryError, match="年份格式"):
+        parse_year("993")
     assert parse_year(" 1993 ") == 1993
+    assert parse_year("93") == 1993 and parse_year("05") == 2005  # dangan/text/dates.py
     assert parse_year("") is None
+
+
+def test_a_year_with_a_range_is_told_not_silently_narrowed():
+    with pytest.raises(QueryError, match="只填一种"):
+        build(SearchRequest(person="王秀英", year=1993, year_from=1995))
+
+
+def test_an_apostrophe_is_a_character_and_an_odd_quote_is_told_in_chinese():
+    from dangan.search.query import text_terms
+
+    assert text_terms("王'秀英 工资")[0] == ["王", "秀英", "工资"]
+    with pytest.raises(QueryError, match="引号"):
+        text_terms('"工资')
 
 
 def test_year_and_type_are_filters_not_scored_clauses():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from dangan import clock
 from dangan.text.dates import find_dates, year_mentions
 
 
@@ -40,11 +41,10 @@ def test_a_year_on_its_own_in_a_title_counts():
 
 # --- years that are true, and only true --------------------------------------------------
 def test_this_years_dates_count_and_next_years_do_not():
-    import datetime
 
     from dangan.text.dates import max_year
 
-    this = datetime.date.today().year
+    this = clock.today().year
     assert max_year() == this
     assert [d.year for d in find_dates(f"{this}年3月4日")] == [this]
     assert find_dates(f"{this + 1}年3月4日") == []
@@ -83,3 +83,12 @@ def test_a_damaged_year_offers_only_candidates_for_the_page_to_confirm():
     (cands,) = damaged_years("201年3月4日")
     assert 2011 in cands and 2001 in cands
     assert damaged_years("1993年3月") == []
+
+
+def test_catalogue_dates_are_shown_as_staff_read_them():
+    from dangan.text.dates import display_date
+
+    assert display_date("19931023") == "1993年10月23日"
+    assert display_date("1993-10") == "1993年10月"
+    assert display_date("见附件") == "见附件"  # not one date: as written
+    assert display_date(None) == ""

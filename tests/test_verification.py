@@ -15,6 +15,8 @@ from archivekit import RESTRICTED_CODE, index, make_archive
 from pypdf import PdfReader
 from webhelpers import login, make_app, register_visit, token
 
+from dangan import clock
+
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
@@ -55,7 +57,7 @@ def test_a_copy_names_its_code_and_the_public_page_shows_what_was_issued(kit):
     assert page.status_code == 200 and "测试档案馆" in html
     assert hashlib.sha256(pdf).hexdigest() in html
     assert "曾广才1985年工资调整审批表" in html and "档案复制件" in html
-    assert dt.date.today().strftime("%Y年%m月%d日") in html
+    assert clock.today().strftime("%Y年%m月%d日") in html
     assert app.test_client().get("/verify/2222-3333-4444").status_code == 404
 
 
@@ -89,6 +91,26 @@ def test_a_restricted_title_stays_off_the_public_page(kit):
     code = re.search(r"核验码：(\S{14})", _text(r.data)).group(1)
     html = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
     assert RESTRICTED_CODE in html and "解玉堂" not in html
+
+
+def test_an_address_guessing_codes_is_stopped_but_an_office_checking_real_papers_is_not(kit):
+    from dangan.web.counter.verify import MISSES_PER_HOUR
+
+    root, cfg = kit
+    app = make_app(cfg, root / "guessing")
+    code = re.search(r"核验码：(\S{14})", _text(_copy(app, "a/scan0001.pdf"))).group(1)
+    office = app.test_client()
+    for _ in range(MISSES_PER_HOUR + 5):  # genuine papers never count against an office
+        assert office.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}
+                          ).status_code == 200
+    guesser = app.test_client()
+    for n in range(MISSES_PER_HOUR):
+        r = guesser.get(f"/verify/2222-3333-{n:04d}", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        assert r.status_code == 404
+    r = guesser.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert r.status_code == 429 and "请一小时后再试" in r.get_data(as_text=True)
+    assert office.get(f"/verify/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}
+                      ).status_code == 200
 
 
 # -- PAdES ---------------------------------------------------------------------------------

@@ -142,9 +142,10 @@ def test_forwarded_cannot_be_set_by_hand(app, staff):
         "purpose": "工龄认定", "csrf_token": t})
     number = r.headers["Location"].rsplit("/", 1)[1]
     t = token(staff, f"/requests/{number}")
-    staff.post(f"/requests/{number}/status", data={"status": "转外馆", "csrf_token": t})
+    r = staff.post(f"/requests/{number}/status", data={"status": "转外馆", "csrf_token": t})
+    assert r.status_code == 400  # refused, on the request's page, in red
+    assert "只能通过“转外馆办理”设置" in r.get_data(as_text=True)
     page = staff.get(f"/requests/{number}").get_data(as_text=True)
-    assert "只能通过“转外馆办理”设置" in page
     assert re.search(r"状态[^<]*</th>\s*<td[^>]*>[^<]*已受理", page) or "转外馆</td>" not in page
 
 

@@ -11,9 +11,10 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 from webhelpers import VALID_ID, login, make_app, token
 
+from dangan import clock
 from dangan.config import DeskSettings
 from dangan.records.accounts import Access
 from dangan.records.requests import Request
@@ -117,8 +118,11 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
     assert "本复制件与馆藏档案一致" in text
 
     # 已反馈 needs the way it went out; then the request is closed.
-    post(c, f"/requests/{number}/status", status="已反馈")
-    assert "请选择反馈方式" in c.get(f"/requests/{number}").get_data(as_text=True)
+    # A refused change says why, in red, and keeps what the clerk typed.
+    r = post(c, f"/requests/{number}/status", status="已反馈", note="挂号信 XA123")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "请选择反馈方式" in html
+    assert 'id="status-error"' in html and 'value="挂号信 XA123"' in html
     post(c, f"/requests/{number}/status", status="已反馈", delivery="邮寄")
     h = history(c, number)
     assert h.count("clerk") >= 4 and "已出具 → 已反馈" in h and "查到工资调整表 1 页" in h
@@ -127,8 +131,8 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
 def test_not_found_produces_the_certificate(app):
     c = login(app.test_client())
     number = new_request(c, subject_name="欧阳无此人", applicant_type="本人", relationship="")
-    post(c, f"/requests/{number}/status", status="已出具")
-    assert "只能是" in c.get(f"/requests/{number}").get_data(as_text=True)
+    r = post(c, f"/requests/{number}/status", status="已出具")
+    assert r.status_code == 400 and "只能是" in r.get_data(as_text=True)
     post(c, f"/requests/{number}/status", status="查找中")
     post(c, f"/requests/{number}/status", status="未查到", note="已查 1985–1995 年全部工资档案")
     assert c.get(f"/requests/{number}/reply.pdf").status_code == 200
@@ -147,8 +151,8 @@ def test_overdue_and_due_today_requests_stand_out_at_the_top(app):
     c = login(app.test_client())
     late, today, fresh = new_request(c), new_request(c), new_request(c)
     with app.extensions["dangan_db"].session() as s:  # as if accepted a week ago / earlier
-        for number, due in ((late, dt.date.today() - dt.timedelta(days=2)),
-                            (today, dt.date.today())):
+        for number, due in ((late, clock.today() - dt.timedelta(days=2)),
+                            (today, clock.today())):
             s.scalar(select(Request).where(Request.number == number)).due_on = due
         s.commit()
     html = c.get("/requests/").get_data(as_text=True)
@@ -174,11 +178,22 @@ def test_export_lists_every_request_with_masked_ids(app):
 def test_the_public_form_needs_no_login_and_gives_a_number_and_status(app):
     c = app.test_client()
     t = token(c, "/apply/")
+    db = app.extensions["dangan_db"]
+
+    def filed() -> int:
+        with db.session() as s:
+            return s.scalar(select(func.count(Request.id)))
+
+    before = filed()
     r = c.post("/apply/", data={**FORM, "channel": "窗口", "csrf_token": t},
                environ_base={"REMOTE_ADDR": "10.0.0.1"})
-    html = r.get_data(as_text=True)
-    assert r.status_code == 200, html
-    number = re.search(r'id="number">([^<]+)<', html).group(1)
+    # Post/redirect/get: the answer page is a GET, so refreshing it files nothing again.
+    assert r.status_code == 302 and r.headers["Location"].endswith("/apply/done")
+    html = c.get("/apply/done").get_data(as_text=True)
+    number = re.search(r'id="number"[^>]*>([^<]+)<', html).group(1)
+    assert number in c.get("/apply/done").get_data(as_text=True)
+    assert filed() == before + 1
+    assert "/login" not in html and "网上查档" in html  # the citizen's own header
     with app.extensions["dangan_db"].session() as s:
         req = s.scalar(select(Request).where(Request.number == number))
     assert req.channel == "网上"  # whatever the form said
@@ -206,7 +221,7 @@ def test_the_public_form_is_rate_limited_per_address(app):
     t = token(c, "/apply/")
     codes = [c.post("/apply/", data={**FORM, "csrf_token": t},
                     environ_base={"REMOTE_ADDR": "10.0.0.3"}).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    assert codes == [302, 302, 302, 429]
     other = c.post("/apply/", data={**FORM, "csrf_token": t},
                    environ_base={"REMOTE_ADDR": "10.0.0.4"})
-    assert other.status_code == 200
+    assert other.status_code == 302

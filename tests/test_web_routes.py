@@ -123,7 +123,7 @@ def test_restricted_items_are_closed_to_staff_and_open_to_admin_with_a_reason(ap
     r = a.post(f"/page/{page_id}", data={"reason": "退休核定，经馆领导批准", "csrf_token": t})
     assert r.status_code == 200 and "解玉堂" in r.get_data(as_text=True)
     log = a.get("/admin/log").get_data(as_text=True)
-    assert "view_restricted" in log and "经馆领导批准" in log
+    assert "调阅受控档案" in log and "经馆领导批准" in log
 
 
 def test_admin_pages_are_for_admins(app):

@@ -12,10 +12,17 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from dangan import clock
 from dangan.config import Config
 from dangan.records.accounts import Database, database_url
 
-from .security import AccessLogUnavailable, before_request, csrf_token, security_headers
+from .security import (
+    AccessLogUnavailable,
+    before_request,
+    csrf_token,
+    open_visits,
+    security_headers,
+)
 from .stores import close_page_store
 
 
@@ -72,11 +79,14 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.after_request(security_headers)
     app.teardown_appcontext(close_page_store)
 
+    app.jinja_env.filters["when"] = clock.shown  # every time shown: the archive's clock
+
     @app.context_processor
     def inject():
         return {"cfg": cfg, "csrf_token": csrf_token, "user": g.get("user"),
                 "visit_number": session.get("visit_number"),
-                "request_number": session.get("request_number")}
+                "request_number": session.get("request_number"),
+                "open_visits": open_visits}
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -18,8 +18,8 @@ from dangan import audit
 from dangan.records.accounts import Access, User, now
 from dangan.text.idnumbers import mask_in_text
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.status", "verify.lookup",
-                    "verify.show"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.done", "intake.status",
+                    "verify.lookup", "verify.show"}
 log = logging.getLogger("dangan.web")
 
 # Content-Security-Policy: scripts only from this site's files (no inline script, so an
@@ -70,7 +70,7 @@ def load_user() -> None:
         return
     if not isinstance(seen, int) or now - seen > idle:
         session.clear()
-        flash("长时间未操作，已自动退出，请重新登录")
+        flash("长时间未操作，已自动退出，请重新登录", "warn")
         return
     if now - seen > 30:  # a cookie rewrite every request is not needed, every half minute is
         session["seen"] = now
@@ -86,6 +86,8 @@ def before_request():
     load_user()
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         check_csrf()
+    if request.endpoint is None and request.path.startswith(("/apply/", "/verify/")):
+        return None  # a citizen's mistyped address: the citizen's 404, not the staff login
     if request.endpoint not in PUBLIC_ENDPOINTS and g.user is None:
         return redirect(url_for("auth.login", next=request.full_path))
     return None
@@ -152,6 +154,20 @@ def current_visit_id() -> int | None:
             return None
         g.open_visit_checked = visit_id
     return visit_id
+
+
+def open_visits() -> list[tuple[int, str]]:
+    """This clerk's visits still open (办理中), when none is current: after a logout or a
+    timeout the clerk picks the citizen still at the window back up."""
+    if g.get("user") is None or session.get("visit_id") is not None:
+        return []
+    from dangan.records.accounts import Visit
+
+    with current_app.extensions["dangan_db"].session() as s:
+        return [tuple(r) for r in s.execute(
+            select(Visit.id, Visit.number).where(Visit.ended_at.is_(None),
+                                                 Visit.staff_id == g.user.id)
+            .order_by(Visit.id.desc()).limit(3)).all()]
 
 
 # One writer at a time appends to the chain (the server is one process with threads).

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from dangan import clock
 from dangan.printing import cjk_font
 from dangan.text.idnumbers import mask
 
@@ -32,7 +33,7 @@ class LetterFacts:
     year_to: int | None = None
     doc_types: list[str] = field(default_factory=list)  # type names, not codes
     found: list[str] = field(default_factory=list)  # "档号 第n页" lines
-    issued_on: dt.date = field(default_factory=dt.date.today)
+    issued_on: dt.date = field(default_factory=clock.today)  # the archive's day
     search_note: str = ""  # the clerk's note of where and how it was searched
     verification: tuple[str, str] | None = None  # (code, url) printed with a QR code
 

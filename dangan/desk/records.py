@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from dangan import federation
+from dangan import clock, federation
 from dangan.config import Config
 from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar
@@ -37,7 +37,7 @@ def get(db, number: str) -> Request | None:
 def open_request(db, cfg: Config, values: dict, *, actor: str, user_id: int | None = None,
                  origin_archive: str = "", origin_number: str = "") -> Request:
     """Accept a validated request (已受理) and set its deadline."""
-    today = dt.date.today()
+    today = clock.today()
     due = calendar(cfg).add_working_days(today, cfg.desk.deadline_days)
     receiving = origin_archive or cfg.archive_code
     for _attempt in range(5):  # two desks saving in the same instant get different numbers

@@ -22,6 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dangan import clock
+
 ROLES = ("staff", "admin")
 RELATIONSHIPS = ("本人", "亲属", "代理")
 PURPOSES = ("工龄认定", "退休核定", "继承", "其他")
@@ -29,7 +31,8 @@ OUTCOMES = ("查到", "未查到")
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    """The archive's time (dangan/clock.py), as every register time is stored."""
+    return clock.now()
 
 
 class Base(DeclarativeBase):

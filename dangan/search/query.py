@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from dangan.doctypes import TYPES
-from dangan.text.dates import MIN_YEAR, max_year
+from dangan.text.dates import MIN_YEAR, expand_two_digit_year, max_year
 from dangan.text.docnumbers import normalize_doc_number
 from dangan.text.lookalikes import variants as lookalike_variants
 from dangan.text.normalize import normalize
@@ -94,6 +94,8 @@ class BuiltQuery:
 
 def _year_range(req: SearchRequest) -> tuple[int, int] | None:
     lo, hi = req.year_from, req.year_to
+    if req.year is not None and (lo is not None or hi is not None):
+        raise QueryError("“年份”与“起始/终止年份”只填一种：查某一年填“年份”，查一段年份填起止年份")
     if req.year is not None:
         lo = hi = req.year
     if lo is None and hi is None:
@@ -124,10 +126,13 @@ def text_terms(raw: str) -> tuple[list[str], list[str]]:
     raw = raw.replace("“", '"').replace("”", '"')
     if raw.count('"') % 2:
         raise QueryError("引号不成对：请检查查询中的引号")
+    # Only double quotes make a phrase: an apostrophe (O'Brien, 3') is a character.
+    lexer = shlex.shlex(raw, posix=True)
+    lexer.whitespace_split, lexer.quotes, lexer.escape = True, '"', ""
     try:
-        parts = shlex.split(raw, posix=True)
-    except ValueError as e:
-        raise QueryError(f"无法解析查询：{e}") from e
+        parts = list(lexer)
+    except ValueError:
+        raise QueryError("无法解析查询：请检查引号是否成对") from None
     must, must_not = [], []
     for part in parts:
         neg = part.startswith("-") and len(part) > 1
@@ -261,17 +266,20 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
     return built
 
 
-_YEAR_RE = re.compile(r"^\s*([0-9]{4})\s*$")  # [0-9]: \d would take "١٩٩٣"
+_YEAR_RE = re.compile(r"^\s*([0-9]{4}|[0-9]{2})\s*(?:年)?\s*$")  # [0-9]: \d takes "١٩٩٣"
 
 
 def parse_year(text: str | None) -> int | None:
-    """A year typed in a form field; QueryError for anything else."""
+    """A year typed in a form field: 1993, or 93 as clerks write it (read by the archive's
+    one two-digit pivot, dangan/text/dates.py); QueryError for anything else."""
     if text is None or not str(text).strip():
         return None
     m = _YEAR_RE.match(fold_digits(str(text)))
     if not m:
-        raise QueryError(f"年份格式不正确：{echo(text)}（应为四位数字，如 1993）")
-    return int(m.group(1))
+        raise QueryError(f"年份格式不正确：{echo(text)}（应为四位数字，如 1993；"
+                         "也可写两位，如 93）")
+    digits = m.group(1)
+    return expand_two_digit_year(int(digits)) if len(digits) == 2 else int(digits)
 
 
 def _power_query(text: str) -> Q.Query:

@@ -13,16 +13,17 @@ evidence from elsewhere on the page (see `damaged_years`).
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
+
+from dangan import clock
 
 MIN_YEAR = 1900
 
 
 def max_year() -> int:
     """The latest year a record can carry: this year (records are dated when written)."""
-    return datetime.date.today().year
+    return clock.today().year
 
 
 def plausible_year(year: int) -> bool:
@@ -201,4 +202,18 @@ def damaged_years(text: str) -> list[set[int]]:
         candidates = {y for y in candidates if plausible_year(y)}
         if candidates:
             out.append(candidates)
+    return out
+
+
+def display_date(raw: str | None) -> str:
+    """A catalogue date as staff read it: 19931023 → 1993年10月23日, 1993-10 → 1993年10月;
+    anything that is not one whole date is shown as written."""
+    text = (raw or "").strip()
+    found = find_dates(text)
+    if len(found) != 1 or found[0].text.strip() != text:
+        return text
+    d = found[0]
+    out = f"{d.year}年"
+    if d.month:
+        out += f"{d.month}月" + (f"{d.day}日" if d.day else "")
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from dangan import clock
+
 from .numbers import fold_digits
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -40,7 +42,7 @@ def problem(number: str) -> str | None:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "其中的出生日期不存在"
-    if not dt.date(1880, 1, 1) <= born <= dt.date.today():
+    if not dt.date(1880, 1, 1) <= born <= clock.today():
         return "其中的出生日期不合理"
     if check_digit(number[:17]) != number[17]:
         return "校验位不符，请核对是否输错"

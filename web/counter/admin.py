@@ -8,6 +8,7 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template
 from sqlalchemy import select
 
+from dangan import clock
 from dangan.desk.deadlines import calendar_warning
 from dangan.desk.records import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
@@ -18,6 +19,7 @@ from dangan.records.tokens import ApiAccess, listing
 
 from ..security import admin_required
 from ..stores import page_store, search_index
+from .logview import entries
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -54,13 +56,13 @@ def status():
     # Deadlines counted in a year the official calendar does not cover yet: say so here.
     with current_app.extensions["dangan_db"].session() as s:
         dues = list(s.scalars(select(Request.due_on).where(Request.status != DELIVERED)))
-    today = dt.date.today()
+    today = clock.today()
     info["calendar_warning"] = calendar_warning(
         desk_calendar(current_app.config["DANGAN"]).uncovered_years(
             today, today + dt.timedelta(days=30), *dues))
     last = info.get("last_batch")
     if last and last.get("finished"):
-        last["finished_text"] = dt.datetime.fromtimestamp(last["finished"]).strftime(
+        last["finished_text"] = clock.from_timestamp(last["finished"]).strftime(
             "%Y-%m-%d %H:%M")
     return render_template("admin_status.html", info=info)
 
@@ -69,9 +71,8 @@ def status():
 @admin_required
 def log():
     with current_app.extensions["dangan_db"].session() as s:
-        rows = list(s.scalars(select(Access).order_by(Access.at.desc()).limit(500)))
-        users = {a.id: a.user.username for a in rows}
-    return render_template("admin_log.html", rows=rows, users=users)
+        rows = entries(s, list(s.scalars(select(Access).order_by(Access.id.desc()).limit(500))))
+    return render_template("admin_log.html", rows=rows)
 
 
 @bp.route("/api-log")

@@ -1,13 +1,11 @@
-"""Clearance to open a restricted document: per document, per visit (or request), with a
-reason, logged. An admin's reason never opens anything for the rest of a login session or for
-the next visitor; a reply PDF asks again (see desk.reply)."""
+"""Clearance to open a restricted document over HTTP: the visit or request being worked on in
+this login session is the scope; the rule itself is dangan.records.clearances'."""
 
 from __future__ import annotations
 
 from flask import current_app, g, session
-from sqlalchemy import select
 
-from dangan.records.accounts import Clearance
+from dangan.records import clearances
 
 from ..security import current_visit_id, log_access
 
@@ -19,16 +17,8 @@ def _scope() -> tuple[int | None, str | None]:
 def is_cleared(document: str) -> bool:
     """Has an admin opened `document` for the visit or request being worked on now?"""
     visit_id, request_number = _scope()
-    if visit_id is None and not request_number:
-        return False
-    q = select(Clearance.id).where(Clearance.document == document,
-                                   Clearance.purpose == "view")
-    if visit_id is not None:
-        q = q.where(Clearance.visit_id == visit_id)
-    else:
-        q = q.where(Clearance.request_number == request_number)
-    with current_app.extensions["dangan_db"].session() as s:
-        return s.scalar(q.limit(1)) is not None
+    return clearances.is_cleared(current_app.extensions["dangan_db"], document,
+                                 visit_id=visit_id, request_number=request_number)
 
 
 def grant(document: str, reason: str, *, purpose: str = "view",
@@ -36,11 +26,8 @@ def grant(document: str, reason: str, *, purpose: str = "view",
           page_uid: int | None = None) -> None:
     """Record an admin's clearance (the caller has checked the role) and log it."""
     visit_id, current_request = _scope()
-    number = request_number or current_request
-    with current_app.extensions["dangan_db"].session() as s:
-        s.add(Clearance(user_id=g.user.id, document=document,
-                        visit_id=visit_id if purpose == "view" else None,
-                        request_number=number, purpose=purpose, reason=reason[:300]))
-        s.commit()
+    clearances.grant(current_app.extensions["dangan_db"], user_id=g.user.id,
+                     document=document, reason=reason, purpose=purpose, visit_id=visit_id,
+                     request_number=request_number or current_request)
     action = "view_restricted" if purpose == "view" else "reply_restricted"
     log_access(action, path, page, f"理由：{reason[:300]}", page_uid=page_uid)

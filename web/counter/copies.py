@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request
 from flask import url_for as url
 from PIL import Image
 
+from dangan import clock
 from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import Visit
@@ -48,7 +48,7 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
     c.setTitle(f"{archive_name} 档案复制件 {visit_number}")
     c.setAuthor(archive_name)
     width, height = A4
-    today = dt.date.today().strftime("%Y年%m月%d日")
+    today = clock.today().strftime("%Y年%m月%d日")
     stamp_buf = io.BytesIO()
     stamp.save(stamp_buf, "PNG")
     stamp_reader = ImageReader(io.BytesIO(stamp_buf.getvalue()))
@@ -97,7 +97,7 @@ def draw_verification(c, font: str, code: str, url: str, x: float, y: float) -> 
 def make_copy():
     visit_id = current_visit_id()
     if visit_id is None:
-        flash("制作复制件前请先登记查档")
+        flash("制作复制件前请先登记查档", "warn")
         return redirect(url("visits.new"))
     raw = request.form.getlist("page_id")
     ids = [parse_int(i, 1) for i in raw]
@@ -136,7 +136,9 @@ def make_copy():
                    page_uid=page_id)
     out = cfg.data_dir / "copies"
     out.mkdir(parents=True, exist_ok=True)
-    name = f"{visit.number}-{dt.datetime.now():%H%M%S}.pdf"
+    name = f"{visit.number}-{clock.now():%H%M%S}.pdf"
     (out / name).write_bytes(pdf)
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+                    # inline: the copy opens in the browser's PDF viewer, ready to print;
+                    # saving it keeps this name.
+                    headers={"Content-Disposition": f"inline; filename={name}"})

@@ -16,9 +16,19 @@ from sqlalchemy import select
 from dangan import verification
 from dangan.records.accounts import IssuedPaper
 
+from ..limits import SlidingWindow
 from ..security import log_access
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+# Codes carry 60 random bits, so guessing one is hopeless; the limit stops a script from
+# sweeping the page (and the database) anyway. Only misses count: an office checking a pile
+# of genuine papers is never slowed down.
+MISSES_PER_HOUR = 30
+
+
+def _misses() -> SlidingWindow:
+    return current_app.extensions.setdefault("dangan_verify_misses", SlidingWindow(3600))
 
 
 def issue(kind: str, number: str, pages: int, titles: list[str],
@@ -54,7 +64,13 @@ def lookup():
 @bp.route("/<code>")
 def show(code: str):
     code = verification.normalise_code(code)
+    address = request.remote_addr or "?"
+    if _misses().count(address) >= MISSES_PER_HOUR:
+        return render_template("verify.html", paper=None, code=code, missing=False,
+                               limited=True), 429
     with current_app.extensions["dangan_db"].session() as s:
         paper = s.scalar(select(IssuedPaper).where(IssuedPaper.code == code))
+    if paper is None:
+        _misses().add(address)
     return render_template("verify.html", paper=paper, code=code,
                            missing=paper is None), (200 if paper else 404)

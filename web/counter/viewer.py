@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+from urllib.parse import parse_qsl
 
 from flask import (
     Blueprint,
@@ -25,18 +26,24 @@ from flask import (
     url_for,
 )
 from PIL import Image
+from werkzeug.datastructures import MultiDict
 
+from dangan.desk import records
 from dangan.doctypes import label
 from dangan.indexer import sources
 from dangan.indexer.reading import term_boxes
 from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
+from dangan.search.backend import IndexMissing
 from dangan.search.explain import match_person
+from dangan.search.query import QueryError
+from dangan.text.dates import display_date
 from dangan.text.normalize import normalize
 from dangan.text.numbers import parse_int
 
 from ..security import current_visit_id, log_access
 from ..stores import page_store
 from .clearance import grant, is_cleared
+from .search import PAGE_SIZE, remember_hits, run_search
 
 bp = Blueprint("viewer", __name__)
 
@@ -70,7 +77,8 @@ def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
 @bp.route("/page/<int:page_id>", methods=["GET", "POST"])
 def view(page_id: int):
     if not working_on_something():
-        flash("查看档案前请先登记查档人信息，或在申请页点“办理此申请”")
+        flash("查看档案前请先登记查档人信息（登记后直接打开所点的页面），"
+              "或在申请页点“办理此申请”", "warn")
         return redirect(url_for("visits.new", next=request.full_path))
     store, page, meta = _load(page_id)
     restricted = is_restricted(meta)
@@ -92,18 +100,75 @@ def view(page_id: int):
     doc_pages = store.pages_of_document(page.document)
     ids = [store.page_id(p.path, p.page) for p in doc_pages]
     here = ids.index(page_id) if page_id in ids else 0
-    hits = session.get("hits", [])
-    hit_here = hits.index(page_id) if page_id in hits else None
     context = {"person": person, "terms": "|".join(terms)}
+    request_number = session.get("request_number")
+    attached = False
+    if request_number:
+        req = records.get(current_app.extensions["dangan_db"], request_number)
+        attached = req is not None and any(p.page_id == page_id for p in req.pages)
     return render_template(
         "viewer.html", page=page, page_id=page_id, meta=meta, type_label=label,
         boxes=highlight_boxes(page, person, terms), width=page.width, height=page.height,
         doc_pages=list(zip(ids, doc_pages, strict=True)), here=here,
         prev_page=ids[here - 1] if here > 0 else None,
         next_page=ids[here + 1] if here + 1 < len(ids) else None,
-        prev_hit=hits[hit_here - 1] if hit_here else None,
-        next_hit=hits[hit_here + 1] if hit_here is not None and hit_here + 1 < len(hits)
-        else None, context=context, restricted=restricted)
+        hit=_hit_position(page_id), results_url=_results_url(), context=context,
+        restricted=restricted, display_date=display_date, attached=attached,
+        screen_width=SCREEN_WIDTH)
+
+
+# The viewer shows a rendition this wide (a screen's worth); zooming in loads the full scan.
+SCREEN_WIDTH = 1200
+
+
+def _results_url() -> str:
+    """The result list the clerk came from, at the page they were on (not history.back(),
+    which after 下一条结果 is the previous hit)."""
+    query = session.get("hits_query")
+    if not query:
+        return url_for("search.index")
+    page = session.get("hits_page", 1)
+    return url_for("search.index") + "?" + query + (f"&p={page}" if page > 1 else "")
+
+
+def _hit_position(page_id: int) -> dict | None:
+    """Where this page stands in the last result list: {"n": 0-based, "total": N}."""
+    hits = session.get("hits") or []
+    asked = parse_int(request.args.get("hit", ""), 0)
+    offset = (session.get("hits_page", 1) - 1) * PAGE_SIZE
+    if asked is not None and 0 <= asked - offset < len(hits) and hits[asked - offset] == page_id:
+        n = asked
+    elif page_id in hits:
+        n = offset + hits.index(page_id)
+    else:
+        return None
+    return {"n": n, "total": session.get("hits_total", len(hits))}
+
+
+@bp.route("/hit/<int:n>")
+def hit(n: int):
+    """The n-th hit (0-based) of the last result list, across its pages: 下一条结果 goes on
+    past the 20 hits of one result page."""
+    if not working_on_something():
+        return redirect(url_for("visits.new", next=request.full_path))
+    query = session.get("hits_query")
+    total = session.get("hits_total", 0)
+    if not query or n >= total:
+        return redirect(_results_url())
+    page_no = n // PAGE_SIZE + 1
+    if page_no != session.get("hits_page", 1):
+        form = MultiDict(parse_qsl(query))
+        try:
+            remember_hits(form, page_no, run_search(form, page_no))
+        except (QueryError, IndexMissing):
+            return redirect(_results_url())
+    hits = session.get("hits") or []
+    index = n - (page_no - 1) * PAGE_SIZE
+    if index >= len(hits) or hits[index] is None:
+        return redirect(_results_url())
+    args = {"hit": n, "person": request.args.get("person", ""),
+            "terms": request.args.get("terms", "")}
+    return redirect(url_for("viewer.view", page_id=hits[index], **args))
 
 
 @functools.lru_cache(maxsize=24)
@@ -168,7 +233,7 @@ def image(page_id: int):
         width = parse_int(request.args["w"], 32, 4000)
         if width is None:
             abort(400, description="图像宽度参数无效")
-    log_access("thumbnail" if width else "image", page.path, page.page,
+    log_access("thumbnail" if width and width <= 400 else "image", page.path, page.page,
                f"w={width}" if width else "", page_uid=page_id)
     try:
         data = page_image(page, width, _store.page_identity(page_id)["sha256"])

@@ -23,6 +23,7 @@ from flask import (
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from dangan import clock
 from dangan.exports import csv_text
 from dangan.records.accounts import (
     OUTCOMES,
@@ -34,10 +35,14 @@ from dangan.records.accounts import (
     now,
 )
 from dangan.text.idnumbers import clean as clean_id
-from dangan.text.idnumbers import mask
+from dangan.text.idnumbers import mask, mask_in_text
 from dangan.text.idnumbers import problem as id_problem
 
+from ..security import current_visit_id, local_target
+from .logview import entries
+
 bp = Blueprint("visits", __name__, url_prefix="/visits")
+OPEN = "办理中"  # a visit not yet closed, as the register lists it
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
 
 
@@ -72,7 +77,7 @@ def register(archive_code: str, staff_id: int, values: dict) -> Visit | None:
     at or below the one refused (a row it cannot count, e.g. one stamped just before
     midnight, must not make it retry the same number). None if it still collides after many
     tries: the form is shown again with what was typed."""
-    today = dt.date.today()
+    today = clock.today()
     refused = 0
     for attempt in range(50):
         with _db().session() as s:
@@ -93,6 +98,15 @@ def register(archive_code: str, staff_id: int, values: dict) -> Visit | None:
     return None
 
 
+def _new_page(values: dict, errors: list[str], status: int = 200):
+    # `next`: the page the clerk was opening when sent here; registration leads back to it.
+    nxt = local_target(request.values.get("next"), "")
+    open_id = current_visit_id()
+    return render_template("visit_new.html", values=values, errors=errors, next=nxt,
+                           open_visit=(open_id, session.get("visit_number")) if open_id else None,
+                           relationships=RELATIONSHIPS, purposes=PURPOSES), status
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     values, errors = {}, []
@@ -101,23 +115,39 @@ def new():
         if not errors:
             visit = register(current_app.config["DANGAN"].archive_code, g.user.id, values)
             if visit is None:
-                flash("同时登记的人较多，登记号分配失败，请再点一次“登记”")
-                return render_template("visit_new.html", values=values, errors=[],
-                                       relationships=RELATIONSHIPS, purposes=PURPOSES), 503
+                flash("同时登记的人较多，登记号分配失败，请再点一次“登记”", "error")
+                return _new_page(values, [], 503)
+            previous = session.get("visit_number")
             session["visit_id"] = visit.id
             session["visit_number"] = visit.number
-            flash(f"已登记查档 {visit.number}")
-            return redirect(url_for("search.index"))
-    return render_template("visit_new.html", values=values, errors=errors,
-                           relationships=RELATIONSHIPS, purposes=PURPOSES), (400 if errors else 200)
+            flash(f"已登记查档 {visit.number}" + (f"；上一位 {previous} 仍为办理中，可在登记簿办结"
+                                              if previous else ""))
+            return redirect(local_target(request.form.get("next"), url_for("search.index")))
+    return _new_page(values, errors, 400 if errors else 200)
+
+
+@bp.route("/<int:visit_id>/resume", methods=["POST"])
+def resume(visit_id: int):
+    """Pick an open visit back up (after a logout, a timeout, or from another window)."""
+    with _db().session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            return render_template("error.html", message="无此查档登记"), 404
+        if visit.ended_at is not None:
+            flash(f"查档登记 {visit.number} 已办结，不能继续；请登记新的查档", "error")
+            return redirect(url_for("visits.detail", visit_id=visit_id))
+        session["visit_id"], session["visit_number"] = visit.id, visit.number
+    flash(f"继续办理查档登记 {visit.number}")
+    return redirect(url_for("search.index"))
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
 def close(visit_id: int):
     outcome = request.form.get("outcome", "")
     if outcome not in OUTCOMES:
-        flash("请选择查档结果（查到 / 未查到）")
-        return redirect(url_for("visits.detail", visit_id=visit_id))
+        flash("未办结：请先选择查档结果（查到 / 未查到），再点“办结”", "error")
+        return redirect(url_for("visits.detail", visit_id=visit_id,
+                                copied=request.form.get("copied", "")[:1000]))
     with _db().session() as s:
         visit = s.get(Visit, visit_id)
         if visit is None:
@@ -148,7 +178,7 @@ def correct(visit_id: int):
         if visit is None:
             return render_template("error.html", message="无此查档登记"), 404
         if not note:
-            flash("请填写更正说明")
+            flash("未添加更正：请填写更正说明", "error")
         else:
             s.add(VisitCorrection(visit_id=visit_id, user_id=g.user.id, note=note))
             s.commit()
@@ -162,15 +192,21 @@ def detail(visit_id: int):
         visit = s.get(Visit, visit_id)
         if visit is None:
             return render_template("error.html", message="无此查档登记"), 404
-        log = list(s.scalars(select(Access).where(Access.visit_id == visit_id)
-                             .order_by(Access.at)))
+        # What the citizen saw and took: searches, pages, copies. Thumbnails and the scan
+        # under each page view are in the access log (admin), not repeated here.
+        log = entries(s, list(s.scalars(
+            select(Access).where(Access.visit_id == visit_id,
+                                 Access.action.not_in(("thumbnail", "image")))
+            .order_by(Access.at, Access.id))))
         staff = visit.staff.display_name
         corrections = list(s.scalars(select(VisitCorrection).where(
             VisitCorrection.visit_id == visit_id).order_by(VisitCorrection.id)))
         correctors = {c.id: s.get(type(visit.staff), c.user_id).display_name
                       for c in corrections}
     return render_template("visit_detail.html", visit=visit, log=log, staff=staff, mask=mask,
-                           outcomes=OUTCOMES, corrections=corrections, correctors=correctors)
+                           outcomes=OUTCOMES, corrections=corrections, correctors=correctors,
+                           current=session.get("visit_id") == visit_id,
+                           copied=request.args.get("copied"))
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -194,6 +230,8 @@ def _filtered(args):
         q = q.where(Visit.requester_name.contains(args["name"].strip()[:60]))
     if args.get("outcome") in OUTCOMES:
         q = q.where(Visit.outcome == args["outcome"])
+    elif args.get("outcome") == OPEN:
+        q = q.where(Visit.ended_at.is_(None))
     if args.get("purpose") in PURPOSES:
         q = q.where(Visit.purpose == args["purpose"])
     for key, op in (("from", ">="), ("to", "<")):
@@ -214,17 +252,18 @@ def index():
         visits = list(s.scalars(_filtered(request.args).limit(500)))
         staff = {v.id: v.staff.display_name for v in visits}
     return render_template("visits.html", visits=visits, staff=staff, mask=mask,
-                           args=request.args, outcomes=OUTCOMES, purposes=PURPOSES)
+                           args=request.args, outcomes=(*OUTCOMES, OPEN), purposes=PURPOSES)
 
 
 @bp.route("/export.csv")
 def export():
     with _db().session() as s:
         visits = list(s.scalars(_filtered(request.args)))
-        rows = [[v.number, v.started_at.isoformat(sep=" "), v.requester_name,
-                 mask(v.id_number), v.relation, v.purpose, v.outcome or "",
-                 v.copied, v.staff.display_name] for v in visits]
-    text = csv_text(["登记号", "时间", "查档人", "身份证号", "关系", "用途", "结果", "复制内容",
-                     "经办人"], rows)
+        rows = [[v.number, clock.shown(v.started_at, seconds=True), v.requester_name,
+                 mask(v.id_number), v.relation, v.purpose, v.outcome or OPEN,
+                 clock.shown(v.ended_at, seconds=True), v.copied, mask_in_text(v.note),
+                 v.staff.display_name] for v in visits]
+    text = csv_text(["登记号", "登记时间", "查档人", "身份证号", "关系", "用途", "结果",
+                     "办结时间", "复制内容", "备注", "经办人"], rows)
     return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=visits.csv"})

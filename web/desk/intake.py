@@ -8,7 +8,16 @@ last four characters of the ID number, and shows nothing personal.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from dangan.desk import records, workflow
 from dangan.desk.forms import validate
@@ -43,10 +52,31 @@ def apply():
                                        message="提交过于频繁，请一小时后再试，或致电档案馆"), 429
             req = records.open_request(current_app.extensions["dangan_db"], cfg, values,
                                        actor="网上申请")
-            return render_template("apply_done.html", req=req)
+            # Post/redirect/get: refreshing the answer page must not file a second request.
+            session["applied"] = req.number
+            return redirect(url_for("intake.done"))
+        values = as_typed(request.form)
     return render_template("apply.html", values=values, errors=errors, types=TYPES,
                            applicant_types=workflow.APPLICANT_TYPES,
                            purposes=workflow.DOC_PURPOSES), (400 if errors else 200)
+
+
+def as_typed(form) -> dict:
+    """The form as the citizen typed it, to show again after an error: never the values
+    validation derived (for 本人 it fills 所查人员 with the applicant's own name)."""
+    values = {k: v for k, v in form.items() if k not in ("csrf_token", "website")}
+    values["doc_types"] = ",".join(form.getlist("doc_types"))
+    return values
+
+
+@bp.route("/done")
+def done():
+    """The answer to a filed request: its number and deadline, for this browser only."""
+    number = session.get("applied")
+    req = records.get(current_app.extensions["dangan_db"], number) if number else None
+    if req is None:
+        return redirect(url_for("intake.apply"))
+    return render_template("apply_done.html", req=req)
 
 
 @bp.route("/status")

@@ -3,7 +3,6 @@ history and actions, the search prefilled from it, the reply PDF, and the CSV ex
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import urllib.parse
 from dataclasses import replace
@@ -24,6 +23,8 @@ from flask import (
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
+from dangan import clock
+from dangan.accesstext import search_words
 from dangan.desk import records, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
@@ -43,6 +44,7 @@ from ..counter.verify import issue
 from ..counter.viewer import PageChanged, certified_page
 from ..security import local_target, log_access
 from ..stores import page_store
+from .intake import as_typed
 
 bp = Blueprint("desk", __name__, url_prefix="/requests")
 
@@ -81,7 +83,7 @@ def index():
         q = q.where(Request.subject_name.contains(like) | Request.requester_name.contains(like))
     with _db().session() as s:
         rows = list(s.scalars(q.limit(500)))
-    today = dt.date.today()
+    today = clock.today()
     marks = {r.id: r.urgency(today) for r in rows}
     counts = {k: sum(1 for v in marks.values() if v == k) for k in ("overdue", "due_today")}
     # Overdue first, then due today, then by deadline: the order the desk should work in.
@@ -107,8 +109,9 @@ def new():
                                     actor=g.user.username, user_id=g.user.id)
                     flash("已转交档案保管馆办理")
                 except records.DeskError as e:
-                    flash(f"{e}。申请已保存，可稍后在申请页重新转交。")
+                    flash(f"{e}。申请已保存，可稍后在申请页重新转交。", "error")
             return redirect(url_for("desk.detail", number=req.number))
+        values = as_typed(request.form)
     return render_template("request_new.html", values=values, errors=errors, types=TYPES,
                            holdings=holding_choices(), **_choices()), (400 if errors else 200)
 
@@ -120,17 +123,35 @@ def _choices() -> dict:
 
 @bp.route("/<number>")
 def detail(number: str):
-    req = _load(number)
-    today = dt.date.today()
+    return _detail_page(_load(number))
+
+
+def _detail_page(req: Request, draft: dict | None = None, status_error: str = "",
+                 code: int = 200):
+    """The request's page; after a refused status change, with what the clerk chose and
+    typed still in the form and the reason beside it."""
+    number = req.number
+    today = clock.today()
     mark = req.urgency(today)
     left = records.calendar(_cfg()).working_days_between(today, req.due_on)
     log_access("request_view", detail=number)
     return render_template(
         "request_detail.html", req=req, mask=mask, mark=mark, left=left, types=TYPES,
         next_statuses=workflow.NEXT.get(req.status, ()), delivery=workflow.DELIVERY,
-        search_url=search_url(req), peers=_cfg().peers,
-        working=session.get("request_number") == number,
-        can_reply=req.status in (workflow.ISSUED, workflow.NOT_FOUND, workflow.DELIVERED))
+        search_url=search_url(req), criteria=criteria(req), peers=_cfg().peers,
+        working=session.get("request_number") == number, draft=draft or {},
+        status_error=status_error,
+        can_reply=req.status in (workflow.ISSUED, workflow.NOT_FOUND, workflow.DELIVERED)
+    ), code
+
+
+def criteria(req: Request) -> str:
+    """What "办理此申请" searches for, in words (not a URL)."""
+    words = search_words(urllib.parse.urlsplit(search_url(req)).query, TYPES)
+    types = [TYPES.get(t, t) for t in req.doc_types.split(",") if t]
+    if len(types) > 1:
+        words += " 类型 " + "、".join(types)
+    return words
 
 
 def search_url(req: Request) -> str:
@@ -173,7 +194,9 @@ def status(number: str):
                 session.get("request_number") == number:
             session.pop("request_number", None)  # the search for it is over
     except records.DeskError as e:
-        flash(str(e))
+        # The change was refused: say why in red, and keep what was chosen and typed.
+        draft = {k: request.form.get(k, "") for k in ("status", "delivery", "note")}
+        return _detail_page(_load(number), draft, f"状态未更改：{e}。请修改后再点“确认”。", 400)
     return redirect(url_for("desk.detail", number=number))
 
 
@@ -202,7 +225,7 @@ def attach(number: str):
         try:
             added += records.attach_page(_db(), number, page_id, label, g.user.username)
         except records.DeskError as e:
-            flash(str(e))
+            flash(str(e), "error")
             return redirect(url_for("desk.detail", number=number))
         log_access("request_attach", page.path, page.page, number, page_uid=int(raw))
     flash(f"已附加 {added} 页到申请 {number}" if added else "该页已在申请中")
@@ -215,7 +238,7 @@ def detach(number: str, row_id: int):
     try:
         records.detach_page(_db(), number, row_id)
     except records.DeskError as e:
-        flash(str(e))
+        flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
 
@@ -226,7 +249,7 @@ def forward(number: str):
                               actor=g.user.username, user_id=g.user.id)
         flash(f"已转交 {req.forwarded_to}，对方编号 {req.remote_number}")
     except records.DeskError as e:
-        flash(str(e))
+        flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
 
@@ -236,7 +259,7 @@ def refresh(number: str):
         req = records.refresh_remote(_db(), _cfg(), number)
         flash(f"外馆办理状态：{req.remote_status or '未知'}")
     except records.DeskError as e:
-        flash(str(e))
+        flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
 
@@ -318,7 +341,7 @@ def reply(number: str):
         abort(409, description="申请尚未出具结果：请先将状态改为“已出具”或“未查到”")
     out = cfg.data_dir / "replies"
     out.mkdir(parents=True, exist_ok=True)
-    name = f"{number}-{dt.datetime.now():%Y%m%d%H%M%S}.pdf"
+    name = f"{number}-{clock.now():%Y%m%d%H%M%S}.pdf"
     (out / name).write_bytes(pdf)  # what was handed out is kept with the register
     log_access("request_reply", detail=f"{number} {kind} 核验码 {code}")
     return Response(pdf, mimetype="application/pdf",
@@ -329,7 +352,7 @@ def reply(number: str):
 def export():
     with _db().session() as s:
         rows = list(s.scalars(select(Request).order_by(Request.id)))
-    today = dt.date.today()
+    today = clock.today()
     header = ["申请编号", "受理日期", "办理期限", "期限状态", "状态", "渠道", "代查代送",
               "申请人", "身份证号", "申请人类型", "所查人员", "曾用名", "年份", "用途",
               "受理馆", "保管馆", "外馆编号", "外馆状态", "反馈方式"]

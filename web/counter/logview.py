@@ -1,0 +1,52 @@
+"""Access-register entries as the log pages show them: a sentence (dangan/accesstext.py),
+the page named by its 档号 (never a file name), the visit by its number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from dangan import clock
+from dangan.accesstext import describe
+from dangan.doctypes import TYPES
+from dangan.records.accounts import Access, Visit
+
+from ..stores import page_store
+from .copies import reference
+
+
+@dataclass
+class Entry:
+    at: str
+    user: str
+    visit: str  # 登记号 or 申请编号
+    sentence: str
+
+
+def entries(session, rows: list[Access]) -> list[Entry]:
+    store = page_store()
+    refs: dict[int, tuple[str, int | None]] = {}
+
+    def ref(a: Access) -> tuple[str, int | None]:
+        if a.page_uid is None:
+            return "", a.page
+        if a.page_uid not in refs:
+            page = store.page_by_id(a.page_uid)
+            if page is not None:
+                refs[a.page_uid] = (reference(page, store.document(page.document)),
+                                    page.page_in_document)
+            else:  # the scan changed since: name what was seen, as it was logged
+                refs[a.page_uid] = (a.path, a.page)
+        return refs[a.page_uid]
+
+    visit_ids = {a.visit_id for a in rows if a.visit_id}
+    numbers = dict(session.execute(select(Visit.id, Visit.number)
+                                   .where(Visit.id.in_(visit_ids))).all()) if visit_ids else {}
+    out = []
+    for a in rows:
+        where, page = ref(a)
+        out.append(Entry(at=clock.shown(a.at, seconds=True), user=a.user.display_name,
+                         visit=numbers.get(a.visit_id, "") or a.request_number or "",
+                         sentence=describe(a.action, a.detail, where, page, TYPES)))
+    return out
