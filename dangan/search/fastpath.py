@@ -32,6 +32,8 @@ from .whoosh_internals import (
     length_bytes,
     read_all_blocks,
     segment_lengths,
+    term_hash,
+    term_key,
     term_matcher,
     term_offset,
 )
@@ -132,20 +134,29 @@ class Executor:
         ids, tfs, parts = [], [], []
         fmt = self.schema[fieldname].format
         count = held = 0
+        key = term_key(self.schema, fieldname, text)
+        hashed = term_hash(key) if key is not None else 0
         for i, (leaf, offset) in enumerate(self.leaves):
             arrays = self._segment_arrays(i)
-            if arrays is not None:
+            if arrays is not None and key is not None and arrays.has_keys:
+                # the segment's own dictionary: one hash for all segments, no Whoosh lookup
+                t = arrays.lookup(key, hashed)
+                if t is None:
+                    continue
+            elif arrays is not None:
                 at = term_offset(leaf, fieldname, text)
                 if at is None:
                     continue
                 t = arrays.find(at) if at >= 0 else None
-                if t is not None:
-                    a, b = int(arrays.term_start[t]), int(arrays.term_start[t + 1])
-                    ids.append(arrays.ids[a:b].astype(np.int64) + offset)
-                    tfs.append(arrays.tf[a:b].astype(np.float64))
-                    parts.append(_Part(count, b - a, i, term=t))
-                    count += b - a
-                    continue
+            else:
+                t = None
+            if t is not None:
+                a, b = int(arrays.term_start[t]), int(arrays.term_start[t + 1])
+                ids.append(arrays.ids[a:b].astype(np.int64) + offset)
+                tfs.append(arrays.tf[a:b].astype(np.float64))
+                parts.append(_Part(count, b - a, i, term=t))
+                count += b - a
+                continue
             m = term_matcher(leaf, fieldname, text, fmt)
             if m is None:
                 continue

@@ -33,11 +33,15 @@ from . import whoosh_internals
 
 log = logging.getLogger(__name__)
 SUFFIX = ".dgp"
-MAGIC = b"DGNPST02"
+MAGIC = b"DGNPST03"
 _ALIGN = 64
 # Arrays in the file: per term (sorted by where its postings start in Whoosh's file), per
 # posting, per position.
 _ARRAYS = {
+    "key_hash": np.uint64,  # hashes of "field\0term", sorted (empty: use Whoosh's table)
+    "key_term": np.int64,  # the term each hash belongs to
+    "key_start": np.int64,  # where each term's key starts in key_blob (n_terms + 1)
+    "key_blob": np.uint8,  # the keys, term after term
     "term_offset": np.int64,  # the term's posting list offset in the .pst file (sorted)
     "term_start": np.int64,  # first posting of the term (n_terms + 1 entries)
     "ids": np.int32,  # segment-local document numbers
@@ -88,12 +92,32 @@ def build(leaf, target: Path) -> None:
 class SegmentArrays:
     """One segment's mapped arrays."""
 
+    key_hash: np.ndarray
+    key_term: np.ndarray
+    key_start: np.ndarray
+    key_blob: np.ndarray
     term_offset: np.ndarray
     term_start: np.ndarray
     ids: np.ndarray
     tf: np.ndarray
     pos_start: np.ndarray
     positions: np.ndarray
+
+    def lookup(self, key: bytes, hashed: int) -> int | None:
+        """The term with this key, or None when the segment lacks it. Only for arrays with
+        a dictionary (`has_keys`)."""
+        i = int(np.searchsorted(self.key_hash, hashed))
+        while i < len(self.key_hash) and int(self.key_hash[i]) == hashed:
+            t = int(self.key_term[i])
+            a, b = int(self.key_start[t]), int(self.key_start[t + 1])
+            if self.key_blob[a:b].tobytes() == key:
+                return t
+            i += 1
+        return None
+
+    @property
+    def has_keys(self) -> bool:
+        return len(self.key_start) == len(self.term_offset) + 1 and len(self.term_offset) > 0
 
     def find(self, pst_offset: int) -> int | None:
         """The term whose postings start at `pst_offset`, or None."""

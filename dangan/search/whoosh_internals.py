@@ -11,6 +11,7 @@ Whoosh's own matchers) before moving the pin.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import struct
 import threading
@@ -208,9 +209,17 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
     at = W3TermInfo._struct.size
     positional = {num for name, num in terms._fieldmap.items() if name in leaf.schema
                   and leaf.schema[name].format.supports("positions")}
-    lists = sorted((_LONG.unpack_from(value, at)[0], _FIELD.unpack_from(key)[0] in positional)
-                   for key, value in terms._tindex.items() if not value[0])
-    starts = [off for off, _ in lists]
+    names = {num: name.encode("utf-8") for name, num in terms._fieldmap.items()}
+    lists, inline = [], 0
+    for key, value in terms._tindex.items():
+        if value[0]:
+            inline += 1
+            continue
+        field = _FIELD.unpack_from(key)[0]
+        lists.append((_LONG.unpack_from(value, at)[0], field in positional,
+                      names[field] + b"\0" + key[_FIELD.size:]))
+    lists.sort()
+    starts = [off for off, _, _ in lists]
     deltas: list = []  # every block's id deltas, one flat list (numpy once, at the end)
     weights: list = []
     valued: list = []  # which postings have values
@@ -219,7 +228,7 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
     term_start = [0]
     count = 0
     m = None
-    for off, with_positions in lists:
+    for off, with_positions, _ in lists:
         if m is None:
             m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
         else:  # one matcher walks every list: W3LeafMatcher.reset(), at another offset
@@ -266,7 +275,18 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
         per_posting[which] = np.bincount(owner, minlength=len(values))
         np.cumsum(per_posting, out=pos_start[1:])
         positions = pos.astype(np.int32)
+    # A term dictionary of our own: the hash of "field\0term" → the term's index, and the
+    # keys themselves to confirm a hit. Only when every term is here (none inline).
+    keys = [key for _, _, key in lists] if not inline else []
+    hashes = np.fromiter((term_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
+    by_hash = np.argsort(hashes, kind="stable")
+    key_start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in keys], out=key_start[1:])
     return postings_size(leaf), {
+        "key_hash": hashes[by_hash],
+        "key_term": by_hash.astype(np.int64),
+        "key_start": key_start,
+        "key_blob": np.frombuffer(b"".join(keys), dtype=np.uint8),
         "term_offset": np.asarray(starts, dtype=np.int64),
         "term_start": np.asarray(term_start, dtype=np.int64),
         "ids": flat.astype(np.int32),
@@ -274,6 +294,21 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
         "pos_start": pos_start,
         "positions": positions,
     }
+
+
+def term_hash(key: bytes) -> int:
+    """The 64-bit hash of a posting-array term key ("field\\0term" bytes)."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def term_key(schema, fieldname: str, text: str) -> bytes | None:
+    """A term's key in the posting arrays' own dictionary; None if the field is unknown."""
+    if fieldname not in schema:
+        return None
+    try:
+        return fieldname.encode("utf-8") + b"\0" + schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):  # not a term of this field: Whoosh's lookup decides
+        return None
 
 
 class _AnyFormat:
