@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from .config import Peer
 from .desk.workflow import STATUSES
+from .text.idnumbers import mask_in_text
 
 log = logging.getLogger(__name__)
 
@@ -290,3 +291,77 @@ def request_status(peer: Peer, number: str, timeout: float, proxy: str | None = 
     """How a forwarded request stands at the partner: number, status, result note."""
     return status_answer(peer, call(peer, "GET", "/requests/" + urllib.parse.quote(
         number, safe=""), timeout=timeout, proxy=proxy), STATUSES)
+
+
+# -- a person's facts at each partner (GET /persons; Persons in openapi.json) -----------------
+def _fact(value, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise _Shape(f"{name} 应为对象")
+    values = []
+    for v in _list(value.get("values"), "values", lambda v, n: v, 50):
+        if not isinstance(v, dict):
+            raise _Shape("values 的元素应为对象")
+        sources = []
+        for s in _list(v.get("sources"), "sources", lambda s, n: s, 50):
+            if not isinstance(s, dict):
+                raise _Shape("sources 的元素应为对象")
+            sources.append({"archive_code": _str(s.get("archive_code"), "archive_code", 200),
+                            "title": _str(s.get("title"), "title", 300),
+                            "date": _str(s.get("date"), "date", 20),
+                            "page": _int_or_none(s.get("page"), "page")})
+        # a partner masks ID numbers; mask again, never trusting it to have done so
+        values.append({"value": mask_in_text(_str(v.get("value"), "value", 200)),
+                       "text": mask_in_text(_str(v.get("text"), "text", 200)),
+                       "sources": sources})
+    return {"kind": _str(value.get("kind"), "kind", 40), "label": _str(value.get("label"),
+                                                                        "label", 40),
+            "conflict": bool(value.get("conflict")), "values": values}
+
+
+def persons_answer(peer: Peer, data: dict) -> list[dict]:
+    """The candidate persons of a partner's /persons answer, checked against its shape."""
+    try:
+        out = []
+        for p in _list(data.get("persons"), "persons", lambda v, n: v, 20):
+            if not isinstance(p, dict):
+                raise _Shape("persons 的元素应为对象")
+            birth = p.get("birth_by_rule")
+            if birth is not None and not isinstance(birth, dict):
+                raise _Shape("birth_by_rule 应为对象")
+            out.append({"records": _int_or_none(p.get("records"), "records") or 0,
+                        "confirmed": bool(p.get("confirmed")),
+                        "birth_by_rule": {"text": _str(birth.get("text"), "text", 40),
+                                          "record_date": _str(birth.get("record_date"),
+                                                              "record_date", 20)}
+                        if birth else None,
+                        "facts": _list(p.get("facts"), "facts", _fact, 40)})
+        return out
+    except _Shape as e:
+        raise _malformed(peer, str(e)) from None
+
+
+def persons_at_peers(peers, name: str, timeout: float, proxy: str | None = None
+                     ) -> list[PeerAnswer]:
+    """Ask every partner at once for what it holds on `name` (its open records only); a
+    PeerAnswer per partner, with the candidate persons in `hits`."""
+    if not peers:
+        return []
+    pool = ThreadPoolExecutor(max_workers=len(peers), thread_name_prefix="peer")
+    started = time.monotonic()
+
+    def ask(peer: Peer) -> PeerAnswer:
+        t0 = time.monotonic()
+        try:
+            found = persons_answer(peer, call(peer, "GET", "/persons", params={"name": name},
+                                              timeout=timeout, proxy=proxy))
+        except PeerError as e:
+            return PeerAnswer(peer, e.state, time.monotonic() - t0, message=str(e))
+        return PeerAnswer(peer, "ok", time.monotonic() - t0, total=len(found), hits=found)
+
+    futures = {pool.submit(ask, p): p for p in peers}
+    done, _ = wait_all(futures, timeout=timeout + 0.5)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return [future.result() if future in done else
+            PeerAnswer(peer, "slow", time.monotonic() - started,
+                       message=f"{peer.name} 在 {timeout:g} 秒内未答复")
+            for future, peer in futures.items()]

@@ -17,6 +17,7 @@ from dangan.text.idnumbers import find_id_numbers
 from dangan.text.names import clean_cell, is_name_cell, looks_like_name, names_in_prose
 from dangan.text.normalize import HAN
 
+from .facts import Fact, form_facts, prose_facts, roster_facts
 from .layout import Row, find_table, rows
 from .ocr.base import Line
 from .reading import ReadingText, normalized_line, reading_text
@@ -56,6 +57,9 @@ class PageFields:
     alt_text: list[str] = field(default_factory=list)
     # What the red seals stamped on the page say (the issuing unit), read apart from the text
     seals: list[str] = field(default_factory=list)
+    # Label → value facts about the persons on the page (出生年月, 参加工作时间 …), each with
+    # its box and subject: what a person's dossier is assembled from (see facts.py)
+    facts: list[Fact] = field(default_factory=list)
     doc_type: str = "other"
     title: str = ""
     text: str = ""  # normalised page text in reading order (what is indexed)
@@ -68,7 +72,8 @@ class PageFields:
         persons = [PersonHit(**{**p, "box": tuple(p["box"]) if p.get("box") else None,
                                 "row_box": tuple(p["row_box"]) if p.get("row_box") else None})
                    for p in data.get("persons", [])]
-        return cls(**{**data, "persons": persons})
+        facts = [Fact.from_json(f) for f in data.get("facts", [])]
+        return cls(**{**data, "persons": persons, "facts": facts})
 
     @property
     def person_names(self) -> list[str]:
@@ -87,15 +92,20 @@ def extract(lines: list[Line]) -> PageFields:
     table = find_table(page_rows)
     persons: list[PersonHit] = []
     money_lines: set[int] = set()
+    units = _units(page_rows)
     if table:
         tbl, header_index = table
         persons += _roster_persons(page_rows[header_index + 1:], tbl)
         persons += _labelled_persons(page_rows[:header_index])
+        facts = roster_facts(page_rows[header_index + 1:], tbl, units[0] if units else None)
         for row in page_rows[header_index + 1:]:
             money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
     else:
         persons += _labelled_persons(page_rows)
+        facts = form_facts(page_rows)
+    persons += _persons_of_facts(facts, {p.name for p in persons})
     persons += _prose_persons(norm, reading, {p.name for p in persons})
+    fields.facts = _with_prose_facts(facts, norm, reading, persons)
     persons += _cell_persons(norm, {p.name for p in persons})
     fields.persons = persons
 
@@ -127,7 +137,7 @@ def extract(lines: list[Line]) -> PageFields:
                                if a not in fields.doc_numbers and a not in fields.person_names]
     fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
     fields.seals = list(dict.fromkeys(seals))
-    fields.units = _units(page_rows)
+    fields.units = units
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
     return fields
@@ -169,6 +179,34 @@ def _alternative_windows(lines: list[Line]) -> list[str]:
         for text, start, end in ln.alternative_texts():
             out.append(text[max(0, start - ALT_WINDOW):end + ALT_WINDOW])
     return list(dict.fromkeys(out))
+
+
+def _persons_of_facts(facts: list[Fact], known: set[str]) -> list[PersonHit]:
+    """Names that only the facts read: a line running cells together ("姓名 解玉堂 性别 男",
+    as a PDF's text layer gives it) is a labelled cell all the same."""
+    found = []
+    for f in facts:
+        if f.kind in ("name", "former_name") and f.row is None and f.value not in known:
+            known.add(f.value)
+            found.append(PersonHit(f.value, "姓名" if f.kind == "name" else "曾用名", f.box,
+                                   alias_of=f.subject if f.kind == "former_name" else None))
+    return found
+
+
+def _with_prose_facts(facts: list[Fact], lines: list[Line], reading: ReadingText,
+                      persons: list[PersonHit]) -> list[Fact]:
+    """Add the dates prose gives an event ("于1979.12入伍"), about the page's subject (its
+    姓名, else the first person named in the prose), where no cell said the same."""
+    subject = next((f.subject for f in facts if f.subject and f.row is None), None) or next(
+        (p.name for p in persons if p.role == "prose"), None)
+    if subject is None or any(f.kind != "name" for f in facts):
+        return facts  # a form's cells say it (its "1958年3月退休时间" is a label); a roster by row
+    seen = {(f.kind, f.value) for f in facts}
+    for f in prose_facts(reading.text, lambda s, e: reading.boxes(lines, s, e), subject):
+        if (f.kind, f.value) not in seen:
+            seen.add((f.kind, f.value))
+            facts.append(f)
+    return facts
 
 
 def _same_row_right(row: Row, label: Line) -> Line | None:

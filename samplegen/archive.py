@@ -39,6 +39,7 @@ class Item:
     heavy: bool = False
     catalog: bool = False
     openness: str = "开放"
+    subject: str | None = None  # truth: which person of DOSSIER_PEOPLE the record is about
 
 
 def sample_plan(seed: int) -> list[Item]:
@@ -246,7 +247,59 @@ def sample_plan(seed: int) -> list[Item]:
             )
         )
         n += 1
+    items += dossier_items(rng, person)
     return items
+
+
+class FixedStyle(D.Styles):
+    """Dates in one given style: a record that must say 1941.4, not whatever comes next."""
+
+    def __init__(self, rng: random.Random, style: str):
+        super().__init__(rng)
+        self.style = style
+
+    def date(self, exclude: tuple[str, ...] = ()) -> str:
+        return self.style
+
+
+# The people of the dossier (人员档案线索): one whose records disagree and a namesake.
+# Truth for tests and measurements: who each record is about, and what the rule decides.
+DOSSIER_PEOPLE = {
+    "liu-1941": {"name": "刘桂芬", "names": ["刘桂芬", "刘桂芳"], "former_name": "刘二妮",
+                 "unit": "东岭县针织厂", "births_recorded": ["1941-04", "1942-04"],
+                 # 劳社部发〔1999〕8号: the earliest-dated record's birth date
+                 "birth_by_rule": "1941-04", "work_start": "1958-03"},
+    "liu-1948": {"name": "刘桂芬", "names": ["刘桂芬"], "unit": "东岭县百货公司",
+                 "births_recorded": ["1948-02"], "birth_by_rule": "1948-02",
+                 "work_start": "1968-09"},
+}
+
+
+def dossier_items(rng: random.Random, person) -> list[Item]:
+    """刘桂芬, born April 1941: her 1958 招工登记表 says 1941.4 (and her 曾用名 刘二妮); the
+    1985 wage form, where her name is written 刘桂芳, and the retirement form say 一九四二年四月.
+    A second 刘桂芬 (born 1948, another unit) has a 1993 wage form. Loose scans, so the
+    sample's catalogue and 档号 stay as they were."""
+    import dataclasses
+
+    knit = "东岭县针织厂"
+    liu = person(name="刘桂芬", gender="女", unit=knit, birth_year=1941)
+    liu.birth, liu.work_start, liu.former_name = (1941, 4, 12), (1958, 3, 5), "刘二妮"
+    later = dataclasses.replace(liu, birth=(1942, 4, 12), former_name=None)
+    written_otherwise = dataclasses.replace(later, name="刘桂芳")
+    other = P.make_person(rng, set(), name="刘桂芬", gender="女", unit="东岭县百货公司",
+                          birth_year=1948)
+    other.birth, other.work_start = (1948, 2, 20), (1968, 9, 1)
+    return [
+        Item(D.recruitment(rng, FixedStyle(rng, "dot_ym"), liu, two_pages=False), None, "jpeg",
+             ["招工登记表_刘桂芬.jpg"], dpi=200, subject="liu-1941"),
+        Item(D.wage_form(rng, FixedStyle(rng, "cn_ym"), written_otherwise, 1985), None, "jpeg",
+             ["scan0031.jpg"], dpi=200, subject="liu-1941"),
+        Item(D.retirement(rng, FixedStyle(rng, "cn_ym"), later), None, "jpeg",
+             ["退休审批表_刘桂芬.jpg"], dpi=200, subject="liu-1941"),
+        Item(D.wage_form(rng, FixedStyle(rng, "ym_cn"), other, 1993), None, "jpeg",
+             ["scan0032.jpg"], dpi=200, subject="liu-1948"),
+    ]
 
 
 def bulk_plan(seed: int, pages: int) -> Iterator[Item]:
@@ -362,6 +415,8 @@ def write_archive(
             "dpi": item.dpi,
             "degradation": "heavy" if item.heavy else "light",
         }
+        if item.subject:
+            common["subject"] = item.subject
         if not text_only:
             _write_files(item, images, out)
         if item.fmt in ("tiff", "pdf_images"):
@@ -453,6 +508,7 @@ def write_sample(out: Path, seed: int) -> dict:
         "format": "pdf_text",
         "pages": [_numbered({**t, "roster_rows": []}, n) for n, t in enumerate(pages, 1)],
     }
+    result["people"] = DOSSIER_PEOPLE
     _finish(out, result, seed)
     return result
 
@@ -469,6 +525,8 @@ def _finish(out: Path, result: dict, seed: int) -> None:
         w.writerow(["档号", "题名", "责任者", "日期", "保管期限", "开放标识"])
         w.writerows(result["catalog"])
     truth = {"version": TRUTH_VERSION, "seed": seed, "files": dict(sorted(result["files"].items()))}
+    if result.get("people"):
+        truth["people"] = result["people"]
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
     )

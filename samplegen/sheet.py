@@ -112,15 +112,16 @@ class Sheet:
     def prose(self, x, y, width, segments, size=4.6, leading=2.0, hand=False, indent=2) -> float:
         """Typeset a paragraph of (text, kind, value) segments; returns y below it.
 
-        kind is None for plain text, or 'person' / 'date' / 'docno' / 'unit' with the value
-        to record; tagged persons get their own drawn item so their box is known.
+        kind is None for plain text, or 'person' / 'date' (or 'date:ROLE', e.g. date:birth)
+        / 'docno' / 'unit' with the value to record; tagged persons get their own drawn item
+        so their box is known.
         """
         role = "kai" if hand else "song"
         advance = 1.07 if hand else 1.0  # hand glyphs spread a little
         cx, cy = x + indent * size, y
         for text, kind, value in segments:
-            if kind == "date":
-                text = self.record_date(value, text)
+            if kind and kind.startswith("date"):  # "date:birth": a date with its role
+                text = self.record_date(value, text, kind.partition(":")[2])
             elif kind == "docno":
                 text = self.record_docno(value, text)
             elif kind == "unit":

@@ -26,7 +26,7 @@ DANGAN = [sys.executable, "-m", "dangan.cli"]
 SLOW_MODULES = {"test_indexer_ocr", "test_indexer_batch", "test_indexer_distributed",
                 "test_federation", "test_web_app", "test_web_browser", "test_web_concurrent",
                 "test_register", "test_papers",  # these two: real `dangan` processes
-                "test_indexer_processes", "test_indexer_integrity"}
+                "test_indexer_processes", "test_indexer_integrity", "test_web_browser_dossier"}
 
 
 def pytest_collection_modifyitems(config, items):

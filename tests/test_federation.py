@@ -143,6 +143,24 @@ def test_a_person_held_only_by_C_is_found_from_A(archives):
     assert not any(person in h and "精确" in h for code, h in hits if code != "C03")
 
 
+def test_a_persons_facts_from_every_archive_are_shown_side_by_side(archives):
+    """刘桂芬's records are dealt to several archives: 跨馆检索 shows, per archive, what its own
+    open records say of her (each archive's /api/v1/persons), IDs masked."""
+    files = ("招工登记表_刘桂芬.jpg", "退休审批表_刘桂芬.jpg", "scan0032.jpg")
+    holders = {code for code, names in archives["parts"].items() for n in names if n in files}
+    _, _, _, html = federated(staff(archives, "A01"), person="刘桂芬")
+    facts = html.split('id="person-facts"')[1].split('id="fed-hits"')[0]
+    columns = {part.split('"')[0]: part
+               for part in facts.split('class="archive-column" data-archive="')[1:]}
+    assert set(columns) == set(CODES)
+    for code in CODES:
+        if code in holders:
+            assert "出生年月" in columns[code] and "候选人员 1" in columns[code], code
+        else:
+            assert "未见该人记录" in columns[code], code
+    assert not re.search(r"\d{17}[\dX]", facts)  # an ID number only ever masked
+
+
 def test_the_partner_api_refuses_a_wrong_token(archives):
     url = f"http://127.0.0.1:{archives['ports']['C03']}/api/v1/search?person=%E7%8E%8B"
     for token in ("dgn_wrong", archives["tokens"][("B02", "A01")]):  # B's token for A ≠ C's
@@ -224,3 +242,4 @@ def test_a_stopped_peer_is_reported_down_and_the_page_still_works(archives):
     states, hits, _, _ = federated(staff(archives, "A01"), person=archives["person"])
     assert states["B02"] == "down" and states["C03"] == "ok" and states["A01"] == "ok"
     assert any(code == "C03" for code, _ in hits)
+

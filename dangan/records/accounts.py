@@ -162,7 +162,7 @@ class Database:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
-        from . import requests, tokens  # noqa: F401  (their tables belong to Base too)
+        from . import dossiers, requests, tokens  # noqa: F401  (their tables belong to Base)
         from .migrate import upgrade
 
         # The schema is Alembic's (dangan/records/migrations): never create_all, which would

@@ -39,3 +39,16 @@ def grant(db: Database, *, user_id: int, document: str, reason: str, purpose: st
                         request_number=request_number, purpose=purpose,
                         reason=reason[:300]))
         s.commit()
+
+
+def cleared_documents(db: Database, *, visit_id: int | None, request_number: str | None,
+                      purpose: str = "view") -> set[str]:
+    """Every document an admin has opened for this visit (else this request): what a
+    person's dossier may gather besides open records."""
+    if visit_id is None and not request_number:
+        return set()
+    q = select(Clearance.document).where(Clearance.purpose == purpose)
+    q = (q.where(Clearance.visit_id == visit_id) if visit_id is not None
+         else q.where(Clearance.request_number == request_number))
+    with db.session() as s:
+        return set(s.scalars(q))

@@ -16,8 +16,9 @@ from .analysis import gram_analyzer, jieba_analyzer
 
 # 6: pages sharded by blake2b of the path; 7: reading-order text (wraps joined), persons
 # outside 姓名 cells, years from 1900, the recogniser's alternatives; 8: restricted flag
-# from the stored catalogue (rebuilds missed 不开放)
-SCHEMA_VERSION = 8
+# from the stored catalogue (rebuilds missed 不开放); 9: facts (label → value, per page) are
+# extracted at the rebuild, so an upgraded page store gains them without OCR
+SCHEMA_VERSION = 9
 
 # Libraries whose output becomes index terms: jieba's words (rjieba), pinyin of names
 # (pypinyin), traditional → simplified (OpenCC). A new version may cut or spell terms

@@ -31,3 +31,10 @@ def grant(document: str, reason: str, *, purpose: str = "view",
                      request_number=request_number or current_request)
     action = "view_restricted" if purpose == "view" else "reply_restricted"
     log_access(action, path, page, f"理由：{reason[:300]}", page_uid=page_uid)
+
+
+def cleared_documents() -> set[str]:
+    """The restricted documents opened for the visit or request being worked on now."""
+    visit_id, request_number = _scope()
+    return clearances.cleared_documents(current_app.extensions["dangan_db"],
+                                        visit_id=visit_id, request_number=request_number)

@@ -74,6 +74,12 @@ def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
     return boxes
 
 
+def _asked_box(raw: str) -> list[list[int]]:
+    """A cell to outline, as the dossier links to a fact ("box=x1,y1,x2,y2"); else none."""
+    parts = [parse_int(v, 0, 1_000_000) for v in raw.split(",")] if raw else []
+    return [parts] if len(parts) == 4 and None not in parts else []
+
+
 @bp.route("/page/<int:page_id>", methods=["GET", "POST"])
 def view(page_id: int):
     if not working_on_something():
@@ -108,7 +114,8 @@ def view(page_id: int):
         attached = req is not None and any(p.page_id == page_id for p in req.pages)
     return render_template(
         "viewer.html", page=page, page_id=page_id, meta=meta, type_label=label,
-        boxes=highlight_boxes(page, person, terms), width=page.width, height=page.height,
+        boxes=_asked_box(request.args.get("box", "")) + highlight_boxes(page, person, terms),
+        width=page.width, height=page.height,
         doc_pages=list(zip(ids, doc_pages, strict=True)), here=here,
         prev_page=ids[here - 1] if here > 0 else None,
         next_page=ids[here + 1] if here + 1 < len(ids) else None,

@@ -173,3 +173,6 @@ def request_status(number: str):
         return error(404, "无此申请")
     _log("request_status", 200, number)
     return jsonify(_status(req))
+
+
+from . import persons as _persons  # noqa: E402,F401  (GET /persons joins this blueprint)

@@ -21,6 +21,7 @@ from dangan.search.searching import search
 
 from ..security import log_access
 from ..stores import page_store, search_index
+from . import persons
 from .api import public_hit
 
 bp = Blueprint("federated", __name__, url_prefix="/federated")
@@ -57,7 +58,7 @@ def _rank(hit: dict) -> tuple:
 def index():
     cfg = current_app.config["DANGAN"]
     form = request.args
-    answers, hits, error, local_state = [], [], None, None
+    answers, hits, error, local_state, people = [], [], None, None, []
     if any(form.get(k, "").strip() for k in FIELDS):
         params = {k: form.get(k, "").strip() for k in FIELDS if form.get(k, "").strip()}
         params["limit"] = LIMIT
@@ -67,9 +68,12 @@ def index():
             error = str(e)
         else:
             # Partners first (they wait on the network), this archive meanwhile.
-            with ThreadPoolExecutor(max_workers=1) as pool:
+            with ThreadPoolExecutor(max_workers=2) as pool:
                 remote = pool.submit(federation.search_peers, cfg.peers, params,
                                      cfg.peer_timeout, cfg.peer_proxy)
+                name = form.get("person", "").strip()
+                their_persons = pool.submit(federation.persons_at_peers, cfg.peers, name,
+                                            cfg.peer_timeout, cfg.peer_proxy) if name else None
                 try:
                     store = page_store()
                     local = search(search_index(), req, store.page_view, store.aliases_of,
@@ -83,6 +87,8 @@ def index():
                 except (QueryError, IndexMissing) as e:
                     local_state = ("error", str(e))
                 answers = remote.result()
+                if their_persons is not None and local_state[0] == "ok":
+                    people = persons.columns(persons.local_column(name), their_persons.result())
             for a in answers:
                 for n, h in enumerate(a.hits[:LIMIT]):
                     if isinstance(h, dict):
@@ -94,4 +100,4 @@ def index():
                 f"{a.peer.code}:{a.state}" for a in answers))
     return render_template("federated.html", form=form, hits=hits, answers=answers,
                            error=error, local_state=local_state, types=TYPES, marked=marked,
-                           peers=cfg.peers)
+                           peers=cfg.peers, people=people)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from dangan.records import requests, tokens  # noqa: F401  (their tables join Base.metadata)
+from dangan.records import dossiers, requests, tokens  # noqa: F401  (tables join Base.metadata)
 from dangan.records.accounts import Base
 
 

@@ -1,0 +1,73 @@
+"""A candidate person's facts, each value with its sources, and the conflicts between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dangan.indexer.facts import DATE_KINDS, FACT_KINDS, Fact
+from dangan.text.idnumbers import mask
+
+from .records import Record
+
+SINGLE_VALUED = {"gender", "birth", "native_place", "id_number", "work_start", "recruited",
+                 "teaching_start", "regularized", "enlisted", "discharged", "retired"}
+
+
+@dataclass
+class Source:
+    record: Record
+    fact: Fact
+
+
+@dataclass
+class FactValue:
+    value: str
+    text: str  # as first written
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def shown(self) -> str:
+        return self.text
+
+
+@dataclass
+class PersonFact:
+    kind: str
+    values: list[FactValue]
+
+    @property
+    def label(self) -> str:
+        return FACT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def conflict(self) -> bool:
+        """Records disagree on something a person has only one of (a birth date, not a wage
+        or a unit, which change over a working life)."""
+        return self.kind in SINGLE_VALUED and len(self.values) > 1
+
+
+def _same(kind: str, a: str, b: str) -> bool:
+    """1941-04 and 1941-04-12 say the same: a date is as precise as the page wrote it."""
+    if kind in DATE_KINDS:
+        return a.startswith(b) or b.startswith(a)
+    return a == b
+
+
+def person_facts(records: list[Record]) -> list[PersonFact]:
+    """Every kind of fact the records give, in the order of FACT_KINDS; the values that agree
+    are one value with several sources; ID numbers are masked here, for every screen."""
+    by_kind: dict[str, list[FactValue]] = {}
+    for r in records:
+        for f in r.facts:
+            values = by_kind.setdefault(f.kind, [])
+            text = mask(f.value) if f.kind == "id_number" else f.text
+            same = next((v for v in values if _same(f.kind, v.value, f.value)), None)
+            if same is None:
+                same = FactValue(f.value, text)
+                values.append(same)
+            elif len(f.value) > len(same.value):
+                same.value, same.text = f.value, text  # keep the most precise
+            same.sources.append(Source(r, f))
+    order = list(FACT_KINDS)
+    return [PersonFact(k, by_kind[k]) for k in sorted(by_kind, key=order.index)
+            if k != "name" or len(by_kind[k]) > 0]

@@ -1,0 +1,104 @@
+"""The printable 查档结果摘要 of one confirmed person: the facts with their sources, the
+conflicts with every value, the birth-date rule's choice, the timeline and 连续工龄. The
+certified copies of the cited pages follow it in the same PDF (web/counter/dossier.py), and
+the whole goes through the register like any copy (code, QR, issued-papers record)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from dangan.desk.letters import _wrap
+from dangan.printing import cjk_font
+
+from .dossier import Person
+from .records import Record
+
+TITLE = "查档结果摘要"
+
+
+def source_label(r: Record, reference: str) -> str:
+    where = f"第{r.row}行" if r.row else ""
+    return f"{reference} 第{r.page}页{where}（{r.date or '日期不明'}）"
+
+
+def summary_lines(person: Person, name: str, references: dict[str, str]) -> list[str]:
+    """The summary as lines of text (also what a test reads back from the PDF)."""
+    ref = {r.key: source_label(r, references.get(r.key, r.document)) for r in person.group.records}
+    count = len(person.group.records)
+    out = [f"姓名：{name}　共 {count} 条档案记录（已经工作人员确认为同一人）", ""]
+    out.append("一、记载事项及出处")
+    for f in person.facts:
+        for v in f.values:
+            sources = "；".join(ref[s.record.key] for s in v.sources)
+            out.append(f"{f.label}：{v.text}　出处：{sources}")
+    if person.conflicts:
+        out += ["", "二、记载不一致"]
+        for f in person.conflicts:
+            out.append(f"{f.label}：" + "；".join(
+                f"{v.text}（{'、'.join(s.record.date or '日期不明' for s in v.sources)}）"
+                for v in f.values))
+    if person.birth:
+        b = person.birth
+        out += ["", "三、出生时间认定", f"{b.rule}：“{b.rule_text}”。",
+                f"最先记载的记录：{ref.get(b.record_key, '')}，所载出生时间 {b.text}。"]
+    out += ["", "四、时间线"]
+    out += [f"{e.date}　{e.what}{('　' + e.detail) if e.detail else ''}" for e in person.timeline]
+    s = person.service
+    if s:
+        end = "退休" if s.end_is_retirement else "最后记录"
+        out.append(f"连续工龄：自最早记载的参加工作时间 {s.start} 至{end} {s.end[:7]}，"
+                   f"计 {s.years} 年 {s.months} 个月。")
+        for a, b in s.gaps:
+            out.append(f"无档案记载的期间：{a} 至 {b}（请核对是否连续）")
+    return out
+
+
+def summary_pdf(archive_name: str, number: str, number_label: str, staff: str, lines: list[str],
+                verification: tuple[str, str] | None = None) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = cjk_font()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setTitle(f"{archive_name} {TITLE} {number}")
+    c.setAuthor(archive_name)
+    width, height = A4
+    left, text_width = 20 * mm, width - 40 * mm
+
+    def heading() -> float:
+        if verification:
+            from dangan.verification import qr_png
+
+            code, url = verification
+            c.drawImage(ImageReader(io.BytesIO(qr_png(url))), width - 40 * mm,
+                        height - 32 * mm, 20 * mm, 20 * mm)
+            c.setFont(font, 8)
+            c.drawRightString(width - 42 * mm, height - 20 * mm, f"核验码：{code}")
+            c.drawRightString(width - 42 * mm, height - 24 * mm, f"扫码或访问 {url} 核验")
+        c.setFont(font, 18)
+        c.drawCentredString(width / 2, height - 40 * mm, TITLE)
+        c.setFont(font, 10)
+        c.drawString(left, height - 48 * mm, f"{archive_name}　{number_label}：{number}")
+        return height - 58 * mm
+
+    y = heading()
+    size, leading = 10.5, 16
+    c.setFont(font, size)
+    for line in lines:
+        for part in _wrap(line, font, size, text_width):
+            if y < 30 * mm:
+                c.showPage()
+                y = heading()
+                c.setFont(font, size)
+            c.drawString(left, y, part)
+            y -= leading
+    c.setFont(font, 9)
+    c.drawString(left, 15 * mm, f"经办人：{staff}　　出具日期：{dt.date.today():%Y年%m月%d日}　　"
+                 "本摘要所列事项均摘自所附档案复制件")
+    c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,120 @@
+"""Facts about a person (出生年月, 参加工作时间 …) read from form cells, roster rows and prose,
+each with its box and its subject, and kept with the page's fields."""
+
+from dangan.indexer.facts import normalise_value
+from dangan.indexer.fields import PageFields, extract
+from dangan.indexer.ocr.base import Line
+
+
+def L(text, x1, y1, x2, y2):
+    return Line(text, (x1, y1, x2, y2))
+
+
+def _facts(fields, subject=None):
+    return {(f.kind, f.value) for f in fields.facts if subject is None or f.subject == subject}
+
+
+def test_a_form_gives_each_labelled_cell_as_a_fact_of_its_subject():
+    lines = [L("职工退休审批表", 800, 100, 1400, 180),
+             L("单位：东岭县针织厂", 100, 200, 700, 250),
+             L("姓 名", 100, 300, 250, 360), L("刘桂芬", 400, 300, 560, 362),
+             L("曾用名", 700, 300, 850, 360), L("刘二妮", 1000, 298, 1160, 360),
+             L("出生年月", 100, 420, 300, 480), L("1941.4", 400, 420, 600, 480),
+             L("性别", 700, 420, 850, 480), L("女", 1000, 420, 1050, 480),
+             L("身份证号码", 100, 540, 300, 600),
+             L("620421194104084825", 400, 540, 900, 600),
+             L("参加工作时间", 100, 660, 300, 720), L("一九五八年三月", 400, 660, 700, 720),
+             L("退休时间", 800, 660, 950, 720), L("1991.4", 1000, 660, 1150, 720),
+             L("原标准", 100, 780, 300, 840), L("68.50元", 400, 780, 600, 840)]
+    f = extract(lines)
+    assert _facts(f, "刘桂芬") == {
+        ("unit", "东岭县针织厂"), ("name", "刘桂芬"), ("former_name", "刘二妮"),
+        ("birth", "1941-04"), ("gender", "女"), ("id_number", "620421194104084825"),
+        ("work_start", "1958-03"), ("retired", "1991-04"), ("wage_before", "68.50")}
+    birth = next(x for x in f.facts if x.kind == "birth")
+    assert birth.text == "1941.4"  # as written, for the clerk
+    assert birth.box == (400, 420, 600, 480) and birth.label_box == (100, 420, 300, 480)
+    unit = next(x for x in f.facts if x.kind == "unit")
+    assert unit.box[0] > 100  # the value's part of "单位：…", not the label
+
+
+def test_a_roster_gives_each_row_its_own_facts_by_column_heading():
+    header = ["序号", "姓名", "性别", "出生年月", "参加工作时间", "套改前工资", "备注"]
+    xs = [100, 300, 600, 800, 1100, 1400, 1700]
+    lines = [L("1993年工资套改人员花名册", 500, 50, 1500, 120),
+             L("单位（盖章）：东岭县第二机床厂", 100, 130, 800, 180)]
+    lines += [L(h, x, 200, x + 150, 260) for h, x in zip(header, xs, strict=True)]
+    rows = [("1", "王秀瑛", "女", "1943.7", "65.05", "111.22"),
+            ("2", "刘桂芬", "女", "一九四八年二月", "1968年3月", "98.00")]
+    for r, values in enumerate(rows):
+        y = 300 + r * 100
+        lines += [L(v, x, y, x + 150, y + 60) for v, x in zip(values, xs, strict=False)]
+    f = extract(lines)
+    assert _facts(f, "刘桂芬") == {
+        ("name", "刘桂芬"), ("gender", "女"), ("birth", "1948-02"), ("work_start", "1968-03"),
+        ("wage_before", "98.00"), ("unit", "东岭县第二机床厂")}
+    assert {x.row for x in f.facts if x.subject == "刘桂芬"} == {2}
+    birth = next(x for x in f.facts if x.subject == "王秀瑛" and x.kind == "birth")
+    assert birth.value == "1943-07" and birth.box == (800, 300, 950, 360)
+
+
+def test_prose_dates_an_event_for_the_person_it_names():
+    lines = [L("退伍军人安置介绍信", 500, 50, 1500, 120),
+             L("兹介绍退伍军人仇卫东同志（男，1956年11月生）到你单位报到。", 100, 200, 1900, 260),
+             L("该同志于1979.12入伍，1983.3退伍。", 100, 300, 1200, 360)]
+    f = extract(lines)
+    assert _facts(f, "仇卫东") == {("birth", "1956-11"), ("enlisted", "1979-12"),
+                                   ("discharged", "1983-03")}
+
+
+def test_values_that_are_not_such_a_value_give_no_fact():
+    assert normalise_value("birth", "无") is None
+    assert normalise_value("birth", "41.4") == "1941-04"
+    assert normalise_value("birth", "一九四二年四月") == "1942-04"
+    assert normalise_value("id_number", "620421194104084826") is None  # bad check digit
+    assert normalise_value("unit", "意见") is None
+    assert normalise_value("gender", "汉族") is None
+
+
+def test_facts_survive_the_page_store_round_trip():
+    lines = [L("姓名", 100, 300, 250, 360), L("刘桂芬", 400, 300, 560, 362),
+             L("出生年月", 100, 420, 300, 480), L("41.4", 400, 420, 600, 480)]
+    f = extract(lines)
+    again = PageFields.from_json(f.to_json())
+    assert again.facts == f.facts
+    assert PageFields.from_json({k: v for k, v in f.to_json().items() if k != "facts"}).facts == []
+
+
+def test_a_line_running_several_cells_together_gives_each_pair():
+    # a PDF's text layer: whole lines, no boxes
+    lines = [Line("退休审批表", None), Line("姓名 解玉堂 性别 男 出生年月 1938年5月", None),
+             Line("工作单位 东岭县粮食局 退休时间 1998年5月", None)]
+    f = extract(lines)
+    assert _facts(f, "解玉堂") == {("name", "解玉堂"), ("gender", "男"), ("birth", "1938-05"),
+                                   ("unit", "东岭县粮食局"), ("retired", "1998-05")}
+
+
+def test_a_rebuild_reads_facts_again_from_the_stored_lines(tmp_path):
+    # a page store from before facts: its fields have none; the rebuild (no OCR) adds them
+    from archivekit import index, make_archive
+
+    from dangan import config as config_mod
+    from dangan.indexer.integrity import rebuild
+    from dangan.indexer.store import PageStore
+    from dangan.search.backend import SearchIndex
+
+    cfg = make_archive(tmp_path, {"a.pdf": ["退休审批表", "姓名 解玉堂 性别 男 出生年月 1938年5月"]},
+                       catalog="")
+    index(cfg)
+    c = config_mod.load(cfg)
+    store = PageStore(c.store_path)
+    store.db.execute("UPDATE pages SET fields = json_remove(fields, '$.facts')")
+    store.commit()
+    assert next(store.all_pages()).fields.facts == []
+    idx = SearchIndex(c.index_dir)
+    try:
+        rebuild(idx, store)
+    finally:
+        idx.close()
+    assert ("birth", "1938-05") in _facts(next(store.all_pages()).fields, "解玉堂")
+    store.close()

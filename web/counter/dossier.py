@@ -1,0 +1,168 @@
+"""人员档案线索: the dossier of a name (dangan/dossier) over HTTP — the candidate persons,
+staff's confirm / split / merge, facts linking to the page with the cell outlined, and the
+printable 查档结果摘要 issued like any certified copy (register, restriction, verification).
+Viewing needs a visit or a request being worked on, and every view and decision is logged."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from pypdf import PdfReader, PdfWriter
+
+from dangan.doctypes import label as type_label
+from dangan.dossier import open_dossier
+from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
+from dangan.indexer.facts import FACT_KINDS
+from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
+from dangan.printing import load_stamp
+from dangan.records.accounts import Visit
+from dangan.records.dossiers import ACTION_LABELS, ACTIONS, decisions_for, record_decision
+from dangan.search.backend import IndexMissing
+from dangan.text.idnumbers import mask
+
+from ..security import current_visit_id, log_access
+from ..stores import page_store, search_index
+from .clearance import cleared_documents, is_cleared
+from .copies import build_pdf, reference
+from .verify import issue
+from .viewer import PageChanged, certified_page, working_on_something
+
+bp = Blueprint("dossier", __name__, url_prefix="/dossier")
+MAX_NAME = 20
+
+
+def _name() -> str:
+    name = (request.values.get("name") or "").strip()
+    if not name:
+        abort(400, description="请填写要查的姓名")
+    if len(name) > MAX_NAME:
+        abort(400, description=f"姓名最多 {MAX_NAME} 个字")
+    return name
+
+
+def _db():
+    return current_app.extensions["dangan_db"]
+
+
+def _open(name: str):
+    try:
+        return open_dossier(search_index(), page_store(), name, decisions_for(_db(), name),
+                            cleared_documents())
+    except IndexMissing:
+        abort(503, description="索引尚未建立，请先运行 dangan index")
+
+
+def _references(d) -> dict[str, str]:
+    """Each record's 档号 as printed: the catalogue's, else its title with 未编档号."""
+    store = page_store()
+    out = {}
+    for r in d.records:
+        meta = store.document(r.document) or {}
+        out[r.key] = meta.get("archive_code") or f"{meta.get('title') or r.title}（未编档号）"
+    return out
+
+
+@bp.route("/")
+def show():
+    if not working_on_something():
+        flash("查看人员档案线索前请先登记查档人信息，或在申请页点“办理此申请”")
+        return redirect(url_for("visits.new", next=request.full_path))
+    name = _name()
+    d = _open(name)
+    log_access("dossier", detail=f"人员档案线索 {name}：{len(d.records)} 条记录，"
+               f"{len(d.persons)} 个候选人员")
+    return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
+                           references=_references(d), action_labels=ACTION_LABELS,
+                           type_label=type_label)
+
+
+@bp.route("/decide", methods=["POST"])
+def decide():
+    if not working_on_something():
+        abort(403, description="请先登记查档或办理申请")
+    name = _name()
+    action = request.form.get("action", "")
+    if action not in ACTIONS:
+        abort(400, description="未知操作")
+    keys = [k for k in request.form.getlist("key") if k.replace(":", "").isdigit()]
+    if not keys:
+        flash("请至少选择一条记录")
+        return redirect(url_for("dossier.show", name=name))
+    note = request.form.get("note", "")[:500]
+    record_decision(_db(), user_id=g.user.id, name=name, action=action, keys=keys,
+                    visit_id=current_visit_id(), note=note)
+    log_access("dossier_decision", detail=f"{name} {ACTION_LABELS[action]}：{','.join(keys)}")
+    flash(f"已{ACTION_LABELS[action]}（{len(keys)} 条记录）")
+    return redirect(url_for("dossier.show", name=name))
+
+
+@bp.route("/summary", methods=["POST"])
+def summary():
+    """The 查档结果摘要 of a confirmed person, with certified copies of the pages it cites."""
+    visit_id, request_number = current_visit_id(), session.get("request_number")
+    if visit_id is None and not request_number:
+        abort(403, description="出具查档结果摘要前请先登记查档或办理申请")
+    name = _name()
+    keys = set(request.form.getlist("key"))
+    d = _open(name)
+    person = next((p for p in d.persons if p.group.confirmed and keys
+                   and keys <= set(p.group.keys)), None)
+    if person is None:
+        abort(409, description="请先确认该人员的档案记录（确认为同一人）后再出具摘要")
+    cfg = current_app.config["DANGAN"]
+    if visit_id is not None:
+        with _db().session() as s:
+            visit = s.get(Visit, visit_id)
+        number, label, use = visit.number, "查档登记号", visit.purpose
+    else:
+        number, label, use = request_number, "申请编号", "查档"
+    chosen, page_ids = [], []
+    for r in person.group.records:
+        if r.page_id in page_ids:
+            continue
+        try:
+            page, meta, jpeg = certified_page(r.page_id)
+        except PageChanged as e:
+            abort(409, description=str(e))
+        if is_restricted(meta) and not is_cleared(page.document):
+            abort(403, description=f"{RESTRICTED_LABEL}后方可出具")
+        chosen.append((page, meta, jpeg))
+        page_ids.append(r.page_id)
+    lines = summary_lines(person, name, _references(d))
+    stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
+
+    def build(code: str, url: str) -> bytes:
+        front = summary_pdf(cfg.archive_name, number, label, g.user.display_name, lines,
+                            verification=(code, url))
+        copies = build_pdf(chosen, cfg.archive_name, number, use, stamp, number_label=label,
+                           verification=(code, url))
+        writer = PdfWriter()
+        for part in (front, copies):
+            writer.append(PdfReader(io.BytesIO(part)))
+        buf = io.BytesIO()
+        writer.write(buf)
+        return buf.getvalue()
+
+    pdf, code = issue(TITLE, number, len(chosen),
+                      [open_title(m) or reference(p, m) for p, m, _ in chosen], build)
+    for page_id, (page, _, _) in zip(page_ids, chosen, strict=True):
+        log_access("copy", page.path, page.page, f"{TITLE} {name} 核验码 {code}",
+                   page_uid=page_id)
+    out = cfg.data_dir / "summaries"  # kept as handed out, apart from plain copies
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{number}-{code}.pdf").write_bytes(pdf)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={number}-summary.pdf"})
