@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from scale import build_dangan, corpus  # noqa: E402
+from scale import DanganBuild, corpus  # noqa: E402
 
 from dangan.dossier import open_dossier  # noqa: E402
 from dangan.indexer.fields import extract  # noqa: E402
@@ -105,7 +105,10 @@ def main() -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         if not (tmp / "built").exists():
             t0 = time.monotonic()
-            n = build_dangan(corpus(args.pages, args.seed), tmp, 2000)[0]
+            build = DanganBuild(tmp, 2000)
+            build.add(corpus(args.pages, args.seed), args.pages)
+            n = build.n
+            build.close()
             n += add_person(tmp, args.seed)
             (tmp / "built").write_text(str(n))
             print(f"archive: {n} pages built in {time.monotonic() - t0:.0f} s")

@@ -1,19 +1,26 @@
 """Index and query at scale: dangan (Whoosh behind dangan/search/backend.py) against tantivy.
 
     .venv/bin/python bench/scale.py [--pages 100000] [--queries 60]
+    .venv/bin/python bench/scale.py --sizes 25000,50000,100000     # growth, in one build
 
 Builds a corpus of OCR results from the sample generator (each page's text items with boxes,
 as a perfect OCR would return them — the OCR itself is skipped), then measures:
-  - indexing: pages/s for field extraction and for index writing, peak RSS, index size;
+  - indexing: pages/s for field extraction and for index writing, peak RSS of the whole
+    process tree (this process plus every shard writer, sampled and summed), index size;
   - query latency p50/p95 per class, cold (a freshly opened index) and warm, including the
-    snippet highlighting of the first page of hits, through dangan's own search code;
+    snippet highlighting of the first page of hits, through dangan's own search code — also
+    with the posting arrays beside segments ignored ("blocks": decoding Whoosh's blocks, as
+    before the arrays existed);
   - the same corpus and queries in tantivy (jieba-tokenised words, character bigrams), and the
     ratio.
+With --sizes the one index (and tantivy's) grows through each size, and every figure is
+taken at each: writing speed over the last stretch, and query latency at that size.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import random
 import resource
@@ -61,46 +68,86 @@ def corpus(pages: int, seed: int):
                 return
 
 
-def build_dangan(pages, tmp: Path, commit_every: int):
-    store = PageStore(tmp / "pages.sqlite3")
-    index = SearchIndex(tmp / "index")
-    index.create()
-    t_extract = t_write = t_store = 0.0
-    n = 0
-    samples = []
-    batch: list[StoredPage] = []
+class TreeRSS:
+    """Peak resident memory of this process and all its children (shard writers), summed
+    at each sample: the figure a machine must have, not the largest single process."""
 
-    def flush():
-        nonlocal t_write, t_store
+    def __init__(self, every: float = 0.2):
+        import threading
+
+        import psutil
+
+        self._me = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            total = 0
+            for proc in [self._me, *self._me.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # a writer that just ended
+                    total += proc.memory_info().rss
+            self.peak = max(self.peak, total)
+            self._stop.wait(every)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 1e6
+
+
+class DanganBuild:
+    """The dangan index (and page store) grown in commits of `commit_every` pages."""
+
+    def __init__(self, tmp: Path, commit_every: int):
+        self.store = PageStore(tmp / "pages.sqlite3")
+        self.index = SearchIndex(tmp / "index")
+        self.index.create()
+        self.commit_every = commit_every
+        self.t_extract = self.t_write = self.t_store = 0.0
+        self.n = 0
+        self.samples = []
+        self._rng = random.Random(7)
+
+    def _flush(self, batch: list) -> None:
         t0 = time.monotonic()
-        with index.writer() as w:
+        with self.index.writer() as w:
             for p in batch:
                 w.replace_pages(p.path, [index_document(p, p.fields.doc_type, None, False)])
-        t_write += time.monotonic() - t0
+        self.t_write += time.monotonic() - t0
         t0 = time.monotonic()
         for p in batch:
-            store.replace_file(p.path, "-", 0, 0, p.document, [p], None)
-        store.commit()
-        t_store += time.monotonic() - t0
+            self.store.replace_file(p.path, "-", 0, 0, p.document, [p], None)
+        self.store.commit()
+        self.t_store += time.monotonic() - t0
         batch.clear()
 
-    rng = random.Random(7)
-    for key, page_no, lines, truth in pages:
-        t0 = time.monotonic()
-        fields = extract(lines)
-        t_extract += time.monotonic() - t0
-        batch.append(StoredPage(key, page_no, key, page_no, "ocr", 1654, 2339, lines, fields))
-        if rng.random() < 0.02:
-            samples.append((key, page_no, truth, fields))
-        n += 1
-        if len(batch) >= commit_every:
-            flush()
-    if batch:
-        flush()
-    size = index.size_bytes()
-    index.close()
-    store.close()
-    return n, t_extract, t_write, t_store, size, samples
+    def add(self, pages, upto: int) -> None:
+        """Index pages from the stream until `upto` pages are in."""
+        batch: list[StoredPage] = []
+        for key, page_no, lines, truth in pages:
+            t0 = time.monotonic()
+            fields = extract(lines)
+            self.t_extract += time.monotonic() - t0
+            batch.append(StoredPage(key, page_no, key, page_no, "ocr", 1654, 2339, lines,
+                                    fields))
+            if self._rng.random() < 0.02:
+                self.samples.append((key, page_no, truth, fields))
+            self.n += 1
+            if len(batch) >= self.commit_every:
+                self._flush(batch)
+            if self.n >= upto:
+                break
+        if batch:
+            self._flush(batch)
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
 
 
 def reuse_samples(pages: int, seed: int) -> list:
@@ -108,7 +155,7 @@ def reuse_samples(pages: int, seed: int) -> list:
     rng = random.Random(7)
     samples = []
     for key, page_no, lines, truth in corpus(pages, seed):
-        if rng.random() < 0.02:
+        if rng.random() < 0.02:  # only the sampled pages are read (extraction is the cost)
             samples.append((key, page_no, truth, extract(lines)))
     return samples
 
@@ -149,9 +196,13 @@ def time_dangan(tmp: Path, queries, engine: str = "fast", per_class: int | None 
     """Latency per class through dangan's own search(); `engine` "whoosh" times Whoosh's
     matchers alone (the reference the numpy fast path replaced).
 
-    Cold is the first query on a freshly opened index. Warm is measured after `warmup`:
+    Cold is the first query on a freshly opened index (the query libraries loaded, as
+    `dangan serve` loads them at start, in the background). Warm is measured after `warmup`:
     queries of the same class drawn with another seed, which page in the index and the term
     tables as a day at the counter would, without caching the very terms that are timed."""
+    from dangan.text.pinyin import name_key
+
+    name_key("王秀英")  # pypinyin's tables: loaded once per process (serve: at start)
     out = {}
     for cls, reqs in queries.items():
         reqs = reqs[:per_class] if per_class else reqs
@@ -184,44 +235,54 @@ def _p95(xs: list[float]) -> float:
 
 
 # ------------------------------------------------------------------------------ tantivy
-def build_tantivy(pages_again, tmp: Path):
-    import tantivy
+class TantivyBuild:
+    def __init__(self, tmp: Path):
+        import tantivy
 
-    sb = tantivy.SchemaBuilder()
-    sb.add_text_field("key", stored=True, tokenizer_name="raw")
-    sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
-    sb.add_text_field("unigrams", tokenizer_name="whitespace", index_option="freq")
-    sb.add_text_field("bigrams", tokenizer_name="whitespace", index_option="position")
-    sb.add_text_field("persons", tokenizer_name="raw")
-    sb.add_text_field("doc_numbers", tokenizer_name="raw")
-    sb.add_integer_field("years", indexed=True, fast=True)
-    schema = sb.build()
-    folder = tmp / "tantivy"
-    folder.mkdir()
-    ix = tantivy.Index(schema, path=str(folder))
-    w = ix.writer(heap_size=500_000_000, num_threads=1)
-    t0 = time.monotonic()
-    n = 0
-    for key, page_no, lines, _truth in pages_again:
-        f = extract(lines)
-        text = f.text
-        bigrams, unigrams = [], []
-        for run in __import__("re").findall(f"[{HAN}]+", text):
-            unigrams.extend(run)
-            bigrams.extend(run[i:i + 2] for i in range(len(run) - 1))
-            bigrams.append("|")  # a break so phrases never span runs
-        w.add_document(tantivy.Document(
-            key=f"{key}#{page_no}", words=[" ".join(x for x, _, _ in jieba_words(text))],
-            unigrams=[" ".join(unigrams)], bigrams=[" ".join(bigrams)],
-            persons=[p.name for p in f.persons] or [""], doc_numbers=f.doc_numbers or [""],
-            years=f.years or [0]))
-        n += 1
-    w.commit()
-    ix.reload()
-    return ix, schema, n / (time.monotonic() - t0)
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("key", stored=True, tokenizer_name="raw")
+        sb.add_text_field("words", tokenizer_name="whitespace", index_option="freq")
+        sb.add_text_field("unigrams", tokenizer_name="whitespace", index_option="freq")
+        sb.add_text_field("bigrams", tokenizer_name="whitespace", index_option="position")
+        sb.add_text_field("persons", tokenizer_name="raw")
+        sb.add_text_field("doc_numbers", tokenizer_name="raw")
+        sb.add_integer_field("years", indexed=True, fast=True)
+        self.schema = sb.build()
+        folder = tmp / "tantivy"
+        folder.mkdir()
+        self.ix = tantivy.Index(self.schema, path=str(folder))
+        self.writer = self.ix.writer(heap_size=500_000_000, num_threads=1)
+        self.seconds = 0.0
+        self.n = 0
+
+    def add(self, pages, upto: int) -> None:
+        import re
+
+        import tantivy
+
+        t0 = time.monotonic()
+        for key, page_no, lines, _truth in pages:
+            f = extract(lines)
+            text = f.text
+            bigrams, unigrams = [], []
+            for run in re.findall(f"[{HAN}]+", text):
+                unigrams.extend(run)
+                bigrams.extend(run[i:i + 2] for i in range(len(run) - 1))
+                bigrams.append("|")  # a break so phrases never span runs
+            self.writer.add_document(tantivy.Document(
+                key=f"{key}#{page_no}", words=[" ".join(x for x, _, _ in jieba_words(text))],
+                unigrams=[" ".join(unigrams)], bigrams=[" ".join(bigrams)],
+                persons=[p.name for p in f.persons] or [""],
+                doc_numbers=f.doc_numbers or [""], years=f.years or [0]))
+            self.n += 1
+            if self.n >= upto:
+                break
+        self.writer.commit()
+        self.ix.reload()
+        self.seconds += time.monotonic() - t0
 
 
-def time_tantivy(ix, schema, queries) -> dict[str, tuple]:
+def time_tantivy(ix, schema, queries, warmup=None) -> dict[str, tuple]:
     from tantivy import Occur, Query
 
     from dangan.text.docnumbers import normalize_doc_number
@@ -254,6 +315,9 @@ def time_tantivy(ix, schema, queries) -> dict[str, tuple]:
 
     out = {}
     for cls, reqs in queries.items():
+        for req in (warmup or {}).get(cls, []):  # the same warm-up as dangan gets
+            for _score, addr in s.search(build(req), 20).hits:
+                s.doc(addr)
         times, totals = [], []
         for req in reqs:
             t0 = time.monotonic()
@@ -269,11 +333,15 @@ def time_tantivy(ix, schema, queries) -> dict[str, tuple]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=100_000)
+    ap.add_argument("--sizes", help="grow through these page counts (e.g. 25000,50000,100000) "
+                    "and measure at each; overrides --pages")
     ap.add_argument("--queries", type=int, default=60)
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--commit-every", type=int, default=2000)
     ap.add_argument("--whoosh-queries", type=int, default=12,
                     help="queries per class also timed on Whoosh's own matchers (0: skip)")
+    ap.add_argument("--blocks-queries", type=int, default=20,
+                    help="queries per class also timed ignoring the posting arrays (0: skip)")
     ap.add_argument("--show-slow", type=float, metavar="MS",
                     help="print each query slower than this")
     ap.add_argument("--reuse", type=Path, metavar="DIR",
@@ -288,42 +356,84 @@ def main() -> None:
         queries = make_queries(samples, args.queries, args.seed)
         warm = make_queries(samples, 15, args.seed + 1)
         ours = time_dangan(args.reuse, queries, show_slow=args.show_slow, warmup=warm)
-        print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}")
+        blocks = (time_dangan(args.reuse, queries, "fast-blocks", args.blocks_queries,
+                              warmup=warm) if args.blocks_queries else {})
+        print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}"
+              f"{'blocks cold':>13}{'p50':>8}{'p95':>8}")
         for cls in CLASSES:
             cold, p50, p95, hits = ours[cls]
-            print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}")
+            k = blocks.get(cls)
+            print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+                  + (f"{k[0]:>13.1f}{k[1]:>8.1f}{k[2]:>8.1f}" if k else ""))
         return
+    sizes = [int(x) for x in args.sizes.split(",")] if args.sizes else [args.pages]
+    growth = []
     with tempfile.TemporaryDirectory() as scratch:
         tmp = args.keep or Path(scratch)
         tmp.mkdir(parents=True, exist_ok=True)
-        t0 = time.monotonic()
-        n, t_extract, t_write, t_store, size, samples = build_dangan(
-            corpus(args.pages, args.seed), tmp, args.commit_every)
-        total = time.monotonic() - t0
-        me, kids = rss_mb()
-        print(f"corpus: {n} pages (generated, OCR skipped)")
-        print(f"dangan indexing: extraction {n / t_extract:.0f} pages/s, index writing "
-              f"{n / t_write:.0f} pages/s, page store {n / t_store:.0f} pages/s; "
-              f"end to end {n / total:.0f} pages/s ({total:.0f} s)")
-        print(f"peak RSS: {me:.0f} MB (writer process), {kids:.0f} MB (largest shard writer); "
-              f"index {size / 1e6:.0f} MB = {size / n * 1000 / 1e6:.2f} MB per 1,000 pages")
-        queries = make_queries(samples, args.queries, args.seed)
-        warm = make_queries(samples, 15, args.seed + 1)
-        ours = time_dangan(tmp, queries, warmup=warm)
-        slow = (time_dangan(tmp, queries, "whoosh", args.whoosh_queries, warmup=warm)
-                if args.whoosh_queries else {})
-        ix, schema, rate = build_tantivy(corpus(args.pages, args.seed), tmp)
-        print(f"tantivy indexing (same extraction, 1 thread): {rate:.0f} pages/s")
-        theirs = time_tantivy(ix, schema, queries)
+        ours_build = DanganBuild(tmp, args.commit_every)
+        theirs_build = TantivyBuild(tmp)
+        stream, stream_again = corpus(sizes[-1], args.seed), corpus(sizes[-1], args.seed)
+        for size in sizes:
+            n0, w0, t0_all = ours_build.n, ours_build.t_write, time.monotonic()
+            rss = TreeRSS()
+            ours_build.add(stream, size)
+            peak = rss.stop()
+            n = ours_build.n
+            stretch = (n - n0) / max(ours_build.t_write - w0, 1e-9)
+            total = time.monotonic() - t0_all
+            b = ours_build
+            size_bytes = b.index.size_bytes()
+            print(f"\n=== {n} pages (generated, OCR skipped) ===", flush=True)
+            print(f"dangan indexing: extraction {n / b.t_extract:.0f} pages/s, index writing "
+                  f"{n / b.t_write:.0f} pages/s overall, {stretch:.0f} pages/s for pages "
+                  f"{n0 + 1}–{n}; page store {n / b.t_store:.0f} pages/s; this stretch end to "
+                  f"end {(n - n0) / total:.0f} pages/s")
+            print(f"peak RSS, whole process tree summed (writer + shard writers): {peak:.0f} MB; "
+                  f"index {size_bytes / 1e6:.0f} MB = {size_bytes / n * 1000 / 1e6:.2f} MB per "
+                  "1,000 pages", flush=True)
+            b.index.close()
+            queries = make_queries(b.samples, args.queries, args.seed)
+            warm = make_queries(b.samples, 15, args.seed + 1)
+            ours = time_dangan(tmp, queries, warmup=warm)
+            blocks = (time_dangan(tmp, queries, "fast-blocks", args.blocks_queries, warmup=warm)
+                      if args.blocks_queries else {})
+            slow = (time_dangan(tmp, queries, "whoosh", args.whoosh_queries, warmup=warm)
+                    if args.whoosh_queries else {})
+            tn0, ts0 = theirs_build.n, theirs_build.seconds
+            theirs_build.add(stream_again, size)
+            rate = (theirs_build.n - tn0) / (theirs_build.seconds - ts0)
+            print(f"tantivy indexing (same extraction, 1 thread): {rate:.0f} pages/s for pages "
+                  f"{tn0 + 1}–{theirs_build.n}")
+            theirs = time_tantivy(theirs_build.ix, theirs_build.schema, queries, warmup=warm)
+            _table(ours, theirs, blocks, slow)
+            growth.append((n, stretch, rate, peak, ours, theirs))
+        ours_build.close()
+    if len(growth) > 1:
+        print("\ngrowth: p95 ms per class (tantivy p95, ratio); writing pages/s for the "
+              "last stretch (tantivy)")
+        print(f"{'pages':>8}" + "".join(f"{c:>26}" for c in CLASSES)
+              + f"{'writing':>18}{'peak RSS MB':>13}")
+        for n, stretch, rate, peak, ours, theirs in growth:
+            cells = "".join(f"{ours[c][2]:>10.1f} ({theirs[c][1]:>5.2f}, "
+                            f"{ours[c][2] / max(theirs[c][1], 0.001):>4.0f}×)"
+                            for c in CLASSES)
+            print(f"{n:>8}{cells}{stretch:>8.0f} ({rate:>5.0f}){peak:>13.0f}")
+
+
+def _table(ours, theirs, blocks, slow) -> None:
     print(f"\n{'query class':<20}{'hits':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}"
-          f"{'tantivy p50':>13}{'p95':>8}{'ratio p95':>11}{'whoosh-only p50':>17}{'p95':>8}")
+          f"{'tantivy p50':>13}{'p95':>8}{'ratio p95':>11}{'blocks p50':>12}{'p95':>8}"
+          f"{'whoosh-only p50':>17}{'p95':>8}")
     for cls in CLASSES:
         cold, p50, p95, hits = ours[cls]
         t50, t95 = theirs[cls]
+        k = blocks.get(cls)
         w = slow.get(cls)
         print(f"{cls:<20}{hits:>8.0f}{cold:>9.1f}{p50:>9.1f}{p95:>9.1f}{t50:>13.2f}{t95:>8.2f}"
-              f"{p95 / max(t95, 0.001):>11.0f}×"
-              + (f"{w[1]:>17.1f}{w[2]:>8.1f}" if w else ""))
+              f"{p95 / max(t95, 0.001):>10.0f}×"
+              + (f"{k[1]:>12.1f}{k[2]:>8.1f}" if k else f"{'':>20}")
+              + (f"{w[1]:>17.1f}{w[2]:>8.1f}" if w else ""), flush=True)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,12 @@ def check(cfg: Config) -> Report:
             if not index.is_current():
                 report.problems.append(Problem("stale_version", str(index.live_dir()),
                                                f"version {index.stored_version()}"))
+            slow = index.segments_without_arrays()
+            if slow:
+                report.notes.append(
+                    f"{len(slow)} 个索引段缺少检索加速数据（结果不变，检索较慢；下次索引提交"
+                    "或 dangan repair 时补写）/ segments without posting arrays: "
+                    + ", ".join(slow))
         except IndexMissing:
             keys = Counter()
             report.problems.append(Problem("index_missing", str(cfg.index_dir)))

@@ -19,6 +19,8 @@ from dangan.text.dates import find_dates, year_mentions
     ("1985-10-20", "1985-10-20"),
     ("九三.10", "1993-10"),
     ("八五年十月", "1985-10"),
+    ("03.7", "2003-07"),
+    ("28.11", "1928-11"),  # a birth in the 1920s, never a year still to come
 ])
 def test_every_written_form_gives_the_same_date(text, iso):
     assert [d.iso for d in find_dates(text)] == [iso]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from dangan import clock
-from dangan.printing import cjk_font
+from dangan.printing import cjk_font, wrap_cjk
 from dangan.text.idnumbers import mask
 
 
@@ -50,23 +50,6 @@ class LetterFacts:
         return ""
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break Chinese text anywhere (it has no spaces), keeping each line inside `width`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for ch in paragraph:
-            if stringWidth(line + ch, font, size) > width:
-                lines.append(line)
-                line = ch
-            else:
-                line += ch
-        lines.append(line)
-    return lines
-
-
 def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.Image) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -101,7 +84,7 @@ def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.
     size, leading = 12.5, 21
     c.setFont(font, size)
     for paragraph in paragraphs:
-        for line in _wrap(paragraph, font, size, text_width):
+        for line in wrap_cjk(paragraph, font, size, text_width):
             if y < 75 * mm:  # leave room for the signature block
                 c.showPage()
                 y = heading()

@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from dangan.desk.letters import _wrap
-from dangan.printing import cjk_font
+from dangan.printing import cjk_font, wrap_cjk
 
 from .dossier import Person
 from .records import Record
@@ -89,7 +88,7 @@ def summary_pdf(archive_name: str, number: str, number_label: str, staff: str, l
     size, leading = 10.5, 16
     c.setFont(font, size)
     for line in lines:
-        for part in _wrap(line, font, size, text_width):
+        for part in wrap_cjk(line, font, size, text_width):
             if y < 30 * mm:
                 c.showPage()
                 y = heading()

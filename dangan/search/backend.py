@@ -38,7 +38,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from . import whoosh_internals
+from . import sidecar, whoosh_internals
 from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
@@ -142,6 +142,11 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
         w.cancel()
         raise
     w.commit()
+    # Posting arrays for the segments this commit wrote (or merged): derived, so a query
+    # decodes nothing; a crash here leaves them missing, and searches read those segments
+    # from Whoosh's blocks until `dangan repair` or the next commit writes them.
+    with ix.reader() as reader:
+        sidecar.ensure(reader)
     ix.close()
     return len(ops)
 
@@ -150,8 +155,9 @@ class _Generation:
     """One searcher over the shards' commits at one moment, with its fast-path executor and
     the number of searches still using it (guarded by SearchIndex._lock)."""
 
-    def __init__(self, searcher: Searcher, generations: list[int]):
+    def __init__(self, searcher: Searcher, generations: list[int], arrays: bool = True):
         self.searcher = searcher
+        self.arrays = arrays
         self.generations = generations
         self.leases = 0
         self.retired = False
@@ -161,7 +167,7 @@ class _Generation:
     def executor(self) -> Executor:
         with self._executor_lock:
             if self._executor is None:
-                self._executor = Executor(self.searcher.reader())
+                self._executor = Executor(self.searcher.reader(), arrays=self.arrays)
             return self._executor
 
     def close(self) -> None:
@@ -170,8 +176,10 @@ class _Generation:
 
 class SearchIndex:
     def __init__(self, index_dir: Path, shards: int | None = None, engine: str = "fast"):
-        """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do) or
-        "whoosh" (Whoosh's matchers only: the reference the fast path is tested against)."""
+        """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do),
+        "fast-blocks" (the same, ignoring the posting arrays beside segments: decoding
+        Whoosh's blocks, as before they existed) or "whoosh" (Whoosh's matchers only: the
+        reference the fast path is tested against)."""
         self.dir = Path(index_dir)
         self._shards = shards
         self.engine = engine
@@ -379,7 +387,8 @@ class SearchIndex:
                 reader = leaves[0]
             else:
                 reader = MultiReader(leaves)
-            self._gen = _Generation(Searcher(reader), generations)
+            self._gen = _Generation(Searcher(reader), generations,
+                                    arrays=self.engine != "fast-blocks")
             log.info("searcher refreshed: generations %s, %d pages", generations,
                      reader.doc_count())
             if gen is not None:
@@ -439,7 +448,7 @@ class SearchIndex:
             if not searcher.doc_count_all():  # a new, empty index: nothing to match, no error
                 return Found(total=0, docs=[], facets={name: {} for name in facets or {}})
             found = None
-            if self.engine == "fast":
+            if self.engine in ("fast", "fast-blocks"):
                 try:
                     found = gen.executor().search(query, filter, mask, limit, page, facets)
                 except Unsupported:
@@ -490,6 +499,15 @@ class SearchIndex:
             shutil.copytree(live, target)
         _write_atomically(dest / POINTER_FILE, name + "\n")
         return target
+
+    def segments_without_arrays(self) -> list[str]:
+        """Segments of the live generation whose posting arrays (sidecar.py) are missing or
+        unusable: searches read them from Whoosh's blocks — the same results, slower."""
+        out = []
+        for d, ix in zip(self._shard_dirs(len(self._open())), self._open(), strict=True):
+            with ix.reader() as reader:
+                out += [f"{d.name}/{seg}" for seg in sidecar.missing(reader)]
+        return out
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.dir.rglob("*") if p.is_file())

@@ -27,7 +27,16 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length
 
-from .whoosh_internals import length_bytes, read_all_blocks, segment_lengths, term_matcher
+from . import sidecar
+from .whoosh_internals import (
+    length_bytes,
+    read_all_blocks,
+    segment_lengths,
+    term_hash,
+    term_key,
+    term_matcher,
+    term_offset,
+)
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -50,17 +59,34 @@ class Found:
 
 
 @dataclass
+class _Part:
+    """Where one segment's share of a term's postings sits in the joined arrays, and how to
+    get their raw values (positions): a decoded list, or the segment's posting arrays."""
+
+    start: int
+    length: int
+    leaf: int
+    term: int | None = None  # the term's index in the segment's posting arrays
+    values: list | None = None
+
+
+@dataclass
 class _Postings:
     ids: np.ndarray  # global document numbers, ascending
     tf: np.ndarray  # term frequency (Whoosh's posting weight)
-    values: list | None = None  # raw posting values (positions), for positional fields
+    parts: list[_Part] = field(default_factory=list)
+    value_count: int = 0  # decoded raw values held (the cache's memory bound)
 
 
 class Executor:
     """One per searcher generation: the readers are fixed, so caches never go stale."""
 
-    def __init__(self, reader, cache_terms: int = 1024, cache_values: int = 2_000_000):
+    def __init__(self, reader, cache_terms: int = 1024, cache_values: int = 2_000_000,
+                 arrays: bool = True):
+        """`arrays` False: ignore the posting arrays beside segments (bench/scale.py times
+        both ways)."""
         self.reader = reader
+        self._use_arrays = arrays
         if hasattr(reader, "leaf_readers"):
             self.leaves = [(leaf, offset) for leaf, offset in reader.leaf_readers()]
         else:
@@ -79,15 +105,25 @@ class Executor:
         self._value_count = 0
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}  # field → (lengths, average)
         self._facets: dict[str, dict[str, np.ndarray]] = {}
+        self._arrays: dict[int, sidecar.SegmentArrays | None] = {}
+
+    def _segment_arrays(self, i: int) -> sidecar.SegmentArrays | None:
+        """The posting arrays written beside segment `i`, mapped on first use (None: read
+        that segment's postings from Whoosh's blocks)."""
+        if i not in self._arrays:
+            self._arrays[i] = sidecar.load(self.leaves[i][0]) if self._use_arrays else None
+        return self._arrays[i]
 
     # -- reading postings ---------------------------------------------------------------
     def postings(self, fieldname: str, text: str) -> _Postings:
         """A term's postings across all segments. Kept in an LRU cache: staff repeat the
         same names and words all day, and a phrase's grams recur across phrases.
 
-        Positions come with the postings of a field that has them: decoding a block costs
-        the same with or without them, so one read serves both a term and a phrase. The
-        cache holds at most `cache_values` of those (about 50 bytes each)."""
+        A segment with posting arrays beside it gives a slice of them (no decoding; raw
+        values are decoded later, block by block, only where a phrase needs them). Any
+        other segment is decoded from Whoosh's blocks, values included for a positional
+        field: decoding a block costs the same with or without them. The cache holds at
+        most `cache_values` of those (about 50 bytes each)."""
         key = (fieldname, text)
         with self._lock:
             hit = self._terms.get(key)
@@ -95,27 +131,81 @@ class Executor:
                 self._terms.move_to_end(key)
                 return hit
         with_values = self._positional(fieldname)
-        ids, tfs, values = [], [], [] if with_values else None
+        ids, tfs, parts = [], [], []
         fmt = self.schema[fieldname].format
-        for leaf, offset in self.leaves:
+        count = held = 0
+        key = term_key(self.schema, fieldname, text)
+        hashed = term_hash(key) if key is not None else 0
+        for i, (leaf, offset) in enumerate(self.leaves):
+            arrays = self._segment_arrays(i)
+            if arrays is not None and key is not None and arrays.has_keys:
+                # the segment's own dictionary: one hash for all segments, no Whoosh lookup
+                t = arrays.lookup(key, hashed)
+                if t is None:
+                    continue
+            elif arrays is not None:
+                at = term_offset(leaf, fieldname, text)
+                if at is None:
+                    continue
+                t = arrays.find(at) if at >= 0 else None
+            else:
+                t = None
+            if t is not None:
+                a, b = int(arrays.term_start[t]), int(arrays.term_start[t + 1])
+                ids.append(arrays.ids[a:b].astype(np.int64) + offset)
+                tfs.append(arrays.tf[a:b].astype(np.float64))
+                parts.append(_Part(count, b - a, i, term=t))
+                count += b - a
+                continue
             m = term_matcher(leaf, fieldname, text, fmt)
-            if m is not None:
-                read_all_blocks(m, offset, ids, tfs, values)
+            if m is None:
+                continue
+            values = [] if with_values else None
+            before = sum(len(x) for x in ids)
+            read_all_blocks(m, offset, ids, tfs, values)
+            n = sum(len(x) for x in ids) - before
+            parts.append(_Part(count, n, i, values=values))
+            count += n
+            held += len(values or ())
         p = _Postings(np.concatenate(ids) if ids else _EMPTY_IDS,
-                      np.concatenate(tfs) if tfs else _EMPTY_SCORES, values)
+                      np.concatenate(tfs) if tfs else _EMPTY_SCORES, parts, held)
         with self._lock:
             old = self._terms.pop(key, None)
-            if old is not None and old.values is not None:
-                self._value_count -= len(old.values)
+            if old is not None:
+                self._value_count -= old.value_count
             self._terms[key] = p
-            if values is not None:
-                self._value_count += len(values)
+            self._value_count += p.value_count
             while len(self._terms) > self._cache_terms or (
                     self._value_count > self._cache_values and len(self._terms) > 1):
                 _, dropped = self._terms.popitem(last=False)
-                if dropped.values is not None:
-                    self._value_count -= len(dropped.values)
+                self._value_count -= dropped.value_count
         return p
+
+    def _positions_at(self, p: _Postings, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(i, position) pairs for the postings at indices `where` (ascending) of `p`, i
+        indexing `where`: sliced from a segment's posting arrays, or decoded from values."""
+        owners, positions = [], []
+        for part in p.parts:
+            lo, hi = np.searchsorted(where, [part.start, part.start + part.length])
+            if lo == hi:
+                continue
+            local = where[lo:hi] - part.start
+            if part.values is not None:
+                owner, pos = _decode_positions([part.values[j] for j in local])
+            else:
+                arrays = self._segment_arrays(part.leaf)
+                posting = local + int(arrays.term_start[part.term])
+                first = arrays.pos_start[posting]
+                counts = arrays.pos_start[posting + 1] - first
+                owner = np.repeat(np.arange(len(local)), counts)
+                run_start = np.cumsum(counts) - counts
+                at = np.repeat(first - run_start, counts) + np.arange(int(counts.sum()))
+                pos = arrays.positions[at].astype(np.int64)
+            owners.append(owner + lo)
+            positions.append(pos)
+        if not owners:
+            return _EMPTY_IDS, _EMPTY_IDS
+        return np.concatenate(owners), np.concatenate(positions)
 
     def _positional(self, fieldname: str) -> bool:
         return bool(self.schema[fieldname].format.supports("positions"))
@@ -171,10 +261,10 @@ class Executor:
             return self._term(q.fieldname, q.text, q.boost)
         if isinstance(q, Q.Or):
             parts = [self.evaluate(s) for s in q.subqueries]
-            return _union(parts, q.boost)
+            return _union(parts, q.boost, self.doc_count)
         if isinstance(q, Q.And):
             parts = [self.evaluate(s) for s in q.subqueries]
-            return _intersection(parts, q.boost)
+            return _intersection(parts, q.boost, self.doc_count)
         if isinstance(q, Q.Phrase):
             return self._phrase(q)
         if isinstance(q, Q.Every):  # filters alone: every page weighs 1, as in Whoosh
@@ -207,7 +297,7 @@ class Executor:
         plain = sorted((self.postings(q.fieldname, w) for w in words), key=lambda p: len(p.ids))
         candidates = plain[0].ids
         for p in plain[1:]:  # rarest first: the candidate set only shrinks
-            candidates = np.intersect1d(candidates, p.ids, assume_unique=True)
+            candidates = _common(candidates, p.ids, self.doc_count)
             if not len(candidates):
                 return _EMPTY_IDS, _EMPTY_SCORES
         # Positions only for the documents that hold every gram, and only for grams that
@@ -216,17 +306,18 @@ class Executor:
         tiling = sorted({*range(0, len(words), 2), len(words) - 1})
         found = None  # (candidate index, start position) pairs still alive, as int64 keys
         for i in tiling:
-            full = self.postings(q.fieldname, words[i])
-            if full.values is None:
+            if not self._positional(q.fieldname):
                 raise Unsupported(f"{q.fieldname} has no positions")
+            full = self.postings(q.fieldname, words[i])
             where = np.searchsorted(full.ids, candidates)
-            cand, pos = _decode_positions([full.values[w] for w in where])
+            cand, pos = self._positions_at(full, where)
             keys = (cand << 32) | (pos - i)  # where the phrase would start
-            found = keys if found is None else np.intersect1d(found, keys)
+            # keys are unique (a posting's positions are distinct)
+            found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
             if not len(found):
                 return _EMPTY_IDS, _EMPTY_SCORES
         keep = np.zeros(len(candidates), dtype=bool)
-        keep[np.unique(found >> 32)] = True
+        keep[found >> 32] = True
         ids = candidates[keep]
         score = np.zeros(len(ids), dtype=np.float64)
         for p in plain:
@@ -245,10 +336,8 @@ class Executor:
         if mask is not None and len(ids):
             keep &= ~_member(ids, self.docset(mask))
         ids, scores = ids[keep], scores[keep]
-        # Best score first; equal scores in index order, as Whoosh orders them.
-        order = np.lexsort((ids, -scores))
         start = (page - 1) * limit if limit else 0
-        chosen = order[start:start + limit] if limit else order
+        chosen = _best(ids, scores, start, limit)
         found = Found(total=len(ids),
                       docs=[(int(ids[i]), float(scores[i])) for i in chosen])
         if facets:
@@ -329,7 +418,7 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
+def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size: int):
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return _EMPTY_IDS, _EMPTY_SCORES
@@ -337,23 +426,52 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
         return parts[0][0], parts[0][1] * boost
     ids = np.concatenate([p[0] for p in parts])
     scores = np.concatenate([p[1] for p in parts])
+    if len(ids) * 16 > size:
+        # Many hits: count over every document number at once (no sort). bincount adds each
+        # document's scores in the same order as below, so the sums are identical.
+        present = np.flatnonzero(np.bincount(ids, minlength=size))
+        total = np.bincount(ids, weights=scores, minlength=size)[present]
+        return present.astype(np.int64), total.astype(np.float64) * boost
     uniq, inverse = np.unique(ids, return_inverse=True)
     return uniq, (np.bincount(inverse, weights=scores).astype(np.float64) * boost)
 
 
-def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float):
+def _common(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """The document numbers in both sorted, unique arrays, ascending."""
+    if (len(a) + len(b)) * 16 > size:  # many: a mask over every document number, no sort
+        mask = np.zeros(size, dtype=bool)
+        mask[a] = True
+        return b[mask[b]]
+    return np.intersect1d(a, b, assume_unique=True)
+
+
+def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size: int):
     if any(not len(p[0]) for p in parts):
         return _EMPTY_IDS, _EMPTY_SCORES
     parts = sorted(parts, key=lambda p: len(p[0]))  # smallest first: every step shrinks
     ids = parts[0][0]
     for p in parts[1:]:
-        ids = np.intersect1d(ids, p[0], assume_unique=True)
+        ids = _common(ids, p[0], size)
         if not len(ids):
             return _EMPTY_IDS, _EMPTY_SCORES
     scores = np.zeros(len(ids), dtype=np.float64)
     for p_ids, p_scores in parts:
         scores += p_scores[np.searchsorted(p_ids, ids)]
     return ids, scores * boost
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, start: int, limit: int | None) -> np.ndarray:
+    """Indices of the hits from `start` to `start + limit` in Whoosh's order: best score
+    first, equal scores in index order. Only the hits scoring at least the last one wanted
+    are sorted (a partition finds that score), not all of tens of thousands."""
+    want = start + limit if limit else len(ids)
+    if want < len(ids) // 4:
+        cut = np.partition(scores, len(ids) - want)[len(ids) - want]
+        sel = np.flatnonzero(scores >= cut)  # every tie of the cut-off score is kept
+        order = sel[np.lexsort((ids[sel], -scores[sel]))]
+    else:
+        order = np.lexsort((ids, -scores))
+    return order[start:start + limit] if limit else order
 
 
 def _union_ids(sets: list[np.ndarray]) -> np.ndarray:

@@ -6,6 +6,7 @@ construction (no 马克/马克思 off-by-one from byte or token arithmetic).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from html import escape
 
@@ -19,12 +20,13 @@ class Span:
 def find_spans(text: str, needles: list[str]) -> list[Span]:
     """Non-overlapping occurrences of any needle, longest needle first at each place."""
     spans: list[Span] = []
+    taken = bytearray(len(text))  # characters inside a span already kept
     for needle in sorted({n for n in needles if n}, key=len, reverse=True):
         start = 0
         while (i := text.find(needle, start)) >= 0:
-            span = Span(i, i + len(needle))
-            if not any(s.start < span.end and span.start < s.end for s in spans):
-                spans.append(span)
+            if not any(taken[i:i + len(needle)]):
+                spans.append(Span(i, i + len(needle)))
+                taken[i:i + len(needle)] = b"\x01" * len(needle)
             start = i + 1
     return sorted(spans, key=lambda s: s.start)
 
@@ -37,9 +39,10 @@ def snippet(text: str, needles: list[str], width: int = 90) -> tuple[str, list[S
     if not spans:
         cut = flat[:width]
         return cut + ("…" if len(flat) > width else ""), []
+    starts = [s.start for s in spans]  # ascending
     best, best_count = spans[0].start, 0
-    for s in spans:
-        count = sum(1 for t in spans if s.start <= t.start < s.start + width)
+    for k, s in enumerate(spans):
+        count = bisect_left(starts, s.start + width, k) - bisect_left(starts, s.start, 0, k + 1)
         if count > best_count:
             best, best_count = s.start, count
     begin = max(0, best - width // 4)

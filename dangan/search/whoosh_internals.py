@@ -11,14 +11,19 @@ Whoosh's own matchers) before moving the pin.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
+import struct
 import threading
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
 
+_LONG = struct.Struct("!q")  # whoosh.system.pack_long
+_FIELD = struct.Struct("!H")  # a term key's field number (W3TermsReader._keycoder)
+_HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
 PINNED = "2.7.5"  # whoosh-reloaded, as in pyproject.toml
 
 _installed = importlib.metadata.version("whoosh-reloaded")
@@ -176,3 +181,164 @@ def read_all_blocks(m, offset: int, ids: list, tfs: list, values: list | None) -
         if m._lastblock:
             return
         m._goto(m._nextoffset)
+
+
+def postings_size(leaf) -> int:
+    """The length of a segment's postings file (a check that derived arrays belong to it)."""
+    pf = leaf._terms._postfile
+    buf = getattr(pf, "_buf", None)
+    if buf is not None:
+        return len(buf)
+    pos = pf.tell()
+    pf.seek(0, 2)
+    size = pf.tell()
+    pf.seek(pos)
+    return size
+
+
+def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
+    """Every posting list of one segment as flat arrays (see dangan/search/sidecar.py):
+    terms ordered by where their postings start, each posting's segment-local document
+    number and weight, and the positions of positional fields' postings."""
+    terms = leaf._terms
+    postfile = terms._postfile
+    codec = leaf._codec
+    # Each term's info: a flags byte (set: postings inline), stats, then the offset of its
+    # posting list (W3TermInfo.to_bytes); only the offset is needed, so no TermInfo objects.
+    # Positions are kept for the fields that have them (the gram fields).
+    at = W3TermInfo._struct.size
+    positional = {num for name, num in terms._fieldmap.items() if name in leaf.schema
+                  and leaf.schema[name].format.supports("positions")}
+    names = {num: name.encode("utf-8") for name, num in terms._fieldmap.items()}
+    lists, inline = [], 0
+    for key, value in terms._tindex.items():
+        if value[0]:
+            inline += 1
+            continue
+        field = _FIELD.unpack_from(key)[0]
+        lists.append((_LONG.unpack_from(value, at)[0], field in positional,
+                      names[field] + b"\0" + key[_FIELD.size:]))
+    lists.sort()
+    starts = [off for off, _, _ in lists]
+    deltas: list = []  # every block's id deltas, one flat list (numpy once, at the end)
+    weights: list = []
+    valued: list = []  # which postings have values
+    values: list = []
+    block_first = []
+    term_start = [0]
+    count = 0
+    m = None
+    for off, with_positions, _ in lists:
+        if m is None:
+            m = codec.postings_reader(postfile, _Extent(off), _AnyFormat)
+        else:  # one matcher walks every list: W3LeafMatcher.reset(), at another offset
+            m._lastblock = False
+            m._goto(off + _HEADER_SIZE)
+        while True:
+            block_first.append(count)
+            m._read_data()
+            ids, w, vs = m._data
+            n = len(ids)
+            deltas.extend(ids)
+            if with_positions:  # raw values: the encoded positions
+                valued.append(np.arange(count, count + n))
+                values.extend(vs)
+            if w is None:
+                weights.extend([1.0] * n)
+            elif isinstance(w, float):
+                weights.extend([w] * n)
+            else:
+                weights.extend(w)
+            count += n
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        term_start.append(count)
+    firsts = np.asarray(block_first, dtype=np.int64)
+    flat = np.asarray(deltas, dtype=np.int64)
+    if m is not None and not m._byteids and len(flat):
+        # Ids are delta-encoded within each block: a running sum restarted at each block.
+        sums = np.cumsum(flat)
+        base = np.where(firsts > 0, sums[np.maximum(firsts - 1, 0)], 0)
+        flat = sums - np.repeat(base, np.diff(np.append(firsts, len(flat))))
+    # Positions as one array, each posting's run of them found through `pos_start`.
+    pos_start = np.zeros(count + 1, dtype=np.int64)
+    positions = np.empty(0, dtype=np.int32)
+    if values:
+        from .fastpath import _decode_positions
+
+        owner, pos = _decode_positions(values)
+        order = np.lexsort((pos, owner))  # by posting, each posting's positions ascending
+        owner, pos = owner[order], pos[order]
+        which = np.concatenate(valued)
+        per_posting = np.zeros(count, dtype=np.int64)
+        per_posting[which] = np.bincount(owner, minlength=len(values))
+        np.cumsum(per_posting, out=pos_start[1:])
+        positions = pos.astype(np.int32)
+    # A term dictionary of our own: the hash of "field\0term" → the term's index, and the
+    # keys themselves to confirm a hit. Only when every term is here (none inline).
+    keys = [key for _, _, key in lists] if not inline else []
+    hashes = np.fromiter((term_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
+    by_hash = np.argsort(hashes, kind="stable")
+    key_start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in keys], out=key_start[1:])
+    return postings_size(leaf), {
+        "key_hash": hashes[by_hash],
+        "key_term": by_hash.astype(np.int64),
+        "key_start": key_start,
+        "key_blob": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "term_offset": np.asarray(starts, dtype=np.int64),
+        "term_start": np.asarray(term_start, dtype=np.int64),
+        "ids": flat.astype(np.int32),
+        "tf": np.asarray(weights, dtype=np.float32),
+        "pos_start": pos_start,
+        "positions": positions,
+    }
+
+
+def term_hash(key: bytes) -> int:
+    """The 64-bit hash of a posting-array term key ("field\\0term" bytes)."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def term_key(schema, fieldname: str, text: str) -> bytes | None:
+    """A term's key in the posting arrays' own dictionary; None if the field is unknown."""
+    if fieldname not in schema:
+        return None
+    try:
+        return fieldname.encode("utf-8") + b"\0" + schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):  # not a term of this field: Whoosh's lookup decides
+        return None
+
+
+class _AnyFormat:
+    """Block decoding needs only to know that values are not fixed-size."""
+
+    @staticmethod
+    def fixed_value_size():
+        return None
+
+
+class _Extent:
+    """The part of a TermInfo a W3LeafMatcher reads: where the posting list starts."""
+
+    def __init__(self, offset: int):
+        self._offset = offset
+
+    def extent(self):
+        return self._offset, 0
+
+    def is_inlined(self):
+        return False
+
+
+def term_offset(leaf, fieldname: str, text: str) -> int | None:
+    """Where a term's posting list starts in the segment's postings file; None when the
+    segment lacks the term (or holds its postings inline)."""
+    try:
+        info = leaf._terms.term_info(fieldname, leaf._text_to_bytes(fieldname, text))
+    except (TermNotFound, KeyError):
+        return None
+    if getattr(info, "_inlined", None) is not None:
+        return -1
+    return info._offset

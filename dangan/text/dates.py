@@ -32,8 +32,11 @@ def plausible_year(year: int) -> bool:
 
 def expand_two_digit_year(yy: int) -> int:
     """八五 / 85 → 1985, 03 → 2003: the one pivot for two-digit years. The records are
-    mostly from the 1950s–1990s, so only years up to 29 are read as this century."""
-    return yy + (1900 if yy >= 30 else 2000)
+    mostly from the 1950s–1990s, so only years up to 29 are read as this century, and of
+    those only the ones already past: a birth written "28.11" is 1928, not a year to come."""
+    if yy >= 30 or 2000 + yy > max_year():
+        return 1900 + yy
+    return 2000 + yy
 
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
