@@ -55,7 +55,8 @@ def test_rapidocr_gives_character_boxes_for_exact_highlights():
 
 def test_the_detector_runs_on_openvino_and_finds_what_onnxruntime_finds():
     """OpenVINO runs the bundled detector model for speed (bf16 where the CPU has bf16
-    units, as this one has): the page must read the same, line for line."""
+    units, as this one has): the page must read the same, line for line, each box within a
+    few pixels (bf16 moves the detector's map by about 0.01, a box edge by up to 3 px)."""
     from PIL import Image
 
     from dangan.indexer.ocr.rapid import RapidEngine
@@ -67,4 +68,4 @@ def test_the_detector_runs_on_openvino_and_finds_what_onnxruntime_finds():
     got, want = fast.read(image), reference.read(image)
     assert [ln.text for ln in got] == [ln.text for ln in want]
     for a, b in zip(got, want, strict=True):
-        assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 2, (a, b)
+        assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 4, (a, b)
