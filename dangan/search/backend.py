@@ -98,31 +98,41 @@ class _LengthsInMemory:
         return getattr(self._reader, name)
 
 
+# Ctrl-C reaches the terminal's whole process group, and `kill -TERM -<pgid>` or systemd's
+# default stop reach every process of the batch: a shard writer that died of either broke the
+# writer pool under the batch's own orderly stop (BrokenProcessPool, exit 1, a traceback).
+# Writers leave both signals to the batch, which stops after its commit and closes them; they
+# still die with it when it is killed (dangan/children.py).
+_STOP_SIGNALS = ("SIGINT", "SIGTERM")
+
+
 @contextmanager
-def _ctrl_c_ignored_by_new_processes():
-    """Writer processes are started (on the first submit) with Ctrl-C ignored: an ignored
-    signal stays ignored across exec, so a Ctrl-C that reaches one while it is still
-    starting, before its initializer runs, prints no traceback. The batch handles Ctrl-C."""
+def _stop_signals_ignored_by_new_processes():
+    """Writer processes are started (on the first submit) with Ctrl-C and SIGTERM ignored: an
+    ignored signal stays ignored across exec, so one that reaches a writer while it is still
+    starting, before its initializer runs, does not kill it. The batch handles both."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {s: signal.signal(getattr(signal, s), signal.SIG_IGN) for s in _STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for s, handler in previous.items():
+            signal.signal(getattr(signal, s), handler)
 
 
 def _writer_process_init() -> None:
-    """Shard writers die with the batch (dangan/children.py) and leave Ctrl-C to it: a
-    writer finishes the commit it is in."""
+    """Shard writers die with the batch (dangan/children.py) and leave Ctrl-C and SIGTERM to
+    it: a writer finishes the commit it is in."""
     import signal
 
     from dangan.children import die_with_parent
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for s in _STOP_SIGNALS:
+        signal.signal(getattr(signal, s), signal.SIG_IGN)
     die_with_parent()
 
 
@@ -356,7 +366,7 @@ class SearchIndex:
         jobs = [(str(dirs[i]), ops) for i, ops in enumerate(w.ops) if ops]
         t0 = time.monotonic()
         if len(jobs) > 1:
-            with _ctrl_c_ignored_by_new_processes():
+            with _stop_signals_ignored_by_new_processes():
                 if self._pool is None:
                     self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
                                                      initializer=_writer_process_init)

@@ -31,6 +31,7 @@ from dangan.printing import load_stamp
 from dangan.records.accounts import Visit
 from dangan.records.dossiers import ACTION_LABELS, ACTIONS, decisions_for, record_decision
 from dangan.search.backend import IndexMissing
+from dangan.search.query import QueryError
 from dangan.text.idnumbers import mask
 
 from ..security import current_visit_id, log_access
@@ -63,6 +64,8 @@ def _open(name: str):
                             cleared_documents())
     except IndexMissing:
         abort(503, description="索引尚未建立，请先运行 dangan index")
+    except QueryError as e:  # not a name the search can look up ("-1", "²")
+        abort(400, description=str(e))
 
 
 def _references(d) -> dict[str, str]:

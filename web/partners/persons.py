@@ -9,6 +9,7 @@ from dangan.dossier import open_dossier
 from dangan.dossier.export import public_persons
 from dangan.records.dossiers import decisions_for
 from dangan.search.backend import IndexMissing
+from dangan.search.query import QueryError
 
 from ..stores import page_store, search_index
 from .api import _db, _log, bp, error
@@ -37,6 +38,8 @@ def persons():
         d = open_dossier(search_index(), store, name, decisions_for(_db(), name))
     except IndexMissing:
         return error(503, "本馆索引尚未建立")
+    except QueryError as e:  # not a name the search can look up ("-1", "²")
+        return error(400, str(e))
     _log("persons", 200, f"name={name} records={len(d.records)}")
     return jsonify({"archive": {"code": cfg.archive_code, "name": cfg.archive_name},
                     "name": name, "persons": public_persons(d, references(d, store))})
