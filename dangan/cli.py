@@ -44,9 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="*", help="free text; quotes for phrases, -word to exclude")
     p.add_argument("--index", type=Path)
     p.add_argument("--person", default="")
-    p.add_argument("--year", type=int)
-    p.add_argument("--from", dest="year_from", type=int)
-    p.add_argument("--to", dest="year_to", type=int)
+    # read as the web form reads them (search.query.parse_year): 1993, or 93
+    p.add_argument("--year")
+    p.add_argument("--from", dest="year_from")
+    p.add_argument("--to", dest="year_to")
     p.add_argument("--policy", default="", help="文号 in any variant, or a policy name")
     p.add_argument("--type", dest="doc_type", default="", choices=["", *TYPES])
     p.add_argument("--unit", default="")
@@ -267,11 +268,16 @@ def cmd_status(cfg, args) -> int:
 def cmd_search(cfg, args) -> int:
     from .indexer.store import PageStore
     from .search.backend import IndexMissing, SearchIndex
-    from .search.query import QueryError, SearchRequest
+    from .search.query import QueryError, SearchRequest, parse_year
     from .search.searching import search
 
-    req = SearchRequest(person=args.person, year=args.year, year_from=args.year_from,
-                        year_to=args.year_to, policy=args.policy, doc_type=args.doc_type,
+    try:
+        years = [parse_year(v) for v in (args.year, args.year_from, args.year_to)]
+    except QueryError as e:
+        print(f"查询有误：{e}", file=sys.stderr)
+        return 2
+    req = SearchRequest(person=args.person, year=years[0], year_from=years[1],
+                        year_to=years[2], policy=args.policy, doc_type=args.doc_type,
                         unit=args.unit, archive_code=args.archive_code,
                         text=" ".join(args.query), syntax=args.syntax, limit=args.limit)
     store = PageStore(cfg.store_path)

@@ -243,6 +243,14 @@ def test_the_citizens_story_a_homophone_on_a_roster_row_is_found_with_its_reason
     assert hits[0]["why"] == ["精确"]  # her own form ranks above the homophone
 
 
+def test_a_year_typed_as_clerks_write_it_finds_the_same_pages_as_the_full_year(sample_config):
+    def paths(year):
+        return [h["path"] for h in search_json(sample_config, "--person", "王秀英",
+                                                "--year", year)["hits"]]
+
+    assert paths("93") == paths("1993") and paths("93")
+
+
 def test_a_look_alike_typed_name_finds_the_person(sample_config):
     hit = _first(sample_config, "--person", "王季英")
     assert hit["why"][0].startswith("形近")
