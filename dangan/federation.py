@@ -242,9 +242,9 @@ class PeerAnswer:
         return STATES[self.state]
 
 
-def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: float,
-                 proxy: str | None = None) -> list[PeerAnswer]:
-    """Ask every partner at once; each answers within `timeout` or is reported as slow.
+def _ask_every_peer(peers, timeout: float, question) -> list[PeerAnswer]:
+    """Ask every partner at once (`question(peer)` → (total, hits)); each answers within
+    `timeout` or is reported as slow.
 
     The overall wait is bounded too: a partner that accepted the connection and then hangs
     cannot hold the page longer than the timeout (plus a little for the merge).
@@ -257,8 +257,7 @@ def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: fl
     def ask(peer: Peer) -> PeerAnswer:
         t0 = time.monotonic()
         try:
-            data = call(peer, "GET", "/search", params=params, timeout=timeout, proxy=proxy)
-            total, hits = search_answer(peer, data)
+            total, hits = question(peer)
         except PeerError as e:
             return PeerAnswer(peer, e.state, time.monotonic() - t0, message=str(e))
         return PeerAnswer(peer, "ok", time.monotonic() - t0, total=total, hits=hits)
@@ -266,14 +265,17 @@ def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: fl
     futures = {pool.submit(ask, p): p for p in peers}
     done, _ = wait_all(futures, timeout=timeout + 0.5)
     pool.shutdown(wait=False, cancel_futures=True)  # never wait for a hung partner
-    answers = []
-    for future, peer in futures.items():
-        if future in done:
-            answers.append(future.result())
-        else:
-            answers.append(PeerAnswer(peer, "slow", time.monotonic() - started,
-                                      message=f"{peer.name} 在 {timeout:g} 秒内未答复"))
-    return answers
+    return [future.result() if future in done else
+            PeerAnswer(peer, "slow", time.monotonic() - started,
+                       message=f"{peer.name} 在 {timeout:g} 秒内未答复")
+            for future, peer in futures.items()]
+
+
+def search_peers(peers: tuple[Peer, ...] | list[Peer], params: dict, timeout: float,
+                 proxy: str | None = None) -> list[PeerAnswer]:
+    """Ask every partner at once for hits; each answers within `timeout` or is slow."""
+    return _ask_every_peer(peers, timeout, lambda peer: search_answer(
+        peer, call(peer, "GET", "/search", params=params, timeout=timeout, proxy=proxy)))
 
 
 def forward_request(peer: Peer, payload: dict, timeout: float, proxy: str | None = None
@@ -344,24 +346,9 @@ def persons_at_peers(peers, name: str, timeout: float, proxy: str | None = None
                      ) -> list[PeerAnswer]:
     """Ask every partner at once for what it holds on `name` (its open records only); a
     PeerAnswer per partner, with the candidate persons in `hits`."""
-    if not peers:
-        return []
-    pool = ThreadPoolExecutor(max_workers=len(peers), thread_name_prefix="peer")
-    started = time.monotonic()
+    def question(peer: Peer) -> tuple[int, list]:
+        found = persons_answer(peer, call(peer, "GET", "/persons", params={"name": name},
+                                          timeout=timeout, proxy=proxy))
+        return len(found), found
 
-    def ask(peer: Peer) -> PeerAnswer:
-        t0 = time.monotonic()
-        try:
-            found = persons_answer(peer, call(peer, "GET", "/persons", params={"name": name},
-                                              timeout=timeout, proxy=proxy))
-        except PeerError as e:
-            return PeerAnswer(peer, e.state, time.monotonic() - t0, message=str(e))
-        return PeerAnswer(peer, "ok", time.monotonic() - t0, total=len(found), hits=found)
-
-    futures = {pool.submit(ask, p): p for p in peers}
-    done, _ = wait_all(futures, timeout=timeout + 0.5)
-    pool.shutdown(wait=False, cancel_futures=True)
-    return [future.result() if future in done else
-            PeerAnswer(peer, "slow", time.monotonic() - started,
-                       message=f"{peer.name} 在 {timeout:g} 秒内未答复")
-            for future, peer in futures.items()]
+    return _ask_every_peer(peers, timeout, question)
