@@ -38,7 +38,7 @@ from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from . import sidecar, whoosh_internals
+from . import fastwrite, sidecar, whoosh_internals
 from .fastpath import Executor, Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
@@ -84,7 +84,9 @@ class _LengthsInMemory:
         self._reader = reader
         self._tables: dict[str, list | None] = {}
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def table(self, fieldname: str) -> list | None:
+        """Every document's length of one field (None for a length of 0), or None when the
+        segment has no lengths for the field."""
         table = self._tables.get(fieldname, False)
         if table is False:
             column = whoosh_internals.length_column(self._reader, fieldname)
@@ -92,6 +94,10 @@ class _LengthsInMemory:
             table = None if column is None else [
                 _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
             self._tables[fieldname] = table
+        return table
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self.table(fieldname)
         return default if table is None else table[docnum]
 
     def __getattr__(self, name):
@@ -142,19 +148,26 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
     w = ix.writer(limitmb=128)
     segment_lengths = w.per_document_reader
     w.per_document_reader = lambda: _LengthsInMemory(segment_lengths())
+    # Whoosh's format, written faster; it keeps the new segment's postings for its arrays.
+    add, postings = fastwrite.install(w)
     try:
         for op, arg in ops:
             if op == "delete":
                 w.delete_by_term("path", arg)
             else:
-                w.add_document(**arg)
+                add(arg)
     except BaseException:
         w.cancel()
         raise
     w.commit()
     # Posting arrays for the segments this commit wrote (or merged): derived, so a query
     # decodes nothing; a crash here leaves them missing, and searches read those segments
-    # from Whoosh's blocks until `dangan repair` or the next commit writes them.
+    # from Whoosh's blocks until `dangan repair` or the next commit writes them. The new
+    # segment's come from what was just written; any other lacking them is decoded.
+    if postings.pst_size is not None:
+        sidecar.write(sidecar.path_in(shard_dir, w.newsegment.segment_id()),
+                      postings.pst_size, postings.columns())
+    del postings
     with ix.reader() as reader:
         sidecar.ensure(reader)
     ix.close()

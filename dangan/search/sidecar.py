@@ -59,13 +59,23 @@ def path_for(leaf) -> Path | None:
     segment = getattr(leaf, "_segment", None)
     if folder is None or segment is None:
         return None
-    return Path(folder) / f"{segment.segment_id()}{SUFFIX}"
+    return path_in(folder, segment.segment_id())
 
 
 def build(leaf, target: Path) -> None:
     """Decode every posting list of one segment into arrays and write them to `target`
     (atomically: a temporary name, then a rename)."""
-    pst_size, columns = whoosh_internals.decode_segment(leaf)
+    write(target, *whoosh_internals.decode_segment(leaf))
+
+
+def path_in(folder: str | Path, segment_id: str) -> Path:
+    """Where the arrays of the segment `segment_id` in `folder` live."""
+    return Path(folder) / f"{segment_id}{SUFFIX}"
+
+
+def write(target: Path, pst_size: int, columns: dict[str, np.ndarray]) -> None:
+    """Write a segment's columns (whoosh_internals.posting_columns) to `target`, for the
+    postings file of `pst_size` bytes (atomically: a temporary name, then a rename)."""
     header = {"pst_size": pst_size, "arrays": {}}
     blobs = {}
     offset = 0

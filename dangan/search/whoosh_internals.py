@@ -261,35 +261,54 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
         sums = np.cumsum(flat)
         base = np.where(firsts > 0, sums[np.maximum(firsts - 1, 0)], 0)
         flat = sums - np.repeat(base, np.diff(np.append(firsts, len(flat))))
+    which = np.concatenate(valued) if valued else np.empty(0, dtype=np.int64)
+    keys = [key for _, _, key in lists] if not inline else []
+    return postings_size(leaf), posting_columns(
+        starts, keys, term_start, flat, weights, [position_chunk(which, values)])
+
+
+def position_chunk(which: np.ndarray, values: list[bytes]):
+    """Positions (Whoosh's encoded values) of the postings numbered `which`, decoded:
+    (which, positions per posting, the positions posting by posting)."""
+    if not values:
+        return which, np.zeros(len(which), dtype=np.int64), np.empty(0, dtype=np.int32)
+    from .fastpath import _decode_positions
+
+    owner, pos = _decode_positions(values)
+    order = np.lexsort((pos, owner))  # by posting, each posting's positions ascending
+    return (which, np.bincount(owner, minlength=len(values)),
+            pos[order].astype(np.int32))
+
+
+def posting_columns(starts, keys: list[bytes], term_start, ids, weights,
+                    chunks: list) -> dict[str, np.ndarray]:
+    """The posting arrays' columns (dangan/search/sidecar.py) from a segment's postings in
+    file order: each term's offset and key ("field\\0term"; none when some term's postings
+    are inline), where each term's postings start, every posting's document number and
+    weight, and the positions of positional fields in chunks (`position_chunk`)."""
+    count = len(ids)
     # Positions as one array, each posting's run of them found through `pos_start`.
     pos_start = np.zeros(count + 1, dtype=np.int64)
-    positions = np.empty(0, dtype=np.int32)
-    if values:
-        from .fastpath import _decode_positions
-
-        owner, pos = _decode_positions(values)
-        order = np.lexsort((pos, owner))  # by posting, each posting's positions ascending
-        owner, pos = owner[order], pos[order]
-        which = np.concatenate(valued)
-        per_posting = np.zeros(count, dtype=np.int64)
-        per_posting[which] = np.bincount(owner, minlength=len(values))
-        np.cumsum(per_posting, out=pos_start[1:])
-        positions = pos.astype(np.int32)
+    per_posting = np.zeros(count, dtype=np.int64)
+    for which, counts, _ in chunks:
+        per_posting[which] = counts
+    np.cumsum(per_posting, out=pos_start[1:])
+    parts = [pos for _, _, pos in chunks if len(pos)]
+    positions = np.concatenate(parts) if parts else np.empty(0, dtype=np.int32)
     # A term dictionary of our own: the hash of "field\0term" → the term's index, and the
     # keys themselves to confirm a hit. Only when every term is here (none inline).
-    keys = [key for _, _, key in lists] if not inline else []
     hashes = np.fromiter((term_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
     by_hash = np.argsort(hashes, kind="stable")
     key_start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum([len(k) for k in keys], out=key_start[1:])
-    return postings_size(leaf), {
+    return {
         "key_hash": hashes[by_hash],
         "key_term": by_hash.astype(np.int64),
         "key_start": key_start,
         "key_blob": np.frombuffer(b"".join(keys), dtype=np.uint8),
         "term_offset": np.asarray(starts, dtype=np.int64),
         "term_start": np.asarray(term_start, dtype=np.int64),
-        "ids": flat.astype(np.int32),
+        "ids": np.asarray(ids).astype(np.int32),
         "tf": np.asarray(weights, dtype=np.float32),
         "pos_start": pos_start,
         "positions": positions,
