@@ -1,0 +1,169 @@
+"""The fast segment writer writes exactly what Whoosh writes: the same bytes in every file
+of the segment (terms, postings, weights, positions, stored fields, field lengths), so stock
+Whoosh reads it as its own — for new pages and for segments made by merging — and the
+posting arrays it keeps while writing are the ones decoding the segment gives."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from whoosh import index as windex
+
+from dangan.search import backend, fastwrite, sidecar, whoosh_internals
+from dangan.search.schema import build_schema
+
+HAN = "工资调整审批表退休花名册招工套改民办教师工龄王李张刘陈杨秀兰华明国庆一九八五年月日县局"
+
+
+def _text(rng: random.Random, n: int) -> str:
+    parts = []
+    for _ in range(n):
+        kind = rng.random()
+        if kind < 0.8:
+            parts.append("".join(rng.choice(HAN) for _ in range(rng.randint(1, 12))))
+        elif kind < 0.9:
+            parts.append(rng.choice(["ABC", "x12", "2024", "Q3"]))
+        else:
+            parts.append(rng.choice(["，", "。", " ", "（", "）", "\n"]))
+    return "".join(parts)
+
+
+def _doc(i: int, rng: random.Random) -> dict:
+    path = f"f{i // 3}.jpg"
+    year = rng.choice([1985, 1993, 1999, 2001])
+    names = ",".join(rng.sample(["王秀兰", "李国庆", "张华", "刘明"], rng.randint(0, 3)))
+    # Some pages are long (positions above 255 and 65,535 take other pickle codes).
+    long = i % 97 == 0
+    return {"key": f"{path}#{i % 3 + 1}", "path": path, "page": i % 3 + 1, "document": path,
+            "page_in_document": i % 3 + 1, "archive_code": "A1", "doc_type": "other",
+            "title": f"标题{i}", "persons_labelled": names.split(",")[0] if names else "",
+            "persons": names, "persons_pinyin": "wang xiulan" if "王" in names else "",
+            "years": [year, year + 1] if i % 5 else [year], "year_keys": str(year),
+            "decades": f"{year // 10 * 10}s", "doc_numbers": f"劳字〔{year}〕{i % 40}号",
+            "ocr_alternatives": "", "units": "东岭县劳动局", "id_numbers": "",
+            "restricted": i % 7 == 0, "seal_text": "东岭县劳动局" if i % 4 == 0 else "",
+            "alt_grams": _text(rng, 2) if i % 3 == 0 else "",
+            "words": _text(rng, 30), "grams": _text(rng, 7000 if long else 40)}
+
+
+def _docs(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [_doc(i, rng) for i in range(n)]
+
+
+def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool) -> list:
+    """Each batch one commit; returns the PostingsWriter of each fast commit."""
+    folder.mkdir()
+    windex.create_in(str(folder), build_schema()).close()
+    kept = []
+    for n, batch in enumerate(batches):
+        ix = windex.open_dir(str(folder))
+        w = ix.writer(limitmb=128)
+        lengths = w.per_document_reader
+        w.per_document_reader = lambda lengths=lengths: backend._LengthsInMemory(lengths())
+        if fast:
+            add, postings = fastwrite.install(w)
+            kept.append(postings)
+        for doc in batch:
+            add(doc) if fast else w.add_document(**doc)
+        w.commit(optimize=optimize_last and n == len(batches) - 1, merge=False)
+        ix.close()
+    return kept
+
+
+def _segment_files(folder) -> list[dict[str, bytes]]:
+    """Every segment's files by extension (names carry the random segment id)."""
+    ix = windex.open_dir(str(folder))
+    out = []
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            seg = leaf._segment
+            storage = seg.open_compound_file(ix.storage) if seg.is_compound() else ix.storage
+            files = {}
+            for name in storage.list():
+                if name.startswith(seg.segment_id()):
+                    f = storage.open_file(name)
+                    files[name[len(seg.segment_id()):]] = f.read()
+                    f.close()
+            out.append(files)
+    ix.close()
+    return out
+
+
+def test_new_segments_are_byte_for_byte_whooshs(tmp_path):
+    batches = [_docs(300, 1), _docs(200, 2)]
+    _write(tmp_path / "stock", batches, fast=False, optimize_last=False)
+    _write(tmp_path / "fast", batches, fast=True, optimize_last=False)
+    stock, fast = _segment_files(tmp_path / "stock"), _segment_files(tmp_path / "fast")
+    assert len(stock) == len(fast) == 2
+    assert [sorted(s) for s in stock] == [sorted(f) for f in fast]
+    for s, f in zip(stock, fast, strict=True):
+        for ext in s:
+            assert s[ext] == f[ext], ext
+
+
+def test_a_merged_segment_is_byte_for_byte_whooshs(tmp_path):
+    batches = [_docs(150, 3), _docs(150, 4), _docs(100, 5)]
+    _write(tmp_path / "stock", batches, fast=False, optimize_last=True)
+    _write(tmp_path / "fast", batches, fast=True, optimize_last=True)
+    stock, fast = _segment_files(tmp_path / "stock"), _segment_files(tmp_path / "fast")
+    assert len(stock) == len(fast) == 1
+    assert stock[0] == fast[0]
+
+
+def test_stock_whoosh_reads_the_same_postings(tmp_path):
+    """The same check without comparing bytes: every term's postings through Whoosh's own
+    reader, with weights and positions, and every stored field."""
+    batches = [_docs(120, 6)]
+    _write(tmp_path / "stock", batches, fast=False, optimize_last=False)
+    _write(tmp_path / "fast", batches, fast=True, optimize_last=False)
+    a, b = windex.open_dir(str(tmp_path / "stock")), windex.open_dir(str(tmp_path / "fast"))
+    with a.reader() as ra, b.reader() as rb:
+        terms = list(ra.all_terms())
+        assert terms == list(rb.all_terms())
+        for field, text in terms:
+            fmt = a.schema[field].format
+            kind = "positions" if fmt.supports("positions") else "weight"
+            assert list(ra.postings(field, text).items_as(kind)) == \
+                list(rb.postings(field, text).items_as(kind))
+        assert list(ra.all_stored_fields()) == list(rb.all_stored_fields())
+        for field in ("words", "grams", "persons"):
+            assert [ra.doc_field_length(d, field) for d in range(120)] == \
+                [rb.doc_field_length(d, field) for d in range(120)]
+    a.close()
+    b.close()
+
+
+def test_posting_arrays_from_the_writer_are_those_decoded_from_the_segment(tmp_path):
+    batches = [_docs(150, 7), _docs(150, 8)]
+    kept = _write(tmp_path / "fast", batches, fast=True, optimize_last=True)
+    ix = windex.open_dir(str(tmp_path / "fast"))
+    with ix.reader() as reader:
+        (leaf, _), = reader.leaf_readers()
+        size, decoded = whoosh_internals.decode_segment(leaf)
+        assert size == kept[-1].pst_size
+        written = kept[-1].columns()
+        assert sorted(written) == sorted(decoded)
+        for name in decoded:
+            assert written[name].dtype == decoded[name].dtype, name
+            assert np.array_equal(written[name], decoded[name]), name
+        # and the file itself: what the commit wrote == what `dangan repair` would write
+        sidecar.write(tmp_path / "a.dgp", kept[-1].pst_size, written)
+        sidecar.build(leaf, tmp_path / "b.dgp")
+    ix.close()
+    assert (tmp_path / "a.dgp").read_bytes() == (tmp_path / "b.dgp").read_bytes()
+
+
+def test_a_shard_commit_writes_its_segment_arrays_without_decoding(tmp_path, monkeypatch):
+    folder = tmp_path / "shard"
+    folder.mkdir()
+    windex.create_in(str(folder), build_schema()).close()
+    decoded = []
+    monkeypatch.setattr(sidecar, "build", lambda leaf, target: decoded.append(target))
+    backend._apply(str(folder), [("add", d) for d in _docs(100, 9)])
+    assert decoded == []
+    ix = windex.open_dir(str(folder))
+    with ix.reader() as reader:
+        assert sidecar.missing(reader) == []
+    ix.close()
