@@ -12,8 +12,8 @@ its merge policy, its TOC and its W3 codec, recorded in the segment as always):
 - `add_document`: the same steps as `SegmentWriter.add_document`, but the fields analysed
   by our own tokenizers (analysis.py: Han grams with positions, jieba words) are counted in
   one pass over the tokenizer's plain tuples, without Token objects, and the postings go
-  into Whoosh's pool list directly (the same size accounting, so the pool still spills to
-  disk at its limit).
+  into a pool grouped by term (`TermPool`: no sort of every posting; past Whoosh's own size
+  estimate it spills into Whoosh's run files, so memory stays bounded).
 - `write_postings`, used as the segment's `FieldWriter.add_postings`: each term's whole
   posting list is written at once, block by block, with the same pickles, zlib level,
   block headers and term infos as `W3PostingsWriter` — the segment's bytes are identical to
@@ -109,7 +109,6 @@ class DocumentAdder:
         pdw = w.perdocwriter
         docnum = w.docnum
         pool = w.pool
-        limit = pool.limit
         pdw.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -124,20 +123,21 @@ class DocumentAdder:
                     else:
                         items = field.index(value)
                     scorable = field.scorable
-                    pool.fieldnames.add(name)
+                    terms = pool.field_terms(name)
                     base = 150 + len(name)  # PostingPool.add's estimate of a posting's size
-                    current = pool.current
-                    size = pool.currentsize
+                    size = 0
                     for tbytes, freq, weight, vbytes in items:
                         if scorable:
                             length += freq
                         size += base + 2 * len(tbytes) + len(vbytes or "")
-                        if size > limit:
-                            pool.currentsize = size
-                            pool.save()  # sorts and spills a run, as PostingPool.add does
-                            current, size = pool.current, 0
-                        current.append((name, tbytes, docnum, weight * 1.0, vbytes))
-                    pool.currentsize = size
+                        postings = terms.get(tbytes)
+                        if postings is None:
+                            terms[tbytes] = ([docnum], [weight * 1.0], [vbytes])
+                        else:
+                            postings[0].append(docnum)
+                            postings[1].append(weight * 1.0)
+                            postings[2].append(vbytes)
+                    pool.grew(size)
                 pdw.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -148,6 +148,109 @@ class DocumentAdder:
         pdw.finish_doc()
         w._added = True
         w.docnum += 1
+
+
+# -- the pool -----------------------------------------------------------------------------
+class TermPool:
+    """Whoosh's posting pool, grouped by term as postings arrive.
+
+    Whoosh's PostingPool keeps one tuple per posting and sorts them all at the end (a tenth
+    of writing time); here each term's document numbers, weights and values are lists from
+    the start, and only the terms are sorted. Postings arrive in document order — the new
+    pages first, then each merged segment's (SegmentWriter numbers them in that order) — so
+    each term's lists are already in the order Whoosh's sort would give. Past the same size
+    estimate as Whoosh's pool the terms are written out as one of its sorted runs (its own
+    run files and merge), so memory stays bounded while merging large segments.
+    """
+
+    def __init__(self, pool):
+        self.pool = pool  # Whoosh's own: its run files, its limit, its cleanup
+        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        self.size = 0
+
+    def field_terms(self, fieldname: str) -> dict:
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            self.pool.fieldnames.add(fieldname)
+            terms = self.fields[fieldname] = {}
+        return terms
+
+    def grew(self, size: int) -> None:
+        self.size += size
+        if self.size > self.pool.limit:
+            self.save()
+
+    def add(self, item) -> None:
+        """One posting (fieldname, btext, docnum, weight, vbytes): merged segments' way in."""
+        fieldname, btext, docnum, weight, vbytes = item
+        terms = self.field_terms(fieldname)
+        postings = terms.get(btext)
+        if postings is None:
+            terms[btext] = ([docnum], [weight], [vbytes])
+        else:
+            postings[0].append(docnum)
+            postings[1].append(weight)
+            postings[2].append(vbytes)
+        self.grew(150 + len(fieldname) + 2 * len(btext) + len(vbytes or ""))
+
+    def save(self) -> None:
+        """Spill what is held as one of Whoosh's sorted runs."""
+        self.pool.current = list(self._tuples())
+        self.pool.save()
+        self.fields, self.size = {}, 0
+
+    def _tuples(self):
+        for fieldname, btext, ids, weights, values in self._held():
+            for posting in zip(ids, weights, values, strict=True):
+                yield (fieldname, btext) + posting
+
+    def groups(self):
+        """(fieldname, btext, ids, weights, values) term by term, in Whoosh's order."""
+        if self.pool.runs:  # spilled: Whoosh merges its runs, postings are grouped again
+            self.save()
+            for (fieldname, btext), group in groupby(self.pool.items(), key=_TERM):
+                posts = list(group)
+                yield (fieldname, btext, [p[2] for p in posts], [p[3] for p in posts],
+                       [p[4] for p in posts])
+            return
+        yield from self._held()
+
+    def _held(self):
+        fields, self.fields = self.fields, {}
+        for fieldname in sorted(fields):
+            terms = fields.pop(fieldname)
+            for btext in sorted(terms):
+                ids, weights, values = terms.pop(btext)
+                yield fieldname, btext, ids, weights, values
+
+    def iter_postings(self):
+        return _Grouped(self.groups())
+
+    def cleanup(self) -> None:
+        self.pool.cleanup()
+
+
+class _Grouped:
+    """Postings already grouped by term (TermPool.groups), for PostingsWriter."""
+
+    def __init__(self, groups):
+        self.groups = groups
+
+    def __iter__(self):
+        return self._tuples()
+
+    def _tuples(self):
+        for fieldname, btext, ids, weights, values in self.groups:
+            for posting in zip(ids, weights, values, strict=True):
+                yield (fieldname, btext) + posting
+
+
+def _grouped(items):
+    """Any stream of Whoosh's posting tuples, grouped by term."""
+    if isinstance(items, _Grouped):
+        return items.groups
+    return ((f, b, [p[2] for p in ps], [p[3] for p in ps], [p[4] for p in ps])
+            for (f, b), ps in ((k, list(g)) for k, g in groupby(items, key=_TERM)))
 
 
 # -- postings ------------------------------------------------------------------------------
@@ -175,89 +278,99 @@ class PostingsWriter:
         fw = self.fw
         codec = fw._codec
         postfile = fw._postfile
-        write = postfile.write
         blocklimit, comp = codec._blocklimit, codec._compression
         tindex_add = fw._tindex.add
         keep = self.keep
-        for fieldname, terms in groupby(items, key=itemgetter(0)):
-            fieldobj = schema[fieldname]
-            fw.start_field(fieldname, fieldobj)
-            fieldid = pack_ushort(fw._fieldid)
-            fixed = fieldobj.format.fixed_value_size()
-            positional = fieldobj.format.supports("positions")
-            table = _lengths_of(lengths, fieldname)
-            prefix = fieldname.encode("utf-8") + b"\0"
-            for (_, btext), group in groupby(terms, key=_TERM):
-                posts = list(group)
-                ids = [p[2] for p in posts]
-                if ids[0] == -1:  # spelling words (Whoosh skips them here too)
-                    continue
-                weights = [p[3] for p in posts]
-                values = [p[4] for p in posts]
-                lens = [table(d) for d in ids]
-                ti = W3TermInfo()
-                start = postfile.tell()
-                write(WHOOSH3_HEADER_MAGIC)
-                n_all = len(ids)
-                for b in range(0, n_all, blocklimit):
-                    bids = ids[b:b + blocklimit]
-                    braw = weights[b:b + blocklimit]
-                    bw = array("f", braw)
-                    bvals = [v for v in values[b:b + blocklimit] if v]
-                    blens = [x for x in lens[b:b + blocklimit] if x]
-                    minlen = min(blens) if blens else None
-                    maxlen = max(blens) if blens else 0
-                    maxw = max(braw)
-                    if not maxw > 0:
-                        maxw = 0
-                    # W3TermInfo.add_block
-                    ti._weight += sum(bw)
-                    ti._df += len(bids)
-                    ti._minlength = minlen if ti._minlength is None else min(ti._minlength,
-                                                                             minlen)
-                    ti._maxlength = max(ti._maxlength, maxlen)
-                    ti._maxweight = max(ti._maxweight, maxw)
-                    if ti._minid is None:
-                        ti._minid = bids[0]
-                    ti._maxid = bids[-1]
-                    # W3PostingsWriter._write_block
-                    deltas = [bids[0]] + [y - x for x, y in zip(bids, bids[1:], strict=False)]
-                    if all(x == 1.0 for x in bw):
-                        mini_w = None
-                    elif all(x == bw[0] for x in bw):
-                        mini_w = bw[0]
-                    else:
-                        mini_w = tuple(bw)
-                    if fixed is None or fixed < 0:
-                        mini_v = tuple(bvals)
-                    elif fixed == 0:
-                        mini_v = None
-                    else:
-                        mini_v = b"".join(bvals)
-                    data = dumps((tuple(deltas), mini_w, mini_v), 2)
-                    if comp:
-                        data = compress(data, comp)
-                    info = dumps((len(bids), bids[-1], maxw, comp, length_to_byte(minlen),
-                                  length_to_byte(maxlen)), 2)
-                    size = len(info) + len(data)
-                    write(pack_int(-size if b + blocklimit >= n_all else size))
-                    write(info)
-                    write(data)
-                ti.set_extent(start, postfile.tell() - start)
-                tindex_add(fieldid + btext, ti.to_bytes())
-                if keep:
-                    first = len(self.ids)
-                    self.offsets.append(start)
-                    self.keys.append(prefix + btext)
-                    self.ids.extend(ids)
-                    self.term_start.append(len(self.ids))
-                    self.weights.extend(array("f", weights))
-                    if positional:
-                        self.valued.extend(range(first, first + n_all))
-                        self.values.extend(values)
-                        if len(self.values) >= _CHUNK:
-                            self._decode_chunk()
+        # Blocks go into one buffer, written to the file a field (or a megabyte) at a time.
+        buf = bytearray()
+        at = postfile.tell()
+        fieldname = None
+        for fname, btext, ids, weights, values in _grouped(items):
+            if ids[0] == -1:  # spelling words (Whoosh skips them here too)
+                continue
+            if fname != fieldname:
+                if fieldname is not None:
+                    fw.finish_field()
+                fieldname = fname
+                fieldobj = schema[fieldname]
+                fw.start_field(fieldname, fieldobj)
+                fieldid = pack_ushort(fw._fieldid)
+                fixed = fieldobj.format.fixed_value_size()
+                positional = fieldobj.format.supports("positions")
+                table = _lengths_of(lengths, fieldname)
+                prefix = fieldname.encode("utf-8") + b"\0"
+            if len(buf) > 1 << 20:
+                postfile.write(bytes(buf))
+                at += len(buf)
+                buf = bytearray()
+            ti = W3TermInfo()
+            start = at + len(buf)
+            buf += WHOOSH3_HEADER_MAGIC
+            lens = [table(d) for d in ids]
+            n_all = len(ids)
+            for b in range(0, n_all, blocklimit):
+                bids = ids[b:b + blocklimit]
+                braw = weights[b:b + blocklimit]
+                bw = array("f", braw)
+                bvals = [v for v in values[b:b + blocklimit] if v]
+                blens = [x for x in lens[b:b + blocklimit] if x]
+                minlen = min(blens) if blens else None
+                maxlen = max(blens) if blens else 0
+                maxw = max(braw)
+                if not maxw > 0:
+                    maxw = 0
+                # W3TermInfo.add_block
+                ti._weight += sum(bw)
+                ti._df += len(bids)
+                ti._minlength = minlen if ti._minlength is None else min(ti._minlength, minlen)
+                ti._maxlength = max(ti._maxlength, maxlen)
+                ti._maxweight = max(ti._maxweight, maxw)
+                if ti._minid is None:
+                    ti._minid = bids[0]
+                ti._maxid = bids[-1]
+                # W3PostingsWriter._write_block
+                if len(bids) == 1:
+                    deltas = (bids[0],)
+                else:
+                    deltas = (bids[0], *[y - x for x, y in zip(bids, bids[1:], strict=False)])
+                if all(x == 1.0 for x in bw):
+                    mini_w = None
+                elif all(x == bw[0] for x in bw):
+                    mini_w = bw[0]
+                else:
+                    mini_w = tuple(bw)
+                if fixed is None or fixed < 0:
+                    mini_v = tuple(bvals)
+                elif fixed == 0:
+                    mini_v = None
+                else:
+                    mini_v = b"".join(bvals)
+                data = dumps((deltas, mini_w, mini_v), 2)
+                if comp:
+                    data = compress(data, comp)
+                info = dumps((len(bids), bids[-1], maxw, comp, length_to_byte(minlen),
+                              length_to_byte(maxlen)), 2)
+                size = len(info) + len(data)
+                buf += pack_int(-size if b + blocklimit >= n_all else size)
+                buf += info
+                buf += data
+            ti._offset, ti._length = start, at + len(buf) - start
+            tindex_add(fieldid + btext, ti.to_bytes())
+            if keep:
+                first = len(self.ids)
+                self.offsets.append(start)
+                self.keys.append(prefix + btext)
+                self.ids.extend(ids)
+                self.term_start.append(len(self.ids))
+                self.weights.extend(array("f", weights))
+                if positional:
+                    self.valued.extend(range(first, first + n_all))
+                    self.values.extend(values)
+                    if len(self.values) >= _CHUNK:
+                        self._decode_chunk()
+        if fieldname is not None:
             fw.finish_field()
+        postfile.write(bytes(buf))
         self._decode_chunk()
         self.pst_size = postfile.tell()
 
@@ -296,4 +409,5 @@ def install(writer) -> tuple[DocumentAdder, PostingsWriter]:
     (which, after the commit, holds what the segment's posting arrays are made of)."""
     postings = PostingsWriter(writer.fieldwriter)
     writer.fieldwriter.add_postings = postings
+    writer.pool = TermPool(writer.pool)
     return DocumentAdder(writer), postings
