@@ -52,8 +52,10 @@ def _docs(n: int, seed: int) -> list[dict]:
     return [_doc(i, rng) for i in range(n)]
 
 
-def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool) -> list:
-    """Each batch one commit; returns the PostingsWriter of each fast commit."""
+def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool,
+           pool_bytes: int | None = None) -> list:
+    """Each batch one commit; returns the PostingsWriter of each fast commit. `pool_bytes`:
+    the pool's size limit (Whoosh's is 128 MB), to make it spill to run files."""
     folder.mkdir()
     windex.create_in(str(folder), build_schema()).close()
     kept = []
@@ -65,6 +67,8 @@ def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool) -
         if fast:
             add, postings = fastwrite.install(w)
             kept.append(postings)
+            if pool_bytes:
+                w.pool.pool.limit = pool_bytes
         for doc in batch:
             add(doc) if fast else w.add_document(**doc)
         w.commit(optimize=optimize_last and n == len(batches) - 1, merge=False)
@@ -110,6 +114,27 @@ def test_a_merged_segment_is_byte_for_byte_whooshs(tmp_path):
     stock, fast = _segment_files(tmp_path / "stock"), _segment_files(tmp_path / "fast")
     assert len(stock) == len(fast) == 1
     assert stock[0] == fast[0]
+
+
+def test_a_pool_that_spills_to_disk_writes_the_same(tmp_path, monkeypatch):
+    """Merging large segments overflows the pool: it spills into Whoosh's run files, and
+    what is written is still exactly Whoosh's segment, with the same posting arrays."""
+    batches = [_docs(150, 3), _docs(100, 5)]
+    _write(tmp_path / "stock", batches, fast=False, optimize_last=True)
+    spills = []
+    save = fastwrite.TermPool.save
+    monkeypatch.setattr(fastwrite.TermPool, "save", lambda pool: spills.append(1) or save(pool))
+    kept = _write(tmp_path / "fast", batches, fast=True, optimize_last=True,
+                  pool_bytes=200_000)
+    assert len(spills) > 3
+    assert _segment_files(tmp_path / "stock") == _segment_files(tmp_path / "fast")
+    ix = windex.open_dir(str(tmp_path / "fast"))
+    with ix.reader() as reader:
+        (leaf, _), = reader.leaf_readers()
+        _, decoded = whoosh_internals.decode_segment(leaf)
+    ix.close()
+    written = kept[-1].columns()
+    assert all(np.array_equal(written[k], decoded[k]) for k in decoded)
 
 
 def test_stock_whoosh_reads_the_same_postings(tmp_path):

@@ -9,6 +9,7 @@ side must call the same `normalize` first.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from importlib import resources
 
@@ -81,6 +82,41 @@ def grams(text: str) -> list[tuple[str, int, int, int]]:
             pos += len(run) + 1  # a gap between runs so phrases never span punctuation
         else:
             out.append((m.group(2).lower(), pos, m.start(), m.end()))
+            pos += 2
+    return out
+
+
+def gram_positions(text: str) -> dict[str, list[int]]:
+    """The grams of `grams(text)`, each with its positions in ascending order: what the
+    index stores, counted without building a tuple per gram (index writing's hot loop).
+    tests/test_search_fastwrite.py holds it to `grams` through whole segments."""
+    out: dict[str, list[int]] = {}
+    get = out.get
+    pos = 0
+    for m in _RUN.finditer(text):
+        run = m.group(1)
+        if run:
+            for p, ch in enumerate(run, pos):
+                found = get(ch)
+                if found is None:
+                    out[ch] = [p]
+                else:
+                    found.append(p)
+            for p, (a, b) in enumerate(itertools.pairwise(run), pos):
+                gram = a + b
+                found = get(gram)
+                if found is None:
+                    out[gram] = [p]
+                else:
+                    found.append(p)
+            pos += len(run) + 1
+        else:
+            gram = m.group(2).lower()
+            found = get(gram)
+            if found is None:
+                out[gram] = [pos]
+            else:
+                found.append(pos)
             pos += 2
     return out
 

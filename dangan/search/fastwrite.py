@@ -28,7 +28,7 @@ Anything else (boosts, spelling, term vectors, other analyzers) takes Whoosh's o
 from __future__ import annotations
 
 from array import array
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import itemgetter
 from pickle import dumps
 from zlib import compress
@@ -40,31 +40,39 @@ from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from . import whoosh_internals  # refuses any Whoosh but the pinned one
-from .analysis import HanGramTokenizer, JiebaTokenizer, grams, jieba_words
+from .analysis import HanGramTokenizer, JiebaTokenizer, gram_positions, jieba_words
 
 _TERM = itemgetter(0, 1)
 _CHUNK = 200_000  # encoded positions decoded at a time
 
 
 # -- analysis ------------------------------------------------------------------------------
+# Positions.encode([p]) — most grams occur once on a page — is a 4-byte count and a pickled
+# one-item list; built here by concatenation, a new object each time as Whoosh's are (the
+# pickler of a block writes a shared object once and refers back to it: other bytes).
+_ONE_SMALL = [pack_uint(1) + dumps([p], 2)[:-2] for p in range(256)]  # ... K p | a .
+
+
+def _one_position(p: int) -> bytes:
+    if p < 256:
+        return _ONE_SMALL[p] + b"a."
+    return pack_uint(1) + dumps([p], 2)
+
+
+assert all(_one_position(p) == pack_uint(1) + dumps([p], 2) for p in (0, 7, 255, 256, 70000))
+
+
 def _gram_items(text: str, boost: float) -> list[tuple[bytes, int, float, bytes]]:
     """Positions.word_values over HanGramTokenizer, without Token objects."""
-    poses: dict[str, list[int]] = {}
-    for gram, pos, _start, _end in grams(text):
-        found = poses.get(gram)
-        if found is None:
-            poses[gram] = [pos]
-        else:
-            found.append(pos)
     out = []
-    for gram, plist in poses.items():
+    for gram, plist in gram_positions(text).items():
         n = len(plist)
         if n == 1:
-            deltas = plist
+            value = _one_position(plist[0])
         else:
-            deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:], strict=False)]
-        out.append((gram.encode("utf-8"), n, (1.0 * n) * boost,
-                    pack_uint(n) + dumps(deltas, 2)))
+            deltas = [plist[0]] + [b - a for a, b in pairwise(plist)]
+            value = pack_uint(n) + dumps(deltas, 2)
+        out.append((gram.encode("utf-8"), n, (1.0 * n) * boost, value))
     return out
 
 
@@ -202,7 +210,7 @@ class TermPool:
     def _tuples(self):
         for fieldname, btext, ids, weights, values in self._held():
             for posting in zip(ids, weights, values, strict=True):
-                yield (fieldname, btext) + posting
+                yield (fieldname, btext, *posting)
 
     def groups(self):
         """(fieldname, btext, ids, weights, values) term by term, in Whoosh's order."""
@@ -242,7 +250,7 @@ class _Grouped:
     def _tuples(self):
         for fieldname, btext, ids, weights, values in self.groups:
             for posting in zip(ids, weights, values, strict=True):
-                yield (fieldname, btext) + posting
+                yield (fieldname, btext, *posting)
 
 
 def _grouped(items):
@@ -332,7 +340,7 @@ class PostingsWriter:
                 if len(bids) == 1:
                     deltas = (bids[0],)
                 else:
-                    deltas = (bids[0], *[y - x for x, y in zip(bids, bids[1:], strict=False)])
+                    deltas = (bids[0], *[y - x for x, y in pairwise(bids)])
                 if all(x == 1.0 for x in bw):
                     mini_w = None
                 elif all(x == bw[0] for x in bw):
