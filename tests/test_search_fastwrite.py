@@ -53,7 +53,7 @@ def _docs(n: int, seed: int) -> list[dict]:
 
 
 def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool,
-           pool_bytes: int | None = None) -> list:
+           pool_bytes: int | None = None, deletes: tuple[str, ...] = ()) -> list:
     """Each batch one commit; returns the PostingsWriter of each fast commit. `pool_bytes`:
     the pool's size limit (Whoosh's is 128 MB), to make it spill to run files."""
     folder.mkdir()
@@ -69,6 +69,9 @@ def _write(folder, batches: list[list[dict]], fast: bool, optimize_last: bool,
             kept.append(postings)
             if pool_bytes:
                 w.pool.pool.limit = pool_bytes
+        if n == len(batches) - 1:
+            for path in deletes:  # older segments get deletions (a merge leaves them out)
+                w.delete_by_term("path", path)
         for doc in batch:
             add(doc) if fast else w.add_document(**doc)
         w.commit(optimize=optimize_last and n == len(batches) - 1, merge=False)
@@ -109,8 +112,9 @@ def test_new_segments_are_byte_for_byte_whooshs(tmp_path):
 
 def test_a_merged_segment_is_byte_for_byte_whooshs(tmp_path):
     batches = [_docs(150, 3), _docs(150, 4), _docs(100, 5)]
-    _write(tmp_path / "stock", batches, fast=False, optimize_last=True)
-    _write(tmp_path / "fast", batches, fast=True, optimize_last=True)
+    gone = ("f3.jpg", "f17.jpg", "f40.jpg", "f49.jpg")
+    _write(tmp_path / "stock", batches, fast=False, optimize_last=True, deletes=gone)
+    _write(tmp_path / "fast", batches, fast=True, optimize_last=True, deletes=gone)
     stock, fast = _segment_files(tmp_path / "stock"), _segment_files(tmp_path / "fast")
     assert len(stock) == len(fast) == 1
     assert stock[0] == fast[0]

@@ -140,11 +140,9 @@ class DocumentAdder:
                         size += base + 2 * len(tbytes) + len(vbytes or "")
                         postings = terms.get(tbytes)
                         if postings is None:
-                            terms[tbytes] = ([docnum], [weight * 1.0], [vbytes])
+                            terms[tbytes] = [docnum, weight * 1.0, vbytes]
                         else:
-                            postings[0].append(docnum)
-                            postings[1].append(weight * 1.0)
-                            postings[2].append(vbytes)
+                            postings += (docnum, weight * 1.0, vbytes)
                     pool.grew(size)
                 pdw.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
@@ -173,7 +171,8 @@ class TermPool:
 
     def __init__(self, pool):
         self.pool = pool  # Whoosh's own: its run files, its limit, its cleanup
-        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        # field → term → its postings flat: docnum, weight, value, docnum, weight, value …
+        self.fields: dict[str, dict[bytes, list]] = {}
         self.size = 0
 
     def field_terms(self, fieldname: str) -> dict:
@@ -194,12 +193,39 @@ class TermPool:
         terms = self.field_terms(fieldname)
         postings = terms.get(btext)
         if postings is None:
-            terms[btext] = ([docnum], [weight], [vbytes])
+            terms[btext] = [docnum, weight, vbytes]
         else:
-            postings[0].append(docnum)
-            postings[1].append(weight)
-            postings[2].append(vbytes)
+            postings += (docnum, weight, vbytes)
         self.grew(150 + len(fieldname) + 2 * len(btext) + len(vbytes or ""))
+
+    def add_segment(self, schema, reader, startdoc: int, docmap: dict | None) -> None:
+        """Every posting of a segment being merged (SegmentWriter.add_postings_to_pool),
+        a term at a time: numbered from `startdoc` on, or through `docmap` when the segment
+        has deletions (deleted documents are not in it, and are left out)."""
+        for fieldname, btext, ids, weights, values in whoosh_internals.raw_postings(reader):
+            if fieldname not in schema:
+                continue
+            if docmap is not None:
+                keep = [i for i, d in enumerate(ids) if d in docmap]
+                if len(keep) < len(ids):
+                    weights = [weights[i] for i in keep]
+                    values = [values[i] for i in keep]
+                ids = [docmap[ids[i]] for i in keep]
+                if not ids:
+                    continue
+            else:
+                ids = [startdoc + d for d in ids]
+            n = len(ids)
+            chunk = [None] * (3 * n)
+            chunk[0::3], chunk[1::3], chunk[2::3] = ids, weights, values
+            terms = self.field_terms(fieldname)
+            held = terms.get(btext)
+            if held is None:
+                terms[btext] = chunk
+            else:
+                held += chunk
+            self.grew(n * (150 + len(fieldname) + 2 * len(btext))
+                      + sum(len(v) for v in values if v))
 
     def save(self) -> None:
         """Spill what is held as one of Whoosh's sorted runs."""
@@ -228,8 +254,8 @@ class TermPool:
         for fieldname in sorted(fields):
             terms = fields.pop(fieldname)
             for btext in sorted(terms):
-                ids, weights, values = terms.pop(btext)
-                yield fieldname, btext, ids, weights, values
+                flat = terms.pop(btext)
+                yield fieldname, btext, flat[0::3], flat[1::3], flat[2::3]
 
     def iter_postings(self):
         return _Grouped(self.groups())
@@ -411,11 +437,23 @@ def _lengths_of(lengths, fieldname: str):
     return lambda docnum: lengths.doc_field_length(docnum, fieldname)
 
 
+def _add_reader(writer, pool: TermPool, reader) -> None:
+    """SegmentWriter.add_reader (how a merge brings in a segment), with the postings read a
+    block at a time instead of one matcher call per posting."""
+    writer._check_state()
+    startdoc = writer.docnum
+    indexed = {name for name in reader.indexed_field_names() if name in writer.schema}
+    docmap = writer.write_per_doc(set(writer.schema.names()) | indexed, reader)
+    pool.add_segment(writer.schema, reader, startdoc, docmap)
+    writer._added = True
+
+
 def install(writer) -> tuple[DocumentAdder, PostingsWriter]:
     """Make a fresh SegmentWriter write its segment through this module: returns the
     document adder to call instead of `writer.add_document`, and the postings writer
     (which, after the commit, holds what the segment's posting arrays are made of)."""
     postings = PostingsWriter(writer.fieldwriter)
     writer.fieldwriter.add_postings = postings
-    writer.pool = TermPool(writer.pool)
+    writer.pool = pool = TermPool(writer.pool)
+    writer.add_reader = lambda reader: _add_reader(writer, pool, reader)
     return DocumentAdder(writer), postings

@@ -183,6 +183,37 @@ def read_all_blocks(m, offset: int, ids: list, tfs: list, values: list | None) -
         m._goto(m._nextoffset)
 
 
+def raw_postings(leaf):
+    """Every term of one segment with its postings as stored, a block at a time:
+    (fieldname, btext, ids, weights, values), segment-local ids, deleted documents
+    included — what `IndexReader.iter_postings` yields posting by posting through a matcher
+    (with the same weights and values), for merging segments without that per-posting
+    cost."""
+    terms = leaf._terms
+    schema = leaf.schema
+    for fieldname, btext in terms.terms():
+        if fieldname not in schema:
+            continue
+        m = terms.matcher(fieldname, btext, schema[fieldname].format)
+        ids, weights, values = [], [], []
+        if not hasattr(m, "_read_values"):  # postings inline in the term info: a ListMatcher
+            while m.is_active():
+                ids.append(m.id())
+                weights.append(m.weight())
+                values.append(m.value())
+                m.next()
+        else:
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                m._read_values()
+                ids.extend(m._ids)
+                weights.extend(m._weights)
+                values.extend(m._values)
+                m._next_block()
+        yield fieldname, btext, ids, weights, values
+
+
 def postings_size(leaf) -> int:
     """The length of a segment's postings file (a check that derived arrays belong to it)."""
     pf = leaf._terms._postfile
