@@ -27,10 +27,11 @@ Anything else (boosts, spelling, term vectors, other analyzers) takes Whoosh's o
 
 from __future__ import annotations
 
+import heapq
 from array import array
-from itertools import groupby, pairwise
+from itertools import chain, groupby, pairwise
 from operator import itemgetter
-from pickle import dumps
+from pickle import dump, dumps, load
 from zlib import compress
 
 import numpy as np
@@ -228,34 +229,46 @@ class TermPool:
                       + sum(len(v) for v in values if v))
 
     def save(self) -> None:
-        """Spill what is held as one of Whoosh's sorted runs."""
-        self.pool.current = list(self._tuples())
-        self.pool.save()
+        """Spill what is held into a run file of Whoosh's pool (its temporary storage, its
+        cleanup): one pickle per term, in term order. Postings arrive in document order,
+        so a term's postings in a later run all follow those in an earlier one."""
+        path, f = self.pool._new_run()
+        for item in self._held():
+            dump(item, f, 2)
+        f.close()
+        self.pool._add_run(path)
         self.fields, self.size = {}, 0
 
-    def _tuples(self):
-        for fieldname, btext, ids, weights, values in self._held():
-            for posting in zip(ids, weights, values, strict=True):
-                yield (fieldname, btext, *posting)
+    def _run(self, path: str):
+        f = self.pool._open_run(path)
+        try:
+            while True:
+                yield load(f)
+        except EOFError:
+            pass
+        finally:
+            f.close()
 
     def groups(self):
         """(fieldname, btext, ids, weights, values) term by term, in Whoosh's order."""
-        if self.pool.runs:  # spilled: Whoosh merges its runs, postings are grouped again
+        if self.pool.runs:
             self.save()
-            for (fieldname, btext), group in groupby(self.pool.items(), key=_TERM):
-                posts = list(group)
-                yield (fieldname, btext, [p[2] for p in posts], [p[3] for p in posts],
-                       [p[4] for p in posts])
+            merged = heapq.merge(*(self._run(p) for p in self.pool.runs), key=_TERM)
+            for (fieldname, btext), group in groupby(merged, key=_TERM):
+                parts = [flat for _, _, flat in group]  # in run order: document order
+                flat = parts[0] if len(parts) == 1 else list(chain.from_iterable(parts))
+                yield fieldname, btext, flat[0::3], flat[1::3], flat[2::3]
             return
-        yield from self._held()
+        for fieldname, btext, flat in self._held():
+            yield fieldname, btext, flat[0::3], flat[1::3], flat[2::3]
 
     def _held(self):
+        """(fieldname, btext, flat postings) of what is held, in term order."""
         fields, self.fields = self.fields, {}
         for fieldname in sorted(fields):
             terms = fields.pop(fieldname)
             for btext in sorted(terms):
-                flat = terms.pop(btext)
-                yield fieldname, btext, flat[0::3], flat[1::3], flat[2::3]
+                yield fieldname, btext, terms.pop(btext)
 
     def iter_postings(self):
         return _Grouped(self.groups())
