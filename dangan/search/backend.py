@@ -150,10 +150,15 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
     w.per_document_reader = lambda: _LengthsInMemory(segment_lengths())
     # Whoosh's format, written faster; it keeps the new segment's postings for its arrays.
     add, postings = fastwrite.install(w)
+    # Most deletions in a batch are of files new to the index: a term lookup per segment
+    # says so, where Whoosh's delete runs a query through a searcher (a third of a
+    # commit's time at 17 segments).
+    existing = w.searcher().reader()
     try:
         for op, arg in ops:
             if op == "delete":
-                w.delete_by_term("path", arg)
+                if ("path", arg) in existing:
+                    w.delete_by_term("path", arg)
             else:
                 add(arg)
     except BaseException:
