@@ -36,7 +36,6 @@ from whoosh import sorting
 from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
 from . import fastwrite, sidecar, whoosh_internals
 from .fastpath import Executor, Found, Unsupported
@@ -66,42 +65,12 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(digest, "big") % shards
 
 
-_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
-
 # Segments stay memory-mapped rather than copied into RAM (see whoosh_internals._View).
 whoosh_internals.keep_segments_mapped()
 
 
-class _LengthsInMemory:
-    """A segment's per-document reader whose field lengths come from memory.
-
-    When Whoosh writes a new segment's postings it asks for the document's field length once
-    per posting, and each answer is a read from the length column on disk: a fifth of all
-    index-writing time in a profile at 1,500 pages. The column is read once here instead.
-    """
-
-    def __init__(self, reader):
-        self._reader = reader
-        self._tables: dict[str, list | None] = {}
-
-    def table(self, fieldname: str) -> list | None:
-        """Every document's length of one field (None for a length of 0), or None when the
-        segment has no lengths for the field."""
-        table = self._tables.get(fieldname, False)
-        if table is False:
-            column = whoosh_internals.length_column(self._reader, fieldname)
-            count = self._reader.doc_count_all()
-            table = None if column is None else [
-                _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
-            self._tables[fieldname] = table
-        return table
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        table = self.table(fieldname)
-        return default if table is None else table[docnum]
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
+# A segment's field lengths served from memory while writing (see fastwrite.py).
+_LengthsInMemory = fastwrite.LengthsInMemory
 
 
 # Ctrl-C reaches the terminal's whole process group, and `kill -TERM -<pgid>` or systemd's

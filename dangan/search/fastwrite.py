@@ -38,7 +38,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_int, pack_uint, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from . import whoosh_internals  # refuses any Whoosh but the pinned one
 from .analysis import HanGramTokenizer, JiebaTokenizer, gram_positions, jieba_words
@@ -450,13 +450,65 @@ def _lengths_of(lengths, fieldname: str):
     return lambda docnum: lengths.doc_field_length(docnum, fieldname)
 
 
+_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
+
+
+class LengthsInMemory:
+    """A segment's per-document reader whose field lengths come from memory.
+
+    When Whoosh writes a new segment's postings it asks for the document's field length once
+    per posting, and a merge copies every document's lengths one call each; each answer is a
+    read from the length column on disk (a fifth of all index-writing time in a profile at
+    1,500 pages). The column is read once here instead.
+    """
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._tables: dict[str, list | None] = {}
+
+    def table(self, fieldname: str) -> list | None:
+        """Every document's length of one field (None for a length of 0), or None when the
+        segment has no lengths for the field."""
+        table = self._tables.get(fieldname, False)
+        if table is False:
+            column = whoosh_internals.length_column(self._reader, fieldname)
+            count = self._reader.doc_count_all()
+            table = None if column is None else [
+                _LENGTHS[b] for b in whoosh_internals.length_bytes(column, count)]
+            self._tables[fieldname] = table
+        return table
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self.table(fieldname)
+        return default if table is None else table[docnum]
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
+class _MergedSegment:
+    """A segment reader being merged, its field lengths from memory (LengthsInMemory)."""
+
+    def __init__(self, reader):
+        self._reader = reader
+        self._lengths = LengthsInMemory(reader._perdoc)
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        return self._lengths.doc_field_length(docnum, fieldname, default)
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
+
+
 def _add_reader(writer, pool: TermPool, reader) -> None:
     """SegmentWriter.add_reader (how a merge brings in a segment), with the postings read a
     block at a time instead of one matcher call per posting."""
     writer._check_state()
     startdoc = writer.docnum
     indexed = {name for name in reader.indexed_field_names() if name in writer.schema}
-    docmap = writer.write_per_doc(set(writer.schema.names()) | indexed, reader)
+    docmap = writer.write_per_doc(set(writer.schema.names()) | indexed,
+                                  _MergedSegment(reader) if hasattr(reader, "_perdoc")
+                                  else reader)
     pool.add_segment(writer.schema, reader, startdoc, docmap)
     writer._added = True
 

@@ -188,29 +188,50 @@ def raw_postings(leaf):
     (fieldname, btext, ids, weights, values), segment-local ids, deleted documents
     included — what `IndexReader.iter_postings` yields posting by posting through a matcher
     (with the same weights and values), for merging segments without that per-posting
-    cost."""
+    cost. Terms in the term table's order (field number, then term); one block reader walks
+    every list, as in `decode_segment`."""
     terms = leaf._terms
     schema = leaf.schema
-    for fieldname, btext in terms.terms():
-        if fieldname not in schema:
+    at = W3TermInfo._struct.size
+    fields = {num: name for name, num in terms._fieldmap.items() if name in schema}
+    m = None
+    for key, value in terms._tindex.items():
+        fieldname = fields.get(_FIELD.unpack_from(key)[0])
+        if fieldname is None:
             continue
-        m = terms.matcher(fieldname, btext, schema[fieldname].format)
+        btext = key[_FIELD.size:]
+        fmt = schema[fieldname].format
+        if value[0]:  # postings inline in the term info (not written by W3's default codec)
+            m = None
+            ids, weights, values = [], [], []
+            im = terms.matcher(fieldname, btext, fmt)
+            while im.is_active():
+                ids.append(im.id())
+                weights.append(im.weight())
+                values.append(im.value())
+                im.next()
+            yield fieldname, btext, ids, weights, values
+            continue
+        offset = _LONG.unpack_from(value, at)[0]
+        if m is None:
+            m = leaf._codec.postings_reader(terms._postfile, _Extent(offset), fmt)
+        else:  # W3LeafMatcher.reset(), at another offset
+            m._lastblock = False
+            m._atend = False
+            m.format = fmt
+            m._fixedsize = fmt.fixed_value_size()
+            m._goto(offset + _HEADER_SIZE)
         ids, weights, values = [], [], []
-        if not hasattr(m, "_read_values"):  # postings inline in the term info: a ListMatcher
-            while m.is_active():
-                ids.append(m.id())
-                weights.append(m.weight())
-                values.append(m.value())
-                m.next()
-        else:
-            while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                m._read_values()
-                ids.extend(m._ids)
-                weights.extend(m._weights)
-                values.extend(m._values)
-                m._next_block()
+        while True:
+            m._read_ids()
+            m._read_weights()
+            m._read_values()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            values.extend(m._values)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
         yield fieldname, btext, ids, weights, values
 
 
