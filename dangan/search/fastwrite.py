@@ -44,6 +44,7 @@ from . import whoosh_internals  # refuses any Whoosh but the pinned one
 from .analysis import HanGramTokenizer, JiebaTokenizer, gram_positions, jieba_words
 
 _TERM = itemgetter(0, 1)
+_FLOAT32: dict[float, float] = {}  # a weight as Whoosh's array("f") of a block holds it
 _CHUNK = 200_000  # encoded positions decoded at a time
 
 
@@ -353,9 +354,34 @@ class PostingsWriter:
             ti = W3TermInfo()
             start = at + len(buf)
             buf += WHOOSH3_HEADER_MAGIC
-            lens = [table(d) for d in ids]
-            n_all = len(ids)
-            for b in range(0, n_all, blocklimit):
+            n_all = todo = len(ids)
+            if n_all == 1:  # most terms: one block of one posting, the same steps unrolled
+                doc, raw, value = ids[0], weights[0], values[0]
+                length = table(doc) or None
+                w32 = _FLOAT32.get(raw)
+                if w32 is None:
+                    w32 = _FLOAT32[raw] = array("f", (raw,))[0]
+                maxw = raw if raw > 0 else 0
+                ti._weight, ti._df = 0 + w32, 1
+                ti._minlength, ti._maxlength = length, length or 0
+                ti._maxweight, ti._minid, ti._maxid = max(0, maxw), doc, doc
+                if fixed is None or fixed < 0:
+                    mini_v = (value,) if value else ()
+                elif fixed == 0:
+                    mini_v = None
+                else:
+                    mini_v = value or b""
+                data = dumps(((doc,), None if w32 == 1.0 else w32, mini_v), 2)
+                if comp:
+                    data = compress(data, comp)
+                info = dumps((1, doc, maxw, comp, length_to_byte(length),
+                              length_to_byte(length or 0)), 2)
+                buf += pack_int(-(len(info) + len(data)))
+                buf += info
+                buf += data
+                todo = 0  # nothing left for the general loop
+            lens = [table(d) for d in ids] if todo else ()
+            for b in range(0, todo, blocklimit):
                 bids = ids[b:b + blocklimit]
                 braw = weights[b:b + blocklimit]
                 bw = array("f", braw)
