@@ -107,6 +107,12 @@ class Executor:
         self._facets: dict[str, dict[str, np.ndarray]] = {}
         self._arrays: dict[int, sidecar.SegmentArrays | None] = {}
 
+    def forget_terms(self) -> None:
+        """Empty the term cache (bench/scale.py times queries whose terms are not cached)."""
+        with self._lock:
+            self._terms.clear()
+            self._value_count = 0
+
     def _segment_arrays(self, i: int) -> sidecar.SegmentArrays | None:
         """The posting arrays written beside segment `i`, mapped on first use (None: read
         that segment's postings from Whoosh's blocks)."""
@@ -134,13 +140,13 @@ class Executor:
         ids, tfs, parts = [], [], []
         fmt = self.schema[fieldname].format
         count = held = 0
-        key = term_key(self.schema, fieldname, text)
-        hashed = term_hash(key) if key is not None else 0
+        term = term_key(self.schema, fieldname, text)
+        hashed = term_hash(term) if term is not None else 0
         for i, (leaf, offset) in enumerate(self.leaves):
             arrays = self._segment_arrays(i)
-            if arrays is not None and key is not None and arrays.has_keys:
+            if arrays is not None and term is not None and arrays.has_keys:
                 # the segment's own dictionary: one hash for all segments, no Whoosh lookup
-                t = arrays.lookup(key, hashed)
+                t = arrays.lookup(term, hashed)
                 if t is None:
                     continue
             elif arrays is not None:
