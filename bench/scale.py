@@ -432,18 +432,48 @@ def main() -> None:
                   f"{rate:.0f} pages/s for pages {tn0 + 1}–{theirs_build.n}")
             theirs = time_tantivy(theirs_build.ix, theirs_build.schema, queries, warmup=warm)
             _table(ours, theirs, blocks, slow)
-            growth.append((n, stretch, rate, peak, ours, theirs))
+            growth.append((n, stretch, rate, peak, ours, theirs, size_bytes))
         ours_build.close()
     if len(growth) > 1:
-        print("\ngrowth: p95 ms per class (tantivy p95, ratio); writing pages/s for the "
-              "last stretch (tantivy)")
-        print(f"{'pages':>8}" + "".join(f"{c:>26}" for c in CLASSES)
-              + f"{'writing':>18}{'peak RSS MB':>13}")
-        for n, stretch, rate, peak, ours, theirs in growth:
-            cells = "".join(f"{ours[c][2]:>10.1f} ({theirs[c][1]:>5.2f}, "
-                            f"{ours[c][2] / max(theirs[c][1], 0.001):>4.0f}×)"
-                            for c in CLASSES)
-            print(f"{n:>8}{cells}{stretch:>8.0f} ({rate:>5.0f}){peak:>13.0f}")
+        _growth_table(growth)
+
+
+def _growth_table(growth: list) -> None:
+    """How each figure changes with the archive's size, and where it heads: a power law
+    fitted through the measured sizes (log-log least squares), extrapolated to 500,000
+    pages. An estimate from the trend, printed as one, not a measurement."""
+    import math
+
+    sizes = [g[0] for g in growth]
+    target = 500_000
+
+    def fit(values: list[float]) -> tuple[float, float]:
+        xs, ys = [math.log(n) for n in sizes], [math.log(max(v, 1e-6)) for v in values]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        b = (sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+             / max(sum((x - mx) ** 2 for x in xs), 1e-12))
+        return b, math.exp(my + b * (math.log(target) - mx))
+
+    print(f"\ngrowth ({', '.join(f'{n:,}' for n in sizes)} pages; 'exp' = b in value ∝ "
+          f"pages^b; '{target:,} est.' extrapolates that trend)")
+    head = "".join(f"{n:>22,}" for n in sizes)
+    print(f"{'warm p95 ms (tantivy, ratio)':<30}{head}{'exp':>7}{f'{target:,} est.':>14}")
+    for c in CLASSES:
+        ours = [g[4][c][2] for g in growth]
+        cells = "".join(f"{g[4][c][2]:>9.1f} ({g[5][c][1]:>5.2f}, "
+                        f"{g[4][c][2] / max(g[5][c][1], 0.001):>3.0f}×)" for g in growth)
+        b, est = fit(ours)
+        print(f"{c:<30}{cells}{b:>7.2f}{est:>14.1f}")
+    rows = [("first query ms (max class)", [max(g[4][c][0] for c in CLASSES) for g in growth],
+             None),
+            ("writing pages/s (tantivy)", [g[1] for g in growth], [g[2] for g in growth]),
+            ("peak RSS MB, tree summed", [g[3] for g in growth], None),
+            ("index MB", [g[6] / 1e6 for g in growth], None)]
+    for label, ours, theirs in rows:
+        cells = "".join(f"{v:>14.0f} ({t:>5.0f})" if theirs else f"{v:>22.0f}"
+                        for v, t in zip(ours, theirs or ours, strict=True))
+        b, est = fit(ours)
+        print(f"{label:<30}{cells}{b:>7.2f}{est:>14.0f}")
 
 
 def _table(ours, theirs, blocks, slow) -> None:
