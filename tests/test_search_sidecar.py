@@ -122,3 +122,33 @@ def test_a_commit_writes_the_arrays_a_segment_lost(tmp_path, folder):
             w.replace_pages(p, [_doc(p, random.Random(shard))])
     assert index.segments_without_arrays() == []
     index.close()
+
+
+def test_every_term_is_found_in_the_arrays_whatever_its_hash(folder):
+    """Half of all term hashes fall below 2**63; each must be found in the segment's own
+    dictionary (a numpy quirk once made those cost a conversion of the whole table)."""
+    from dangan.search.whoosh_internals import term_hash, term_key
+
+    index = SearchIndex(folder)
+    executor = index.executor()
+    arrays = [executor._segment_arrays(i) for i in range(len(executor.leaves))]
+    low = high = 0
+    for gram in {g for w in WORDS for g in (w[i:i + 2] for i in range(len(w) - 1))}:
+        key = term_key(executor.schema, "grams", gram)
+        hashed = term_hash(key)
+        low, high = low + (hashed < 2**63), high + (hashed >= 2**63)
+        assert any(a.lookup(key, hashed) is not None for a in arrays), gram
+    assert low and high
+    index.close()
+
+
+def test_a_term_asked_twice_is_read_once(folder):
+    """Staff repeat the same names all day: the second lookup comes from the term cache."""
+    index = SearchIndex(folder)
+    executor = index.executor()
+    first = executor.postings("grams", "工资")
+    assert executor.postings("grams", "工资") is first
+    executor.forget_terms()
+    again = executor.postings("grams", "工资")
+    assert again is not first and list(again.ids) == list(first.ids)
+    index.close()

@@ -430,9 +430,12 @@ class SearchIndex:
     def warm(self) -> None:
         """Open the searcher and load what the first query would otherwise wait for (field
         lengths of the scored fields). `dangan serve` calls this once in the background."""
-        for seg in self.live_dir().rglob("*.seg"):  # ask the OS to read the index into its cache
-            with open(seg, "rb") as f:
-                os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
+        # Ask the OS to read the index into its cache: the segments and their posting arrays
+        # (which a query reads instead of the segments' postings).
+        for pattern in ("*.seg", "*" + sidecar.SUFFIX):
+            for seg in self.live_dir().rglob(pattern):
+                with open(seg, "rb") as f:
+                    os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
         self.executor().preload()
 
     def search(self, query: Query, *, filter: Query | None = None, mask: Query | None = None,

@@ -107,6 +107,12 @@ class Executor:
         self._facets: dict[str, dict[str, np.ndarray]] = {}
         self._arrays: dict[int, sidecar.SegmentArrays | None] = {}
 
+    def forget_terms(self) -> None:
+        """Empty the term cache (bench/scale.py times queries whose terms are not cached)."""
+        with self._lock:
+            self._terms.clear()
+            self._value_count = 0
+
     def _segment_arrays(self, i: int) -> sidecar.SegmentArrays | None:
         """The posting arrays written beside segment `i`, mapped on first use (None: read
         that segment's postings from Whoosh's blocks)."""
@@ -134,13 +140,13 @@ class Executor:
         ids, tfs, parts = [], [], []
         fmt = self.schema[fieldname].format
         count = held = 0
-        key = term_key(self.schema, fieldname, text)
-        hashed = term_hash(key) if key is not None else 0
+        term = term_key(self.schema, fieldname, text)
+        hashed = term_hash(term) if term is not None else 0
         for i, (leaf, offset) in enumerate(self.leaves):
             arrays = self._segment_arrays(i)
-            if arrays is not None and key is not None and arrays.has_keys:
+            if arrays is not None and term is not None and arrays.has_keys:
                 # the segment's own dictionary: one hash for all segments, no Whoosh lookup
-                t = arrays.lookup(key, hashed)
+                t = arrays.lookup(term, hashed)
                 if t is None:
                     continue
             elif arrays is not None:
@@ -309,7 +315,7 @@ class Executor:
             if not self._positional(q.fieldname):
                 raise Unsupported(f"{q.fieldname} has no positions")
             full = self.postings(q.fieldname, words[i])
-            where = np.searchsorted(full.ids, candidates)
+            where = _locate(full.ids, candidates, self.doc_count)
             cand, pos = self._positions_at(full, where)
             keys = (cand << 32) | (pos - i)  # where the phrase would start
             # keys are unique (a posting's positions are distinct)
@@ -321,7 +327,7 @@ class Executor:
         ids = candidates[keep]
         score = np.zeros(len(ids), dtype=np.float64)
         for p in plain:
-            score += self._score(q.fieldname, ids, p.tf[np.searchsorted(p.ids, ids)], 1.0,
+            score += self._score(q.fieldname, ids, p.tf[_locate(p.ids, ids, self.doc_count)], 1.0,
                                  df=len(p.ids))
         return ids, score * q.boost
 
@@ -445,6 +451,17 @@ def _common(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
     return np.intersect1d(a, b, assume_unique=True)
 
 
+def _locate(ids: np.ndarray, wanted: np.ndarray, size: int) -> np.ndarray:
+    """Where each of `wanted` (all present) sits in the sorted array `ids`. Many: through a
+    table over every document number (a scatter and a gather, five times faster than a
+    binary search each at 40,000 of 100,000 pages); few: a binary search each."""
+    if len(wanted) < 4096 or size > 1 << 31:
+        return np.searchsorted(ids, wanted)
+    table = np.empty(size, dtype=np.int32)
+    table[ids] = np.arange(len(ids), dtype=np.int32)
+    return table[wanted]
+
+
 def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size: int):
     if any(not len(p[0]) for p in parts):
         return _EMPTY_IDS, _EMPTY_SCORES
@@ -456,7 +473,7 @@ def _intersection(parts: list[tuple[np.ndarray, np.ndarray]], boost: float, size
             return _EMPTY_IDS, _EMPTY_SCORES
     scores = np.zeros(len(ids), dtype=np.float64)
     for p_ids, p_scores in parts:
-        scores += p_scores[np.searchsorted(p_ids, ids)]
+        scores += p_scores[_locate(p_ids, ids, size)]
     return ids, scores * boost
 
 
