@@ -128,32 +128,46 @@ def _not_yet_indexed(cfg: Config, files: dict) -> int:
     return count
 
 
-def rebuild(index: SearchIndex, store: PageStore) -> int:
+def rebuild(index: SearchIndex, store: PageStore, commit_every: int = 2000) -> int:
     """Fill a new index generation from the page store (no OCR) and switch to it; the
-    number of pages indexed. Hold the commit lock around it."""
+    number of pages indexed. Hold the commit lock around it.
+
+    Streamed a few hundred documents at a time and committed into the new generation every
+    `commit_every` pages: the archive's pages (lines with their boxes) never sit in memory
+    at once — at 100,000 pages that would be gigabytes — and the shard writers' pools stay
+    small. The new generation goes live only when every page is in (see `rebuilding`)."""
     # Fields are derived from the stored lines: a new index (a new schema, new rules for
     # reading order, names or years) reads them again, without OCR.
-    pages = list(store.all_pages())
-    for p in pages:
-        p.fields = extract(p.lines)
-        store.update_fields(p)
-    store.commit()
-    store.rebuild_aliases()
-    by_doc: dict[str, list[StoredPage]] = {}
-    for p in pages:
-        by_doc.setdefault(p.document, []).append(p)
+    documents = store.document_names()
+    n = pending = 0
     with index.rebuilding() as w:
-        by_path: dict[str, list[dict]] = {}
-        for doc, doc_pages in by_doc.items():
-            meta = store.document(doc) or {}
-            dtype = document_type([p.fields.doc_type for p in doc_pages])
-            restricted = is_restricted(store.catalogue_entry(meta.get("archive_code")))
-            for p in doc_pages:
-                by_path.setdefault(p.path, []).append(
-                    index_document(p, dtype, meta.get("archive_code"), restricted))
-        for path, docs in by_path.items():
-            w.replace_pages(path, docs)
-    return len(pages)
+        for at in range(0, len(documents), _DOCUMENTS_AT_ONCE):
+            by_doc: dict[str, list[StoredPage]] = {}
+            for p in store.pages_of(documents[at:at + _DOCUMENTS_AT_ONCE]):
+                p.fields = extract(p.lines)
+                store.update_fields(p)
+                by_doc.setdefault(p.document, []).append(p)
+            store.commit()
+            by_path: dict[str, list[dict]] = {}
+            for doc, doc_pages in by_doc.items():
+                meta = store.document(doc) or {}
+                dtype = document_type([p.fields.doc_type for p in doc_pages])
+                restricted = is_restricted(store.catalogue_entry(meta.get("archive_code")))
+                for p in doc_pages:
+                    by_path.setdefault(p.path, []).append(
+                        index_document(p, dtype, meta.get("archive_code"), restricted))
+            for path, docs in by_path.items():
+                w.add_pages(path, docs)  # a new generation: nothing to replace
+                pending += len(docs)
+                n += len(docs)
+                if pending >= commit_every:
+                    w.flush()
+                    pending = 0
+    store.rebuild_aliases()
+    return n
+
+
+_DOCUMENTS_AT_ONCE = 200
 
 
 def repair(cfg: Config) -> list[str]:

@@ -341,6 +341,18 @@ class PageStore:
             (document,))
         return [self._page(r) for r in rows]
 
+    def document_names(self) -> list[str]:
+        """Every document that has pages, in order."""
+        return [d for (d,) in self.db.execute("SELECT DISTINCT document FROM pages "
+                                              "ORDER BY document")]
+
+    def pages_of(self, documents: list[str]) -> list[StoredPage]:
+        """The pages of these documents (a few hundred at a time), by document, file, page."""
+        marks = ",".join("?" * len(documents))
+        return [self._page(row) for row in self.db.execute(
+            f"SELECT * FROM pages WHERE document IN ({marks}) ORDER BY document, path, page",
+            documents)]
+
     def all_pages(self) -> Iterator[StoredPage]:
         for row in self.db.execute("SELECT * FROM pages ORDER BY path, page"):
             yield self._page(row)

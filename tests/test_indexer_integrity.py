@@ -110,3 +110,32 @@ def test_a_backup_taken_during_a_batch_restores_to_a_consistent_archive(tmp_path
     for person in PEOPLE:
         assert search_json(new_cfg, "--person", person)["total"] == 1, person
     assert "检查通过" in run_dangan(new_cfg, "check").stdout
+
+
+def test_a_rebuild_commits_in_steps_and_goes_live_only_when_complete(tmp_path):
+    """A rebuild streams the page store and commits every few pages into the new generation
+    (at 100,000 pages the stored lines do not fit in memory at once); until it ends,
+    searches keep the old generation, and at the end every page is found as before."""
+    from dangan.config import load as load_config
+    from dangan.indexer import integrity
+    from dangan.indexer.store import PageStore
+
+    cfg_path = _pdfs(tmp_path, n=5)
+    run_dangan(cfg_path, "index")
+    cfg = load_config(cfg_path)
+    store, index = PageStore(cfg.store_path), SearchIndex(cfg.index_dir)
+    old = index.live_dir()
+    seen_live = []
+    commit = index._commit
+
+    def watched(w, dirs):  # each step's commit, and which generation searches see then
+        commit(w, dirs)
+        seen_live.append(index.live_dir())
+
+    index._commit = watched
+    assert integrity.rebuild(index, store, commit_every=2) == 5
+    assert len(seen_live) >= 3 and all(g == old for g in seen_live)
+    assert index.live_dir() != old
+    index.close()
+    store.close()
+    assert search_json(cfg_path, "--person", "单国栋")["total"] == 5

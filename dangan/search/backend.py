@@ -262,8 +262,15 @@ class SearchIndex:
             d.mkdir()
             windex.create_in(str(d), build_schema()).close()
         w = _Writer(n)
+        dirs = self._shard_dirs(n, new)
+
+        def flush() -> None:  # commit what is collected into the new generation, go on
+            self._commit(w, dirs)
+            w.ops = [[] for _ in range(n)]
+
+        w.flush = flush
         yield w
-        self._commit(w, self._shard_dirs(n, new))
+        self._commit(w, dirs)
         _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n,
                                                          "shapers": term_shapers()}))
         old = self.live_dir()
@@ -530,6 +537,16 @@ class _Writer:
         ops = self.ops[shard_of(path, self.shards)]
         ops.append(("delete", path))
         ops.extend(("add", doc) for doc in docs)
+
+    def add_pages(self, path: str, docs: list[dict]) -> None:
+        """Add a file's pages without deleting first: only into a new, empty generation
+        (`rebuilding`), where the path cannot be yet."""
+        self.ops[shard_of(path, self.shards)].extend(("add", doc) for doc in docs)
+
+    def flush(self) -> None:
+        """Commit what is collected so far (only while `rebuilding`: a new generation is
+        not live until it is complete, so a partial one is never searched)."""
+        raise RuntimeError("flush() is only for a rebuilding writer")
 
     def delete_path(self, path: str) -> None:
         self.ops[shard_of(path, self.shards)].append(("delete", path))
