@@ -261,14 +261,8 @@ class SearchIndex:
         for d in self._shard_dirs(n, new):
             d.mkdir()
             windex.create_in(str(d), build_schema()).close()
-        w = _Writer(n)
         dirs = self._shard_dirs(n, new)
-
-        def flush() -> None:  # commit what is collected into the new generation, go on
-            self._commit(w, dirs)
-            w.ops = [[] for _ in range(n)]
-
-        w.flush = flush
+        w = _Writer(n, flush=lambda collected: self._commit(collected, dirs))
         yield w
         self._commit(w, dirs)
         _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n,
@@ -527,9 +521,13 @@ class SearchIndex:
 class _Writer:
     """Changes for one commit, sorted by shard. Nothing touches disk until the commit."""
 
-    def __init__(self, shards: int):
+    def __init__(self, shards: int, flush=None):
+        """`flush(writer)`: commits what is collected so far; only a rebuilding writer has
+        one (a new generation is not live until it is complete, so a partial one is never
+        searched)."""
         self.shards = shards
         self.ops: list[list[tuple[str, object]]] = [[] for _ in range(shards)]
+        self._flush = flush
 
     def replace_pages(self, path: str, docs: list[dict]) -> None:
         """Drop whatever the index had for `path`, then add its pages: no duplicates, and a
@@ -544,9 +542,11 @@ class _Writer:
         self.ops[shard_of(path, self.shards)].extend(("add", doc) for doc in docs)
 
     def flush(self) -> None:
-        """Commit what is collected so far (only while `rebuilding`: a new generation is
-        not live until it is complete, so a partial one is never searched)."""
-        raise RuntimeError("flush() is only for a rebuilding writer")
+        """Commit what is collected so far and go on collecting (only while `rebuilding`)."""
+        if self._flush is None:
+            raise RuntimeError("flush() is only for a rebuilding writer")
+        self._flush(self)
+        self.ops = [[] for _ in range(self.shards)]
 
     def delete_path(self, path: str) -> None:
         self.ops[shard_of(path, self.shards)].append(("delete", path))
