@@ -43,6 +43,15 @@ class Dossier:
     def record(self, key: str) -> Record | None:
         return next((r for r in self.records if r.key == key), None)
 
+    def references(self, store) -> dict[str, str]:
+        """Each record's 档号 as printed, for staff and partners alike: the catalogue's,
+        else its title with 未编档号."""
+        out = {}
+        for r in self.records:
+            meta = store.document(r.document) or {}
+            out[r.key] = meta.get("archive_code") or f"{meta.get('title') or r.title}（未编档号）"
+        return out
+
 
 def assemble(name: str, records: list[Record], decisions=()) -> Dossier:
     grouping = group_records(records, decisions)

@@ -68,16 +68,6 @@ def _open(name: str):
         abort(400, description=str(e))
 
 
-def _references(d) -> dict[str, str]:
-    """Each record's 档号 as printed: the catalogue's, else its title with 未编档号."""
-    store = page_store()
-    out = {}
-    for r in d.records:
-        meta = store.document(r.document) or {}
-        out[r.key] = meta.get("archive_code") or f"{meta.get('title') or r.title}（未编档号）"
-    return out
-
-
 @bp.route("/")
 def show():
     if not working_on_something():
@@ -88,7 +78,7 @@ def show():
     log_access("dossier", detail=f"人员档案线索 {name}：{len(d.records)} 条记录，"
                f"{len(d.persons)} 个候选人员")
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
-                           references=_references(d), action_labels=ACTION_LABELS,
+                           references=d.references(page_store()), action_labels=ACTION_LABELS,
                            type_label=type_label)
 
 
@@ -144,7 +134,7 @@ def summary():
             abort(403, description=f"{RESTRICTED_LABEL}后方可出具")
         chosen.append((page, meta, jpeg))
         page_ids.append(r.page_id)
-    lines = summary_lines(person, name, _references(d))
+    lines = summary_lines(person, name, d.references(page_store()))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
 
     def build(code: str, url: str) -> bytes:

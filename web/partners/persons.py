@@ -17,15 +17,6 @@ from .api import _db, _log, bp, error
 MAX_NAME = 20
 
 
-def references(d, store) -> dict[str, str]:
-    """A record's 档号 for a partner: the catalogue's, else its title with 未编档号."""
-    out = {}
-    for r in d.records:
-        meta = store.document(r.document) or {}
-        out[r.key] = meta.get("archive_code") or f"{meta.get('title') or r.title}（未编档号）"
-    return out
-
-
 @bp.route("/persons")
 def persons():
     name = (request.args.get("name") or "").strip()
@@ -42,7 +33,7 @@ def persons():
         return error(400, str(e))
     _log("persons", 200, f"name={name} records={len(d.records)}")
     return jsonify({"archive": {"code": cfg.archive_code, "name": cfg.archive_name},
-                    "name": name, "persons": public_persons(d, references(d, store))})
+                    "name": name, "persons": public_persons(d, d.references(store))})
 
 
 def local_column(name: str) -> dict:
@@ -52,7 +43,7 @@ def local_column(name: str) -> dict:
     store = page_store()
     d = open_dossier(search_index(), store, name, decisions_for(_db(), name))
     return {"code": cfg.archive_code, "name": f"本馆 {cfg.archive_name}", "state": "正常",
-            "message": "", "persons": public_persons(d, references(d, store))}
+            "message": "", "persons": public_persons(d, d.references(store))}
 
 
 def columns(local: dict, answers) -> list[dict]:
