@@ -37,6 +37,7 @@ from zlib import compress
 import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Frequency, Positions
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -50,6 +51,13 @@ _TERM = itemgetter(0, 1)
 _POSTING_BYTES = 110
 _TERM_BYTES = 200  # a term's key, list and dictionary slot
 _FLOAT32: dict[float, float] = {}  # a weight as Whoosh's array("f") of a block holds it
+# Blocks whose pickle is shorter are written uncompressed (the block's info says so, and
+# every Whoosh reader honours it). Whoosh's writer means to do this below 20 bytes, but the
+# line that would is dead (W3PostingsWriter._write_block sets `comp = 0`, then overwrites
+# it), so it runs zlib — with its 256 KB of state set up per call — on every block, most of
+# them one or two postings. Measured on 8 segments of 1,000 pages: a new segment 2.2 →
+# 1.9 CPU-s, and the index no larger (zlib gains nothing on so few bytes).
+UNCOMPRESSED_BELOW = 128
 _CHUNK = 200_000  # encoded positions decoded at a time
 
 
@@ -124,6 +132,8 @@ class DocumentAdder:
         pdw = w.perdocwriter
         docnum = w.docnum
         pool = w.pool
+        if pool.segments:
+            pool._take_segments()
         pdw.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -182,6 +192,8 @@ class TermPool:
         # field → term → its postings flat: docnum, weight, value, docnum, weight, value …
         self.fields: dict[str, dict[bytes, list]] = {}
         self.size = 0
+        # Segments being merged, read while the merged segment is written (add_segment).
+        self.segments: list[tuple] = []
 
     def field_terms(self, fieldname: str) -> dict:
         terms = self.fields.get(fieldname)
@@ -197,6 +209,8 @@ class TermPool:
 
     def add(self, item) -> None:
         """One posting (fieldname, btext, docnum, weight, vbytes): merged segments' way in."""
+        if self.segments:
+            self._take_segments()
         fieldname, btext, docnum, weight, vbytes = item
         terms = self.field_terms(fieldname)
         postings = terms.get(btext)
@@ -209,34 +223,37 @@ class TermPool:
         self.grew(size)
 
     def add_segment(self, schema, reader, startdoc: int, docmap: dict | None) -> None:
-        """Every posting of a segment being merged (SegmentWriter.add_postings_to_pool),
-        a term at a time: numbered from `startdoc` on, or through `docmap` when the segment
-        has deletions (deleted documents are not in it, and are left out)."""
-        for fieldname, btext, ids, weights, values in whoosh_internals.raw_postings(reader):
-            if fieldname not in schema:
-                continue
-            if docmap is not None:
-                keep = [i for i, d in enumerate(ids) if d in docmap]
-                if len(keep) < len(ids):
-                    weights = [weights[i] for i in keep]
-                    values = [values[i] for i in keep]
-                ids = [docmap[ids[i]] for i in keep]
-                if not ids:
-                    continue
-            else:
-                ids = [startdoc + d for d in ids]
-            n = len(ids)
-            chunk = [None] * (3 * n)
-            chunk[0::3], chunk[1::3], chunk[2::3] = ids, weights, values
-            terms = self.field_terms(fieldname)
-            held = terms.get(btext)
-            size = n * _POSTING_BYTES + sum(map(len, filter(None, values)))
-            if held is None:
-                size += _TERM_BYTES + len(btext)
-                terms[btext] = chunk
-            else:
-                held += chunk
-            self.grew(size)
+        """Queue a segment being merged (SegmentWriter.add_postings_to_pool): numbered from
+        `startdoc` on, or through `docmap` when it has deletions (deleted documents are
+        left out). Its postings are not held: `groups` reads them term by term while the
+        merged segment is written (each segment's terms are already in Whoosh's order), so
+        a merge neither spills nor reads back run files, and its memory does not grow with
+        the segments merged. `reader` is this pool's own, closed when the pool is done."""
+        self.segments.append((schema, reader, startdoc, docmap))
+
+    def _take_segments(self) -> None:
+        """Read the queued segments' postings into the pool now: a document added after a
+        segment was queued is numbered after it, and the pool's own postings must come
+        first in `groups` (SegmentWriter never does this, but its API allows it)."""
+        queued, self.segments = self.segments, []
+        for schema, reader, startdoc, docmap in queued:
+            try:
+                for fieldname, btext, ids, weights, values in _segment_postings(
+                        schema, reader, startdoc, docmap):
+                    n = len(ids)
+                    chunk = [None] * (3 * n)
+                    chunk[0::3], chunk[1::3], chunk[2::3] = ids, weights, values
+                    terms = self.field_terms(fieldname)
+                    held = terms.get(btext)
+                    size = n * _POSTING_BYTES + sum(map(len, filter(None, values)))
+                    if held is None:
+                        size += _TERM_BYTES + len(btext)
+                        terms[btext] = chunk
+                    else:
+                        held += chunk
+                    self.grew(size)
+            finally:
+                reader.close()
 
     def save(self) -> None:
         """Spill what is held into a run file of Whoosh's pool (its temporary storage, its
@@ -260,7 +277,39 @@ class TermPool:
             f.close()
 
     def groups(self):
-        """(fieldname, btext, ids, weights, values) term by term, in Whoosh's order."""
+        """(fieldname, btext, ids, weights, values) term by term, in Whoosh's order: the
+        pool's own (the new documents', numbered first) merged with each queued segment's,
+        in the order they were queued (their numbers follow one another)."""
+        if not self.segments:
+            yield from self._own_groups()
+            return
+        sources = [self._own_groups()] + [_segment_postings(*queued)
+                                          for queued in self.segments]
+        try:
+            # heapq.merge keeps equal terms in the order of `sources`: document order.
+            for (fieldname, btext), group in groupby(heapq.merge(*sources, key=_TERM),
+                                                     key=_TERM):
+                first = next(group)
+                rest = list(group)
+                if not rest:
+                    yield first
+                    continue
+                ids, weights, values = list(first[2]), list(first[3]), list(first[4])
+                for part in rest:
+                    ids += part[2]
+                    weights += part[3]
+                    values += part[4]
+                yield fieldname, btext, ids, weights, values
+        finally:
+            self._close_segments()
+
+    def _close_segments(self) -> None:
+        queued, self.segments = self.segments, []
+        for _schema, reader, _startdoc, _docmap in queued:
+            reader.close()
+
+    def _own_groups(self):
+        """The pool's own postings, term by term (the new documents')."""
         if self.pool.runs:
             self.save()
             merged = heapq.merge(*(self._run(p) for p in self.pool.runs), key=_TERM)
@@ -284,7 +333,32 @@ class TermPool:
         return _Grouped(self.groups())
 
     def cleanup(self) -> None:
+        self._close_segments()
         self.pool.cleanup()
+
+
+def _segment_postings(schema, reader, startdoc: int, docmap: dict | None):
+    """A merged segment's postings term by term, renumbered for the new segment: from
+    `startdoc` on, or through `docmap` (deleted documents left out)."""
+    last = None
+    for fieldname, btext, ids, weights, values in whoosh_internals.raw_postings(reader):
+        if fieldname not in schema:
+            continue
+        if last is not None and (fieldname, btext) <= last:
+            # Whoosh writes a segment's terms in this order; a merge relies on it.
+            raise RuntimeError(f"segment {reader._segment.segment_id()}: terms out of order")
+        last = (fieldname, btext)
+        if docmap is not None:
+            keep = [i for i, d in enumerate(ids) if d in docmap]
+            if len(keep) < len(ids):
+                weights = [weights[i] for i in keep]
+                values = [values[i] for i in keep]
+            ids = [docmap[ids[i]] for i in keep]
+            if not ids:
+                continue
+        else:
+            ids = [startdoc + d for d in ids]
+        yield fieldname, btext, ids, weights, values
 
 
 class _Grouped:
@@ -381,9 +455,10 @@ class PostingsWriter:
                 else:
                     mini_v = value or b""
                 data = dumps(((doc,), None if w32 == 1.0 else w32, mini_v), 2)
-                if comp:
+                bcomp = comp if len(data) >= UNCOMPRESSED_BELOW else 0
+                if bcomp:
                     data = compress(data, comp)
-                info = dumps((1, doc, maxw, comp, length_to_byte(length),
+                info = dumps((1, doc, maxw, bcomp, length_to_byte(length),
                               length_to_byte(length or 0)), 2)
                 buf += pack_int(-(len(info) + len(data)))
                 buf += info
@@ -428,9 +503,10 @@ class PostingsWriter:
                 else:
                     mini_v = b"".join(bvals)
                 data = dumps((deltas, mini_w, mini_v), 2)
-                if comp:
+                bcomp = comp if len(data) >= UNCOMPRESSED_BELOW else 0
+                if bcomp:
                     data = compress(data, comp)
-                info = dumps((len(bids), bids[-1], maxw, comp, length_to_byte(minlen),
+                info = dumps((len(bids), bids[-1], maxw, bcomp, length_to_byte(minlen),
                               length_to_byte(maxlen)), 2)
                 size = len(info) + len(data)
                 buf += pack_int(-size if b + blocklimit >= n_all else size)
@@ -544,8 +620,29 @@ def _add_reader(writer, pool: TermPool, reader) -> None:
     docmap = writer.write_per_doc(set(writer.schema.names()) | indexed,
                                   _MergedSegment(reader) if hasattr(reader, "_perdoc")
                                   else reader)
-    pool.add_segment(writer.schema, reader, startdoc, docmap)
+    # The merge policy closes `reader` once this returns; the pool reads the segment's
+    # postings later, while writing, through a reader of its own.
+    own = SegmentReader(writer.storage, writer.schema, reader._segment) \
+        if isinstance(reader, SegmentReader) else None
+    if own is None:
+        pool.add_segment(writer.schema, _Unclosed(reader), startdoc, docmap)
+        pool._take_segments()
+    else:
+        pool.add_segment(writer.schema, own, startdoc, docmap)
     writer._added = True
+
+
+class _Unclosed:
+    """A reader the pool must not close (its caller's), read at once."""
+
+    def __init__(self, reader):
+        self._reader = reader
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._reader, name)
 
 
 def install(writer) -> tuple[DocumentAdder, PostingsWriter]:
