@@ -289,13 +289,12 @@ class TermPool:
             # heapq.merge keeps equal terms in the order of `sources`: document order.
             for (fieldname, btext), group in groupby(heapq.merge(*sources, key=_TERM),
                                                      key=_TERM):
-                first = next(group)
-                rest = list(group)
-                if not rest:
-                    yield first
+                parts = list(group)
+                if len(parts) == 1:
+                    yield parts[0]
                     continue
-                ids, weights, values = list(first[2]), list(first[3]), list(first[4])
-                for part in rest:
+                ids, weights, values = [], [], []
+                for part in parts:
                     ids += part[2]
                     weights += part[3]
                     values += part[4]
