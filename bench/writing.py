@@ -7,8 +7,9 @@ folder, so a second run starts at once). Two figures, in CPU-seconds of this one
 machine is shared, so CPU time says more than wall time; compare runs made side by side):
   - new pages: one commit of --pages pages into an empty shard, posting arrays included
     (what backend._apply does in each shard writer);
-  - merge: --merge segments of --pages pages each merged into one (what Whoosh's merge
-    policy does as the index grows), posting arrays of the merged segment included.
+  - merge: --merge segments of --pages different pages each merged into one (what Whoosh's
+    merge policy does as the index grows; the last segment's pages are the commit's new
+    ones), posting arrays of the merged segment included.
 --stock writes through stock Whoosh (add_document, its pool, its merge, then the arrays
 decoded back from the segment) — main's way before fastwrite.py — for the ratio.
 """
@@ -54,10 +55,6 @@ def documents(pages: int, seed: int) -> list[dict]:
     return docs
 
 
-def renamed(docs: list[dict], prefix: str) -> list[dict]:
-    return [dict(d, path=prefix + d["path"], key=prefix + d["key"]) for d in docs]
-
-
 def commit(folder: Path, docs: list[dict], stock: bool, **how) -> None:
     ix = windex.open_dir(str(folder))
     w = ix.writer(limitmb=128)
@@ -88,7 +85,7 @@ def main() -> None:
     ap.add_argument("--stock", action="store_true", help="stock Whoosh, for the ratio")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
-    docs = documents(args.pages, args.seed)
+    docs = documents(args.pages * max(1, args.merge), args.seed)
     way = "stock Whoosh" if args.stock else "fastwrite"
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "shard"
@@ -98,7 +95,7 @@ def main() -> None:
         t0 = time.process_time()
         if args.profile:
             prof.enable()
-        commit(folder, docs, args.stock)
+        commit(folder, docs[:args.pages], args.stock)
         prof.disable()
         new = time.process_time() - t0
         print(f"{way}: {args.pages} new pages in {new:.2f} CPU-s = {args.pages / new:.0f} "
@@ -107,12 +104,13 @@ def main() -> None:
             shutil.rmtree(folder)
             folder.mkdir()
             windex.create_in(str(folder), build_schema()).close()
+            part = [docs[i * args.pages:(i + 1) * args.pages] for i in range(args.merge)]
             for i in range(args.merge - 1):
-                commit(folder, renamed(docs, f"m{i}-"), args.stock, merge=False)
+                commit(folder, part[i], args.stock, merge=False)
             t0 = time.process_time()
             if args.profile:
                 prof.enable()
-            commit(folder, renamed(docs, "last-"), args.stock, optimize=True)
+            commit(folder, part[-1], args.stock, optimize=True)
             prof.disable()
             merged = time.process_time() - t0
             n = args.merge * args.pages

@@ -80,7 +80,11 @@ def test_positions_decode_like_whoosh_in_every_encoding():
     from dangan.search.fastpath import _decode_positions
 
     fmt = Positions()
-    lists = [[5], [300], [70000], [0], [3, 9, 400], [255], [256], [65535], [1, 2]]
+    lists = [[5], [300], [70000], [0], [3, 9, 400], [255], [256], [65535], [1, 2],
+             # several occurrences a short step apart (read from the bytes), and past
+             # pickle's batch of 1,000 items (unpickled)
+             [4, 40, 295], [0, 255, 510], list(range(0, 2000, 2)), list(range(0, 2002, 2)),
+             [7, 7 + 256], [10, 20, 20 + 300, 20 + 300 + 5]]
     values = [fmt.encode(ps) for ps in lists]
     values += [v[:-1] for v in values if v.endswith(b".")]  # Whoosh may trim the STOP byte
     owner, pos = _decode_positions(values)

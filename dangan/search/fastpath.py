@@ -406,6 +406,11 @@ def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
            + 256 * buf[starts[owner[1]] + 11].astype(np.int64)]
     rest = np.flatnonzero(~(one_byte | two_byte))
     if len(rest):
+        small, rest = _small_deltas(buf, starts, lens, rest)
+        if small is not None:
+            owner.append(small[0])
+            pos.append(small[1])
+    if len(rest):
         deltas = [loads(values[i][4:] if values[i][-1:] == b"." else values[i][4:] + b".")
                   for i in rest]
         counts = np.fromiter((len(d) for d in deltas), dtype=np.int64, count=len(deltas))
@@ -418,6 +423,46 @@ def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
         owner.append(np.repeat(rest, counts))
         pos.append(sums - np.repeat(before, counts))
     return np.concatenate(owner), np.concatenate(pos)
+
+
+# "Several occurrences, each delta below 256" — most repeated grams on a page: the count,
+# then the pickle of the delta list (protocol 2: an empty list, memo, MARK), one "K d" per
+# delta, APPENDS, and the STOP byte (sometimes trimmed).
+_MANY = np.frombuffer(b"\x80\x02]q\x00(", dtype=np.uint8)
+_APPENDS = ord("e")
+
+
+def _small_deltas(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, which: np.ndarray):
+    """The postings in `which` whose positions are all one-byte deltas, decoded from the
+    joined bytes with array operations: ((owners, positions) or None, the postings left)."""
+    at = starts[which]
+    count = (buf[at].astype(np.int64) << 24 | buf[at + 1].astype(np.int64) << 16
+             | buf[at + 2].astype(np.int64) << 8 | buf[at + 3].astype(np.int64))
+    length = lens[which]
+    fits = ((count >= 2) & (count <= 1000)  # pickle starts another MARK past 1,000 items
+            & ((length == 12 + 2 * count) | (length == 11 + 2 * count)))
+    fits &= (buf[at[:, None] + 4 + np.arange(len(_MANY))] == _MANY).all(axis=1)
+    fits[fits] &= buf[at[fits] + 10 + 2 * count[fits]] == _APPENDS
+    if not fits.any():
+        return None, which
+    cand, at, count = which[fits], at[fits], count[fits]
+    total = int(count.sum())
+    first = np.cumsum(count) - count
+    k = np.arange(total) - np.repeat(first, count)
+    op_at = np.repeat(at, count) + 10 + 2 * k
+    ok_item = buf[op_at] == _BININT1
+    bad = np.zeros(len(cand), dtype=bool)
+    bad[np.repeat(np.arange(len(cand)), count)[~ok_item]] = True
+    if bad.any():
+        keep = np.repeat(~bad, count)
+        op_at, k = op_at[keep], k[keep]
+        cand, count = cand[~bad], count[~bad]
+        first = np.cumsum(count) - count
+    sums = np.cumsum(buf[op_at + 1].astype(np.int64))
+    before = np.concatenate(([0], sums))[first]
+    positions = sums - np.repeat(before, count)
+    left = np.concatenate((which[~fits], which[fits][bad]))
+    return (np.repeat(cand, count), positions), np.sort(left)
 
 
 def _text(term) -> str:

@@ -26,6 +26,7 @@ from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
 
 _LONG = struct.Struct("!q")  # whoosh.system.pack_long
+_KEY_VALUE_LENGTHS = struct.Struct("!II")  # a term table pair's (whoosh.filedb.filetables)
 _INT = struct.Struct("!i")  # whoosh.system.pack_int: a block's length (negative: the last)
 _FIELD = struct.Struct("!H")  # a term key's field number (W3TermsReader._keycoder)
 _HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
@@ -207,7 +208,7 @@ def raw_postings(leaf):
     buf = getattr(terms._postfile, "_buf", None)
     fixed: dict[str, int | None] = {}
     m = None
-    for key, value in terms._tindex.items():
+    for key, value in _term_table(terms._tindex):
         fieldname = fields.get(_FIELD.unpack_from(key)[0])
         if fieldname is None:
             continue
@@ -251,6 +252,24 @@ def raw_postings(leaf):
                 break
             m._goto(m._nextoffset)
         yield fieldname, btext, ids, weights, values
+
+
+def _term_table(tindex):
+    """A term table's (key, value) pairs in file order: `HashReader.items`, parsed straight
+    from the mapped file when it is one (Whoosh reads each pair with two more calls)."""
+    buf = getattr(tindex.dbfile, "_buf", None)
+    if buf is None:
+        yield from tindex.items()
+        return
+    pos, end = tindex.startofdata, tindex.endofdata
+    unpack = _KEY_VALUE_LENGTHS.unpack_from
+    while pos < end:
+        keylen, valuelen = unpack(buf, pos)
+        pos += _KEY_VALUE_LENGTHS.size
+        key = bytes(buf[pos:pos + keylen])
+        pos += keylen
+        yield key, bytes(buf[pos:pos + valuelen])
+        pos += valuelen
 
 
 def _postings_at(buf, pos: int, fixedsize: int | None) -> tuple[list, list, list]:
