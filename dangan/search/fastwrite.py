@@ -14,10 +14,15 @@ its merge policy, its TOC and its W3 codec, recorded in the segment as always):
   one pass over the tokenizer's plain tuples, without Token objects, and the postings go
   into a pool grouped by term (`TermPool`: no sort of every posting; past Whoosh's own size
   estimate it spills into Whoosh's run files, so memory stays bounded).
-- `write_postings`, used as the segment's `FieldWriter.add_postings`: each term's whole
+- `add_reader` (a merge): the merged segments' postings are not pooled; their terms are
+  already in order, so they are read term by term from the mapped files while the merged
+  segment is written, merged with the new pages' pool.
+- `PostingsWriter`, used as the segment's `FieldWriter.add_postings`: each term's whole
   posting list is written at once, block by block, with the same pickles, zlib level,
-  block headers and term infos as `W3PostingsWriter` — the segment's bytes are identical to
-  what stock Whoosh writes (tests/test_search_fastwrite.py compares them file by file).
+  block headers and term infos as `W3PostingsWriter`, except that a block whose pickle is
+  short is stored uncompressed (UNCOMPRESSED_BELOW) — with that off, the segment's bytes are
+  identical to what stock Whoosh writes (tests/test_search_fastwrite.py compares them file
+  by file), and with it on stock Whoosh reads every posting back as written.
 - While it writes, it keeps every term's postings, so the posting arrays (sidecar.py) of the
   new segment — also of a segment made by merging — are built from what was written
   instead of decoding the segment back.
