@@ -272,6 +272,17 @@ def _term_table(tindex):
         pos += valuelen
 
 
+def _extend_weights(weights: list, w, n: int) -> None:
+    """A block's weights as W3LeafMatcher._read_weights de-minifies them: None when all are
+    1.0, one float when all are equal, else every weight."""
+    if w is None:
+        weights.extend([1.0] * n)
+    elif isinstance(w, float):
+        weights.extend([w] * n)
+    else:
+        weights.extend(w)
+
+
 def _postings_at(buf, pos: int, fixedsize: int | None) -> tuple[list, list, list]:
     """One posting list's blocks from the postings file's bytes, decoded as W3LeafMatcher
     decodes them (`_goto`, `_read_ids`, `_read_weights`, `_read_values`): a block is its
@@ -296,12 +307,7 @@ def _postings_at(buf, pos: int, fixedsize: int | None) -> tuple[list, list, list
             data = decompress(data)
         deltas, w, vs = loads(data)
         ids.extend(accumulate(deltas))
-        if w is None:
-            weights.extend([1.0] * n)
-        elif isinstance(w, float):
-            weights.extend([w] * n)
-        else:
-            weights.extend(w)
+        _extend_weights(weights, w, n)
         if fixedsize is None or fixedsize < 0:
             values.extend(vs)
         elif fixedsize == 0:
@@ -372,12 +378,7 @@ def decode_segment(leaf) -> tuple[int, dict[str, np.ndarray]]:
             if with_positions:  # raw values: the encoded positions
                 valued.append(np.arange(count, count + n))
                 values.extend(vs)
-            if w is None:
-                weights.extend([1.0] * n)
-            elif isinstance(w, float):
-                weights.extend([w] * n)
-            else:
-                weights.extend(w)
+            _extend_weights(weights, w, n)
             count += n
             if m._lastblock:
                 break
