@@ -455,7 +455,7 @@ def _small_deltas(buf: np.ndarray, starts: np.ndarray, lens: np.ndarray, which: 
     bad[np.repeat(np.arange(len(cand)), count)[~ok_item]] = True
     if bad.any():
         keep = np.repeat(~bad, count)
-        op_at, k = op_at[keep], k[keep]
+        op_at = op_at[keep]
         cand, count = cand[~bad], count[~bad]
         first = np.cumsum(count) - count
     sums = np.cumsum(buf[op_at + 1].astype(np.int64))

@@ -33,7 +33,6 @@ Anything else (boosts, spelling, term vectors, other analyzers) takes Whoosh's o
 from __future__ import annotations
 
 import heapq
-import struct
 from array import array
 from hashlib import md5
 from itertools import chain, groupby, pairwise
@@ -53,7 +52,6 @@ from . import whoosh_internals  # refuses any Whoosh but the pinned one
 from .analysis import HanGramTokenizer, JiebaTokenizer, gram_positions, jieba_words
 
 _TERM = itemgetter(0, 1)
-_KEY_VALUE_LENGTHS = struct.Struct("!II")  # whoosh.filedb.filetables._lengths
 # The pool's memory, counted as it is held (Whoosh's pool estimates its own per-posting
 # tuples, ~190 bytes each; here a posting is three list slots, its number, weight and value):
 # measured on merges, 6,000 pages held whole took 150 MB, ~80 bytes a posting.
@@ -403,7 +401,7 @@ class _TermTable:
         buf = self.buf
         pos = self.at + len(buf)
         self.positions.append(pos)
-        buf += _KEY_VALUE_LENGTHS.pack(len(key), len(value))
+        buf += whoosh_internals.TERM_PAIR_LENGTHS.pack(len(key), len(value))
         buf += key
         buf += value
         h = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")

@@ -26,7 +26,7 @@ from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
 
 _LONG = struct.Struct("!q")  # whoosh.system.pack_long
-_KEY_VALUE_LENGTHS = struct.Struct("!II")  # a term table pair's (whoosh.filedb.filetables)
+TERM_PAIR_LENGTHS = struct.Struct("!II")  # a term table pair's (whoosh.filedb.filetables)
 _INT = struct.Struct("!i")  # whoosh.system.pack_int: a block's length (negative: the last)
 _FIELD = struct.Struct("!H")  # a term key's field number (W3TermsReader._keycoder)
 _HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
@@ -262,10 +262,10 @@ def _term_table(tindex):
         yield from tindex.items()
         return
     pos, end = tindex.startofdata, tindex.endofdata
-    unpack = _KEY_VALUE_LENGTHS.unpack_from
+    unpack = TERM_PAIR_LENGTHS.unpack_from
     while pos < end:
         keylen, valuelen = unpack(buf, pos)
-        pos += _KEY_VALUE_LENGTHS.size
+        pos += TERM_PAIR_LENGTHS.size
         key = bytes(buf[pos:pos + keylen])
         pos += keylen
         yield key, bytes(buf[pos:pos + valuelen])
