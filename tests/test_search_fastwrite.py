@@ -198,6 +198,43 @@ def test_a_merge_reads_its_segments_while_writing_and_holds_none_of_them(tmp_pat
     assert _segment_files(tmp_path / "stock") == _segment_files(tmp_path / "fast")
 
 
+def _resident_kb(path) -> int:
+    """Resident kilobytes of this process's mappings of `path` (/proc/self/smaps)."""
+    total, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as f:
+        lines = f.readlines()
+    for line in lines:
+        head = line.split()
+        if head and "-" in head[0] and len(head) >= 5:  # a mapping's first line
+            inside = line.rstrip().endswith(str(path))
+        elif inside and head and head[0] == "Rss:":
+            total += int(head[1])
+    return total
+
+
+@pytest.mark.parametrize("release_every", [1_000, 10**12])
+def test_a_merge_does_not_keep_the_segments_it_has_read_in_memory(tmp_path, monkeypatch,
+                                                                  release_every):
+    """A merge reads each segment once, front to back; the pages it has read leave the
+    writer's resident memory as it goes (they stay in the page cache), where otherwise
+    every merged segment would be resident until the merge ends."""
+    monkeypatch.setattr(fastwrite, "_RELEASE_EVERY", release_every)
+    _write(tmp_path / "ix", [_docs(150, 3)], fast=True, optimize_last=False)
+    ix = windex.open_dir(str(tmp_path / "ix"))
+    with ix.reader() as reader:
+        (seg,) = [p for p in (tmp_path / "ix").iterdir() if p.suffix == ".seg"]
+        postings = sum(len(ids) for _, _, ids, _, _ in fastwrite._segment_postings(
+            reader.schema, reader, 0, None))
+        resident = _resident_kb(seg)
+    ix.close()
+    assert postings > 20 * 1_000
+    size_kb = seg.stat().st_size // 1024
+    if release_every < postings:
+        assert resident < size_kb // 4
+    else:  # the same reading without releasing: the contrast that makes the check mean it
+        assert resident > size_kb // 2
+
+
 @pytest.mark.usefixtures("whooshs_compression")
 def test_pages_added_after_a_segment_is_merged_in_are_numbered_after_it(tmp_path):
     """Whoosh's API lets a caller merge a segment in (`add_reader`) and then add pages;

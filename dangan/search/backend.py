@@ -134,6 +134,7 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
         w.cancel()
         raise
     w.commit()
+    _release_freed_heap()
     # Posting arrays for the segments this commit wrote (or merged): derived, so a query
     # decodes nothing; a crash here leaves them missing, and searches read those segments
     # from Whoosh's blocks until `dangan repair` or the next commit writes them. The new
@@ -146,6 +147,20 @@ def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
         sidecar.ensure(reader)
     ix.close()
     return len(ops)
+
+
+def _release_freed_heap() -> None:
+    """Give the memory a commit freed back to the system before the posting arrays are
+    built. Writing a segment frees millions of small objects (a merge's blocks, the pool);
+    glibc keeps those pages for reuse, but the arrays come in large blocks it maps afresh,
+    so without this both are resident at once: 80 MB of a merge of 18,000 pages (545 MB at
+    its peak). Elsewhere than glibc there is nothing to call, and nothing is done."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class _Generation:

@@ -66,6 +66,7 @@ _FLOAT32: dict[float, float] = {}  # a weight as Whoosh's array("f") of a block 
 # 1.9 CPU-s, and the index no larger (zlib gains nothing on so few bytes).
 UNCOMPRESSED_BELOW = 128
 _CHUNK = 200_000  # encoded positions decoded at a time
+_RELEASE_EVERY = 20_000  # postings read from a merged segment between releases of its pages
 
 
 class _LengthBytes(dict):
@@ -358,7 +359,12 @@ def _segment_postings(schema, reader, startdoc: int, docmap: dict | None):
     """A merged segment's postings term by term, renumbered for the new segment: from
     `startdoc` on, or through `docmap` (deleted documents left out)."""
     last = None
+    read = 0
     for fieldname, btext, ids, weights, values in whoosh_internals.raw_postings(reader):
+        read += len(ids)
+        if read >= _RELEASE_EVERY:
+            whoosh_internals.release_mapped_pages(reader)
+            read = 0
         if fieldname not in schema:
             continue
         if last is not None and (fieldname, btext) <= last:

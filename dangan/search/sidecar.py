@@ -91,7 +91,7 @@ def write(target: Path, pst_size: int, columns: dict[str, np.ndarray]) -> None:
         f.write(MAGIC + len(head).to_bytes(8, "little") + head)
         for name, arr in blobs.items():
             f.seek(start + header["arrays"][name][0])
-            f.write(arr.tobytes())
+            f.write(arr.data)  # the array's own memory: no copy of it (tobytes makes one)
         f.truncate(start + offset)
         f.flush()
         os.fsync(f.fileno())
