@@ -431,14 +431,15 @@ def position_chunk(which: np.ndarray, values: list[bytes]):
     order = np.lexsort((pos, owner))  # by posting, each posting's positions ascending
     # Kept until the whole segment is written: 32-bit numbers (a segment's postings are
     # counted in millions), half the memory of numpy's default 64.
-    return (_int32(which), np.bincount(owner, minlength=len(values)).astype(np.int32),
+    return (_narrow(which), np.bincount(owner, minlength=len(values)).astype(np.int32),
             pos[order].astype(np.int32))
 
 
-def _int32(a: np.ndarray) -> np.ndarray:
-    """`a` as int32, refusing (not wrapping) a number that does not fit."""
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """Posting numbers as int32 when they fit (always, short of two billion postings in
+    one segment), else as they are."""
     if len(a) and int(a.max()) > np.iinfo(np.int32).max:
-        raise OverflowError("more postings in one segment than 32-bit numbers can count")
+        return a
     return a.astype(np.int32, copy=False)
 
 
