@@ -80,6 +80,7 @@ class TreeRSS:
 
         self._me = psutil.Process()
         self.peak = 0
+        self.mine_at_peak = 0  # this process's share of the peak; the rest is shard writers
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
         self._thread.start()
@@ -88,11 +89,15 @@ class TreeRSS:
         import psutil
 
         while not self._stop.is_set():
-            total = 0
+            total = mine = 0
             for proc in [self._me, *self._me.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):  # a writer that just ended
-                    total += proc.memory_info().rss
-            self.peak = max(self.peak, total)
+                    rss = proc.memory_info().rss
+                    total += rss
+                    if proc is self._me:
+                        mine = rss
+            if total > self.peak:
+                self.peak, self.mine_at_peak = total, mine
             self._stop.wait(every)
 
     def stop(self) -> float:
@@ -414,7 +419,9 @@ def main() -> None:
                   f"{n / b.t_write:.0f} pages/s overall, {stretch:.0f} pages/s for pages "
                   f"{n0 + 1}–{n}; page store {n / b.t_store:.0f} pages/s; this stretch end to "
                   f"end {(n - n0) / total:.0f} pages/s")
-            print(f"peak RSS, whole process tree summed (writer + shard writers): {peak:.0f} MB; "
+            mine = rss.mine_at_peak / 1e6
+            print(f"peak RSS, whole process tree summed (writer + shard writers): {peak:.0f} MB "
+                  f"(this process {mine:.0f}, shard writers {peak - mine:.0f} at that moment); "
                   f"index {size_bytes / 1e6:.0f} MB = {size_bytes / n * 1000 / 1e6:.2f} MB per "
                   "1,000 pages", flush=True)
             b.index.close()
