@@ -49,7 +49,10 @@ def _doc(i: int, rng: random.Random) -> dict:
             "persons": names, "persons_pinyin": "wang xiulan" if "王" in names else "",
             "years": [year, year + 1] if i % 5 else [year], "year_keys": str(year),
             "decades": f"{year // 10 * 10}s", "doc_numbers": f"劳字〔{year}〕{i % 40}号",
-            "ocr_alternatives": "", "units": "东岭县劳动局", "id_numbers": "",
+            # Comma lists as pages give them, and odd ones: a repeated name, spaces around
+            # items, an item of spaces only, empty items.
+            "ocr_alternatives": rng.choice(["", "王秀英,王秀英", " 张 华 , ,李国庆", ",,刘明,"]),
+            "units": "东岭县劳动局", "id_numbers": "",
             "restricted": i % 7 == 0, "seal_text": "东岭县劳动局" if i % 4 == 0 else "",
             "alt_grams": _text(rng, 2) if i % 3 == 0 else "",
             "words": _text(rng, 30), "grams": _text(rng, 7000 if long else 40)}
