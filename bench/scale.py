@@ -5,8 +5,10 @@
 
 Builds a corpus of OCR results from the sample generator (each page's text items with boxes,
 as a perfect OCR would return them — the OCR itself is skipped), then measures:
-  - indexing: pages/s for field extraction and for index writing, peak RSS of the whole
-    process tree (this process plus every shard writer, sampled and summed), index size;
+  - indexing: pages/s for field extraction and for index writing, index writing's pages per
+    CPU-second (every process's CPU: comparable across runs on a shared machine), peak RSS
+    of the whole process tree (this process plus every shard writer, sampled and summed),
+    index size;
   - query latency p50/p95 per class, cold (a freshly opened index) and warm, including the
     snippet highlighting of the first page of hits, through dangan's own search code — also
     with the posting arrays beside segments ignored ("blocks": decoding Whoosh's blocks, as
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import pickle
 import random
 import resource
@@ -118,16 +121,19 @@ class DanganBuild:
         self.index.create()
         self.commit_every = commit_every
         self.t_extract = self.t_write = self.t_store = 0.0
+        self.cpu_write = 0.0  # this process's CPU time in index writing (the shard writers'
+        # is counted when they end: os.times() of reaped children)
         self.n = 0
         self.samples = []
         self._rng = random.Random(7)
 
     def _flush(self, batch: list) -> None:
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), time.process_time()
         with self.index.writer() as w:
             for p in batch:
                 w.replace_pages(p.path, [index_document(p, p.fields.doc_type, None, False)])
         self.t_write += time.monotonic() - t0
+        self.cpu_write += time.process_time() - c0
         t0 = time.monotonic()
         for p in batch:
             self.store.replace_file(p.path, "-", 0, 0, p.document, [p], None)
@@ -281,6 +287,7 @@ class TantivyBuild:
         self.ix = tantivy.Index(self.schema, path=str(folder))
         self.writer = self.ix.writer(heap_size=500_000_000, num_threads=1)
         self.seconds = 0.0
+        self.cpu = 0.0  # this process's, tantivy's indexing thread included
         self.n = 0
 
     def add(self, pages, upto: int) -> None:
@@ -289,7 +296,7 @@ class TantivyBuild:
         import tantivy
 
         for key, page_no, f in pages:  # extracted by DanganBuild (not timed, as for dangan)
-            t0 = time.monotonic()
+            t0, c0 = time.monotonic(), time.process_time()
             text = f.text
             bigrams, unigrams = [], []
             for run in re.findall(f"[{HAN}]+", text):
@@ -302,13 +309,15 @@ class TantivyBuild:
                 persons=[p.name for p in f.persons] or [""],
                 doc_numbers=f.doc_numbers or [""], years=f.years or [0]))
             self.seconds += time.monotonic() - t0
+            self.cpu += time.process_time() - c0
             self.n += 1
             if self.n >= upto:
                 break
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), time.process_time()
         self.writer.commit()
         self.ix.reload()
         self.seconds += time.monotonic() - t0
+        self.cpu += time.process_time() - c0
 
 
 def time_tantivy(ix, schema, queries, warmup=None) -> dict[str, tuple]:
@@ -406,6 +415,7 @@ def main() -> None:
         stream, stream_again = corpus(sizes[-1], args.seed), spilled(spill)
         for size in sizes:
             n0, w0, t0_all = ours_build.n, ours_build.t_write, time.monotonic()
+            cpu0 = ours_build.cpu_write + _reaped_children_cpu()
             rss = TreeRSS()
             ours_build.add(stream, size)
             peak = rss.stop()
@@ -424,7 +434,11 @@ def main() -> None:
                   f"(this process {mine:.0f}, shard writers {peak - mine:.0f} at that moment); "
                   f"index {size_bytes / 1e6:.0f} MB = {size_bytes / n * 1000 / 1e6:.2f} MB per "
                   "1,000 pages", flush=True)
-            b.index.close()
+            b.index.close()  # ends the shard writers: their CPU time is counted now
+            cpu = b.cpu_write + _reaped_children_cpu() - cpu0
+            print(f"index writing CPU for pages {n0 + 1}–{n}: {cpu:.1f} CPU-s "
+                  f"(writing process and shard writers) = {(n - n0) / cpu:.0f} pages per "
+                  "CPU-second", flush=True)
             queries = make_queries(b.samples, args.queries, args.seed)
             warm = make_queries(b.samples, 15, args.seed + 1)
             ours = time_dangan(tmp, queries, warmup=warm)
@@ -432,17 +446,27 @@ def main() -> None:
                       if args.blocks_queries else {})
             slow = (time_dangan(tmp, queries, "whoosh", args.whoosh_queries, warmup=warm)
                     if args.whoosh_queries else {})
-            tn0, ts0 = theirs_build.n, theirs_build.seconds
+            tn0, ts0, tc0 = theirs_build.n, theirs_build.seconds, theirs_build.cpu
             theirs_build.add(stream_again, size)
             rate = (theirs_build.n - tn0) / (theirs_build.seconds - ts0)
             print(f"tantivy index writing (1 thread; extraction not timed, as for dangan): "
-                  f"{rate:.0f} pages/s for pages {tn0 + 1}–{theirs_build.n}")
+                  f"{rate:.0f} pages/s for pages {tn0 + 1}–{theirs_build.n}, "
+                  f"{(theirs_build.n - tn0) / (theirs_build.cpu - tc0):.0f} pages per "
+                  "CPU-second")
             theirs = time_tantivy(theirs_build.ix, theirs_build.schema, queries, warmup=warm)
             _table(ours, theirs, blocks, slow)
             growth.append((n, stretch, rate, peak, ours, theirs, size_bytes))
         ours_build.close()
     if len(growth) > 1:
         _growth_table(growth)
+
+
+def _reaped_children_cpu() -> float:
+    """CPU seconds of this process's children that have ended (the shard writers, once the
+    index is closed). CPU time, unlike pages/s, barely moves with what else the shared
+    machine runs, so runs on different days compare."""
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def _growth_table(growth: list) -> None:
