@@ -13,8 +13,8 @@ its merge policy, its TOC and its W3 codec, recorded in the segment as always):
   by our own tokenizers (analysis.py: Han grams with positions, jieba words) and Whoosh's
   comma-separated KEYWORD and ID fields are counted in one pass over plain tuples, without
   Token objects, and the postings go into a pool grouped by term (`TermPool`: no sort of
-  every posting; past Whoosh's own size
-  estimate it spills into Whoosh's run files, so memory stays bounded).
+  every posting; past Whoosh's own size estimate it spills into Whoosh's run files, so
+  memory stays bounded).
 - `add_reader` (a merge): the merged segments' postings are not pooled; their terms are
   already in order, so they are read term by term from the mapped files while the merged
   segment is written, merged with the new pages' pool.
