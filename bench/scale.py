@@ -6,7 +6,7 @@
 Builds a corpus of OCR results from the sample generator (each page's text items with boxes,
 as a perfect OCR would return them — the OCR itself is skipped), then measures:
   - indexing: pages/s for field extraction and for index writing, index writing's pages per
-    CPU-second (every process's CPU: comparable across runs on a shared machine), peak RSS
+    CPU-second (every process's CPU, waiting left out), peak RSS
     of the whole process tree (this process plus every shard writer, sampled and summed),
     index size;
   - query latency p50/p95 per class, cold (a freshly opened index) and warm, including the
@@ -463,8 +463,9 @@ def main() -> None:
 
 def _reaped_children_cpu() -> float:
     """CPU seconds of this process's children that have ended (the shard writers, once the
-    index is closed). CPU time, unlike pages/s, barely moves with what else the shared
-    machine runs, so runs on different days compare."""
+    index is closed). CPU time leaves out the time the processes waited — on each other, or
+    for a core the shared host gave to someone else — so beside pages/s it helps to tell a
+    slower host from slower code."""
     t = os.times()
     return t.children_user + t.children_system
 
