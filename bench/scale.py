@@ -6,9 +6,8 @@
 Builds a corpus of OCR results from the sample generator (each page's text items with boxes,
 as a perfect OCR would return them — the OCR itself is skipped), then measures:
   - indexing: pages/s for field extraction and for index writing, index writing's pages per
-    CPU-second (every process's CPU, waiting left out), peak RSS
-    of the whole process tree (this process plus every shard writer, sampled and summed),
-    index size;
+    CPU-second (every process's CPU, waiting left out), peak RSS of the whole process tree
+    (this process plus every shard writer, sampled and summed), index size;
   - query latency p50/p95 per class, cold (a freshly opened index) and warm, including the
     snippet highlighting of the first page of hits, through dangan's own search code — also
     with the posting arrays beside segments ignored ("blocks": decoding Whoosh's blocks, as
