@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dangan.config import Config
+from dangan.corrections import register as corrections
 from dangan.openness import is_restricted
 from dangan.search.backend import SearchIndex
 
@@ -437,7 +438,11 @@ class Batch:
                 in_doc = (name.sequence + i) if name.sequence else i + 1
                 fields = item.fields.get(ref.index) or extract(lines)
                 pages.append(StoredPage(item.key, i + 1, document, in_doc, source, w, h,
-                                        lines, fields))
+                                        lines, fields,
+                                        # staff's corrections of this very content survive
+                                        # its OCR being read again
+                                        corrections.confirmed_for(self.store.db, item.key,
+                                                                  i + 1, item.sha256)))
             types = self._doc_types.setdefault(document, {})
             for p in pages:
                 types[p.key] = p.fields.doc_type

@@ -101,6 +101,9 @@ class Fact:
     subject: str | None = None  # whose fact: the form's 姓名 or the roster row's name
     row: int | None = None  # roster row number, 1-based (as PersonHit.row)
     source: str = "form"  # form | roster | prose
+    # 人工核对: who checked this value against the scan (dangan/corrections, never stored
+    # with the machine reading); None for what the machine read (机器识别)
+    checked: dict | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

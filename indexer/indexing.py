@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from dangan.corrections import effective
 from dangan.text.pinyin import name_key
 
 from .store import StoredPage
@@ -19,6 +20,9 @@ def document_type(page_types: list[str]) -> str:
 
 def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
                    restricted: bool) -> dict:
+    # The page as staff corrected it (the one overlay, which also keeps the machine's
+    # reading searchable as 原识别); the stored page is the machine's.
+    page = effective(page).page
     f = page.fields
     labelled = [p.name for p in f.persons if p.role in LABELLED_ROLES]
     everyone = list(dict.fromkeys(p.name for p in f.persons))

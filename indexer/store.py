@@ -12,9 +12,11 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from dangan.corrections import overlay as corrections_overlay
+from dangan.corrections import register as corrections
 from dangan.openness import is_restricted
 
 from .fields import PageFields
@@ -104,6 +106,9 @@ class StoredPage:
     height: int | None
     lines: list[Line]
     fields: PageFields
+    # The confirmed staff corrections of this page as its file reads now (dangan/corrections):
+    # attached when read, laid over the machine reading only by corrections.effective
+    corrections: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -119,6 +124,7 @@ class PageStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        corrections.ensure(self.db)
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(files)")}
         if "attempts" not in columns:  # a store from before retries
             self.db.execute("ALTER TABLE files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
@@ -297,7 +303,8 @@ class PageStore:
     def _page(self, row) -> StoredPage:
         return StoredPage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                           [Line.from_json(x) for x in json.loads(row[7])],
-                          PageFields.from_json(json.loads(row[8])))
+                          PageFields.from_json(json.loads(row[8])),
+                          corrections.confirmed_for(self.db, row[0], row[1]))
 
     def page_id(self, path: str, page: int) -> int | None:
         """The page's identity as it reads now (file, page, content hash): what web routes,
@@ -341,6 +348,11 @@ class PageStore:
             (document,))
         return [self._page(r) for r in rows]
 
+    def pages_of_file(self, path: str) -> list[StoredPage]:
+        """The stored pages of one file, in page order."""
+        return [self._page(r) for r in self.db.execute(
+            "SELECT * FROM pages WHERE path=? ORDER BY page", (path,))]
+
     def document_names(self) -> list[str]:
         """Every document that has pages, in order."""
         return [d for (d,) in self.db.execute("SELECT DISTINCT document FROM pages "
@@ -358,7 +370,17 @@ class PageStore:
             yield self._page(row)
 
     def page_view(self, path: str, page: int) -> dict | None:
-        """What search needs of a page: its fields, and its text as read (before folding)."""
+        """What search and the dossier need of a page: its fields, and its text as read
+        (before folding) — as corrected by staff, where they did (dangan/corrections)."""
+        if corrections.confirmed_for(self.db, path, page):
+            row = self.db.execute("SELECT * FROM pages WHERE path=? AND page=?",
+                                  (path, page)).fetchone()
+            if not row:
+                return None
+            read = corrections_overlay.effective(self._page(row)).page
+            return {"fields": read.fields.to_json(),
+                    "raw_text": "".join(ln.text for ln in read.lines).replace(" ", ""),
+                    "page_id": self.page_id(path, page)}
         row = self.db.execute("SELECT fields, lines FROM pages WHERE path=? AND page=?",
                               (path, page)).fetchone()
         if not row:
