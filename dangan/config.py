@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,10 @@ class Config:
     idle_minutes: int = 30
     # The archive's time zone (dangan/clock.py): dates shown, visit numbers, deadlines.
     timezone: str = "Asia/Shanghai"
+    # 退休时间线测算 (dangan/pension): the month the province began personal pension accounts
+    # (视同缴费年限 count to it; None = not set, not reckoned), and a local 特殊工种 list.
+    pension_account_start: str | None = None
+    special_jobs_file: str | None = None
 
     def peer(self, code: str) -> Peer | None:
         return next((p for p in self.peers if p.code == code), None)
@@ -137,6 +142,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "requests": {"deadline_days": _INT, "holidays": _STRINGS, "workdays": _STRINGS,
                  "intake_per_hour": _INT},
     "federation": {"timeout": _NUMBER, "proxy": _STR, "api_per_minute": _INT},
+    "pension": {"account_start": _STR, "special_jobs": _STR},
 }
 PEER_SCHEMA: dict[str, str] = {"code": _STR, "name": _STR, "url": _STR, "token": _STR}
 
@@ -235,6 +241,10 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
     zone = str(archive.get("timezone", clock.DEFAULT_ZONE))
     if problem := clock.zone_problem(zone):
         raise ConfigError(f"[archive] timezone: {problem}")
+    pension = section("pension")
+    account_start = str(pension.get("account_start", "")).strip()
+    if account_start and not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", account_start):
+        raise ConfigError(f"[pension] account_start: {account_start!r} is not a month (YYYY-MM)")
     return Config(
         path=Path(cfg_path).resolve() if cfg_path else None,
         archive_name=str(archive.get("name", "档案馆")),
@@ -261,6 +271,9 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         api_per_minute=int(federation.get("api_per_minute", 120)),
         idle_minutes=int(web.get("idle_minutes", 30)),
         timezone=zone,
+        pension_account_start=account_start or None,
+        special_jobs_file=(str(path_of(pension["special_jobs"])) if pension.get("special_jobs")
+                           else None),
     )
 
 

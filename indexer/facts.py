@@ -32,6 +32,8 @@ FACT_KINDS: dict[str, str] = {
     "native_place": "籍贯",
     "id_number": "身份证号",
     "unit": "单位",
+    "status": "身份",
+    "job": "工种",
     "work_start": "参加工作时间",
     "recruited": "招工时间",
     "teaching_start": "民办教师任教时间",
@@ -75,10 +77,15 @@ LABELS: dict[str, str] = {
     "单位（盖章）": "unit", "单位(盖章)": "unit", "单位": "unit",
     "身份证号码": "id_number", "身份证号": "id_number", "公民身份号码": "id_number",
     "曾用名": "former_name", "籍贯": "native_place", "性别": "gender", "姓名": "name",
+    # 身份 (干部/工人) and 工种: which original retirement age applies to a woman, and the work
+    # a 特殊工种 early retirement rests on (dangan/pension). 用工形式 全民工/合同制 says 工人.
+    "身份": "status", "用工形式": "status", "用工性质": "status", "干部/工人": "status",
+    "工种": "job", "职务(工种)": "job", "职务（工种）": "job", "从事工种": "job",
+    "特殊工种": "job", "工种名称": "job",
 }
 # Labels of cells that say nothing the dossier uses: they only end the value before them
 # ("招工单位 东岭县针织厂 填报日期 …" as one line).
-OTHER_LABELS = ("填报日期", "填表日期", "民族", "文化程度", "职务", "工种", "用工形式", "家庭住址",
+OTHER_LABELS = ("填报日期", "填表日期", "民族", "文化程度", "职务", "家庭住址",
                 "批准文号", "月增资额", "连续工龄", "退休类别", "退休费", "计发比例", "审批依据",
                 "调资依据", "任教科目", "教龄", "备注", "政审意见")
 _LABELS_LONGEST = sorted([*LABELS, *OTHER_LABELS], key=len, reverse=True)

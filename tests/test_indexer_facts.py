@@ -118,3 +118,16 @@ def test_a_rebuild_reads_facts_again_from_the_stored_lines(tmp_path):
         idx.close()
     assert ("birth", "1938-05") in _facts(next(store.all_pages()).fields, "解玉堂")
     store.close()
+
+
+def test_status_and_job_cells_are_facts_for_the_retirement_reckoning():
+    """用工形式 (合同制, 全民工) or 身份 (干部/工人) says which original retirement age applies
+    to a woman; 工种 and 职务(工种) the work a 特殊工种 early retirement rests on."""
+    lines = [L("劳动合同制工人招工登记表", 500, 50, 1500, 120),
+             L("姓 名", 100, 300, 250, 360), L("周红梅", 400, 300, 560, 362),
+             L("用工形式", 100, 420, 300, 480), L("合同制", 400, 420, 600, 480),
+             L("工种", 700, 420, 850, 480), L("喷漆工", 1000, 420, 1150, 480),
+             L("职务(工种)", 100, 540, 300, 600), L("喷漆工", 400, 540, 600, 600),
+             L("身份", 700, 540, 850, 600), L("工人", 1000, 540, 1100, 600)]
+    assert _facts(extract(lines), "周红梅") >= {
+        ("status", "合同制"), ("job", "喷漆工"), ("status", "工人")}
