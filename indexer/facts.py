@@ -13,10 +13,12 @@ wherever shown.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
 from dangan.text.dates import find_dates
+from dangan.text.docnumbers import find_doc_numbers
 from dangan.text.idnumbers import find_id_numbers
 from dangan.text.names import clean_cell, looks_like_name
 
@@ -46,11 +48,19 @@ FACT_KINDS: dict[str, str] = {
     "grade_after": "调整后工资等级",
     "wage_after": "调整后工资标准",
     "wage_effective": "工资执行时间",
+    "wage_raise": "增资额",
+    "wage_doc": "调资依据文号",
     "retired": "退休时间",
+    "seniority": "工龄",
+    "wage_pre_retire": "退休前标准工资",
+    "pension": "月退休费",
 }
 DATE_KINDS = {"birth", "work_start", "recruited", "teaching_start", "teaching_end",
               "regularized", "enlisted", "discharged", "wage_effective", "retired"}
-MONEY_KINDS = {"wage_before", "wage_after"}
+MONEY_KINDS = {"wage_before", "wage_after", "wage_raise", "wage_pre_retire", "pension"}
+# The facts of one wage change (a form's, or a roster row's): one timeline event each.
+WAGE_KINDS = ("grade_before", "wage_before", "grade_after", "wage_after", "wage_raise",
+              "wage_effective", "wage_doc")
 
 # Labels as printed on forms (after clean_cell: no spaces or colons), longest first so
 # 参加工作时间 is never read as 工作单位's neighbour. One label, one kind.
@@ -60,21 +70,34 @@ LABELS: dict[str, str] = {
     "参加工作时间": "work_start", "参加工作日期": "work_start", "参加工作年月": "work_start",
     "招工时间": "recruited", "招收时间": "recruited", "录用时间": "recruited",
     "任教时间": "teaching_start", "任教起始时间": "teaching_start",
-    "开始任教时间": "teaching_start",
+    "开始任教时间": "teaching_start", "任民办教师时间": "teaching_start",
+    "任民办教师起始时间": "teaching_start", "民办教师任教时间": "teaching_start",
     "任教截止时间": "teaching_end", "任教终止时间": "teaching_end",
     "转正时间": "regularized", "转正日期": "regularized",
     "入伍时间": "enlisted", "入伍日期": "enlisted", "入伍年月": "enlisted",
+    "应征入伍时间": "enlisted",
     "退伍时间": "discharged", "退伍日期": "discharged", "复员时间": "discharged",
     "退休时间": "retired", "退休日期": "retired", "离退休时间": "retired",
     "原工资等级": "grade_before", "原等级": "grade_before", "套改前等级": "grade_before",
     "原标准": "wage_before", "原工资标准": "wage_before", "原工资": "wage_before",
-    "套改前工资": "wage_before",
+    "套改前工资": "wage_before", "调整前工资": "wage_before", "晋级前工资": "wage_before",
+    "转正前工资": "wage_before", "原工资额": "wage_before",
     "调整后等级": "grade_after", "现等级": "grade_after", "套改后等级": "grade_after",
+    "晋级后等级": "grade_after", "新等级": "grade_after",
     "新标准": "wage_after", "现工资标准": "wage_after", "调整后标准": "wage_after",
-    "现工资": "wage_after", "套改后工资": "wage_after",
+    "现工资": "wage_after", "套改后工资": "wage_after", "调整后工资": "wage_after",
+    "调整后工资标准": "wage_after", "晋级后工资": "wage_after", "新工资": "wage_after",
+    "新工资标准": "wage_after", "转正后工资": "wage_after", "套改后标准": "wage_after",
+    "增资额": "wage_raise", "月增资额": "wage_raise", "增资金额": "wage_raise",
+    "增加工资": "wage_raise",
+    "调资依据": "wage_doc", "调资文号": "wage_doc", "增资依据": "wage_doc",
+    "套改依据": "wage_doc",
     "执行时间": "wage_effective",
+    "工龄": "seniority", "连续工龄": "seniority", "工作年限": "seniority",
+    "退休前标准工资": "wage_pre_retire", "退休前工资": "wage_pre_retire",
+    "退休费": "pension", "月退休费": "pension", "退休费标准": "pension",
     "工作单位": "unit", "填报单位": "unit", "招工单位": "unit", "任教学校": "unit",
-    "单位（盖章）": "unit", "单位(盖章)": "unit", "单位": "unit",
+    "单位（盖章）": "unit", "单位(盖章)": "unit", "单位": "unit", "所在单位": "unit",
     "身份证号码": "id_number", "身份证号": "id_number", "公民身份号码": "id_number",
     "曾用名": "former_name", "籍贯": "native_place", "性别": "gender", "姓名": "name",
     # 身份 (干部/工人) and 工种: which original retirement age applies to a woman, and the work
@@ -86,8 +109,8 @@ LABELS: dict[str, str] = {
 # Labels of cells that say nothing the dossier uses: they only end the value before them
 # ("招工单位 东岭县针织厂 填报日期 …" as one line).
 OTHER_LABELS = ("填报日期", "填表日期", "民族", "文化程度", "职务", "家庭住址",
-                "批准文号", "月增资额", "连续工龄", "退休类别", "退休费", "计发比例", "审批依据",
-                "调资依据", "任教科目", "教龄", "备注", "政审意见")
+                "批准文号", "退休类别", "计发比例", "审批依据", "任教科目", "教龄", "备注",
+                "政审意见", "序号")
 _LABELS_LONGEST = sorted([*LABELS, *OTHER_LABELS], key=len, reverse=True)
 _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "合作社", "社", "站", "所", "部",
                "院", "校", "队", "场", "店")
@@ -125,20 +148,49 @@ class Fact:
         return FACT_KINDS.get(self.kind, self.kind)
 
 
+# Dots and bullets OCR leaves in a value ("3级·", "第·三冶炼厂"): specks on the page, never
+# part of a grade, an amount or a unit (a name's 间隔号 is kept: 买买提·艾力).
+_SPECKS = re.compile(r"[·•・∙‧]")
+
+
+def _despeck(kind: str, raw: str) -> str:
+    return raw if kind in ("name", "former_name") else _SPECKS.sub("", raw)
+
+
 def shown_text(kind: str, raw: str) -> str:
     """The value as it reads on the page, for the clerk: a date as written (1941.4), an
     amount with its decimals."""
-    raw = re.sub(r"^[\s:：]+|\s+$", "", raw)
+    raw = re.sub(r"^[\s:：]+|\s+$", "", _despeck(kind, raw))
     if kind in DATE_KINDS:
         dates = find_dates(raw)
         return dates[0].text if dates else raw
+    if kind == "wage_doc":
+        numbers = find_doc_numbers(raw)
+        return numbers[0].normalized if numbers else raw
     return raw
+
+
+_OLD_ID = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{2})([01][0-9])([0-3][0-9])[0-9]{3}(?![0-9Xx])")
+
+
+def old_id_number(raw: str) -> str | None:
+    """A 15-digit ID number (the format before 1999: region, YYMMDD born in 19YY, sequence;
+    no check digit), taken only from a cell labelled as one, and only with a real birth day."""
+    m = _OLD_ID.search(re.sub(r"(?<=\d)[ \u3000](?=\d)", "", raw))
+    if not m:
+        return None
+    try:
+        dt.date(1900 + int(m.group(2)), int(m.group(3)), int(m.group(4)))
+    except ValueError:
+        return None
+    return m.group(0)
 
 
 def normalise_value(kind: str, raw: str) -> str | None:
     """What a cell's text means for this kind of fact, or None when it is not such a value
     (an empty cell, "无", a date cell that holds no date)."""
-    text = clean_cell(raw)
+    raw = _despeck(kind, raw)
+    text = clean_cell(raw).lstrip("）)]】|｜")
     if not text or text in ("无", "/", "—", "-"):
         return None
     if kind in DATE_KINDS:
@@ -149,7 +201,7 @@ def normalise_value(kind: str, raw: str) -> str | None:
         return m.group(0) if m else None
     if kind == "id_number":
         found = find_id_numbers(raw)
-        return found[0] if found else None
+        return found[0] if found else old_id_number(raw)
     if kind == "gender":
         return text if text in ("男", "女") else None
     if kind in ("name", "former_name"):
@@ -159,7 +211,16 @@ def normalise_value(kind: str, raw: str) -> str | None:
         return text if len(text) >= 3 and text.endswith(_UNIT_WORDS) else None
     if kind in ("grade_before", "grade_after"):
         return text if len(text) <= 12 else None
+    if kind == "wage_doc":
+        numbers = find_doc_numbers(raw)
+        return numbers[0].normalized if numbers else None
+    if kind == "seniority":  # as written: 37年, 三十七年, 25年6个月
+        m = re.search(r"[0-9一二三四五六七八九十]+年(?:[0-9一二三四五六七八九十]+个?月)?", text)
+        return m.group(0) if m else None
     return text if len(text) <= 24 else None
+
+
+LABEL_DEBRIS = "）)(（]】[【|｜丨/"
 
 
 def _label_at(cell: str) -> str | None:
@@ -225,7 +286,8 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
             label = _label_at(cell)
             if label not in LABELS:
                 continue
-            rest = cell[len(label):]
+            # a label's bracket or bar read into the cell ("姓名）", "姓名|"): still the label
+            rest = cell[len(label):].lstrip(LABEL_DEBRIS)
             if rest:
                 # the value's position in the line as read (labels may be spaced out: 姓　　名)
                 start = ln.text.find(rest[0], len(label))
@@ -248,14 +310,75 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
     return list(unique.values())
 
 
-def roster_facts(body: list[Row], table: Table, unit: str | None) -> list[Fact]:
-    """One set of facts per roster row, by the heading each cell sits under; the unit is the
-    roster's (单位（盖章）above the table)."""
+def _known_labels() -> set[str]:
+    from .layout import ROSTER_HEADINGS
+    return {*LABELS, *OTHER_LABELS, *ROSTER_HEADINGS}
+
+
+_KNOWN = _known_labels()
+_PREFIXES = {k[:i] for k in _KNOWN for i in range(1, len(k))}
+
+
+def join_stacked_labels(lines: list[Line]) -> list[Line]:
+    """A label printed over two or three lines of its cell ("参加工作" over "时间", "任民办教师"
+    over "时间") as one line with the union box, so it is read as the label it is. Only
+    fragments that together make a known label are joined; everything else is untouched."""
+    boxed = sorted((ln for ln in lines if ln.box), key=lambda ln: ln.box[1])
+    joined: dict[int, Line] = {}
+    used: set[int] = set()
+    for a in boxed:
+        if id(a) in used:
+            continue
+        top, text, parts = a, clean_cell(a.text), []
+        h = max(a.height, 1)
+        while text in _PREFIXES and len(parts) < 2:
+            cand = [b for b in boxed if id(b) not in used and b is not a and b not in parts
+                    and -0.3 * h <= b.box[1] - top.box[3] <= 0.9 * h
+                    and min(top.box[2], b.box[2]) - max(top.box[0], b.box[0])
+                    >= 0.4 * min(top.box[2] - top.box[0], b.box[2] - b.box[0])
+                    and (heading_key(text + clean_cell(b.text)) in _KNOWN
+                         or text + clean_cell(b.text) in _PREFIXES)]
+            if not cand:
+                break
+            b = min(cand, key=lambda b: b.box[1])
+            top = Line(top.text + b.text, (min(top.box[0], b.box[0]), top.box[1],
+                                           max(top.box[2], b.box[2]), b.box[3]),
+                       min(top.confidence, b.confidence), None, None, top.kind)
+            text = clean_cell(top.text)
+            parts.append(b)
+        if parts and heading_key(text) in _KNOWN:
+            joined[id(a)] = top
+            used |= {id(b) for b in parts}
+    if not joined:
+        return lines
+    return [joined.get(id(ln), ln) for ln in lines if id(ln) not in used]
+
+
+def heading_key(text: str) -> str:
+    """A column heading as the LABELS know it: without a unit or format note in brackets
+    ("调整后工资（元）", "出生年月(年.月)") and without the spaces of a spaced-out heading."""
+    return re.sub(r"[（(][^）)]{0,6}[）)]?$", "", clean_cell(text)) or clean_cell(text)
+
+
+def heading_kind(heading: str) -> str | None:
+    """The kind of fact a roster column holds, by its heading: a label as forms print it, or
+    one that begins with it ("工作单位名称", "原工资标准额")."""
+    key = heading_key(heading)
+    if key in LABELS:
+        return LABELS[key]
+    label = _label_at(key)
+    return LABELS.get(label) if label and len(label) >= 3 else None
+
+
+def roster_facts(body: list[Row], table: Table) -> list[Fact]:
+    """One set of facts per roster row, by the heading each cell sits under. A row's unit is
+    its own 单位 cell or none: the office named above the table (the one that issued it, or
+    the first row's unit) is not every row's unit."""
     facts: list[Fact] = []
     row_no = 0
     for row in body:
         cells = [(table.column_of(ln), ln) for ln in row.lines]
-        names = [ln for heading, ln in cells if heading == "姓名"
+        names = [ln for heading, ln in cells if heading_key(heading) == "姓名"
                  and looks_like_name(clean_cell(ln.text), relaxed=True)]
         if not names:
             continue
@@ -263,6 +386,7 @@ def roster_facts(body: list[Row], table: Table, unit: str | None) -> list[Fact]:
         name = clean_cell(names[0].text)
         facts.append(Fact("name", name, name, names[0].box, table.header.box, name, row_no,
                           "roster"))
+        seen: set[str] = set()
         for i, (heading, ln) in enumerate(cells):
             text = clean_cell(ln.text)
             if text.startswith("曾用名"):  # noted in the remarks: "曾用名 曾满仓"
@@ -272,32 +396,63 @@ def roster_facts(body: list[Row], table: Table, unit: str | None) -> list[Fact]:
                     facts.append(Fact("former_name", alias, alias, ln.box, None, name, row_no,
                                       "roster"))
                 continue
-            kind = LABELS.get(heading)
-            if not kind or kind == "name":
-                continue
+            kind = heading_kind(heading)
+            if not kind or kind == "name" or kind in seen:
+                continue  # one value per column kind: a cell split in two is read once
             value = normalise_value(kind, ln.text)
             if value is not None:
-                header = next((h for h in table.header.lines if clean_cell(h.text) == heading),
-                              None)
+                seen.add(kind)
+                header = next((h for h in table.header.lines if h.text == heading
+                               or clean_cell(h.text) == heading), None)
                 facts.append(Fact(kind, value, shown_text(kind, ln.text), ln.box,
                                   header.box if header else None, name, row_no, "roster"))
-        if unit:
-            facts.append(Fact("unit", unit, unit, None, None, name, row_no, "roster"))
     return facts
 
 
 def prose_facts(text: str, boxes_of, subject: str | None) -> list[Fact]:
-    """Dates followed by the event they date: "1979年12月入伍", "1941.4生）"."""
+    """Dates followed by the event they date: "1979年12月入伍", "1941.4生）". A date wrapped
+    at the end of a line ("批准你于一九" / "八四年十二月三日应征入伍") is read whole."""
+    joined, where = _unwrapped(text)
     facts = []
-    for d in find_dates(text):
-        after = text[d.end:d.end + 8]
+    for d in find_dates(joined):
+        after = joined[d.end:d.end + 8]
         for word, kind in _PROSE_EVENTS.items():
             if word + "时间" in after or word + "日期" in after:
                 continue  # a label, not an event
             spaced = after.lstrip("，, ").startswith(word) and kind != "birth"
             if after.startswith(word) or spaced:
-                boxes = boxes_of(d.start, d.end)
+                boxes = boxes_of(where[d.start], where[d.end - 1] + 1)
                 facts.append(Fact(kind, d.iso, d.text, boxes[0] if boxes else None, None,
                                   subject, None, "prose"))
                 break
     return facts
+
+
+def _unwrapped(text: str) -> tuple[str, list[int]]:
+    """The text with line breaks inside a sentence taken out (between two characters of
+    running text), and each character's offset in the original."""
+    out, where = [], []
+    for i, ch in enumerate(text):
+        if ch == "\n" and 0 < i < len(text) - 1 and _RUNNING.match(text[i - 1]) \
+                and _RUNNING.match(text[i + 1]):
+            continue
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+_RUNNING = re.compile(r"[\u4e00-\u9fff〇0-9.]")
+_PROSE_GENDER = re.compile(r"[（(]\s*([男女])\s*[，,、；;）)]")
+
+
+def prose_gender(text: str, boxes_of, subject: str) -> list[Fact]:
+    """The gender prose gives right after a name: "仇卫东同志（男，1956年11月生）"."""
+    at = text.find(subject)
+    if at < 0:
+        return []
+    m = _PROSE_GENDER.search(text, at + len(subject), at + len(subject) + 8)
+    if not m:
+        return []
+    boxes = boxes_of(m.start(1), m.end(1))
+    return [Fact("gender", m.group(1), m.group(1), boxes[0] if boxes else None, None, subject,
+                 None, "prose")]

@@ -17,7 +17,16 @@ from dangan.text.idnumbers import find_id_numbers
 from dangan.text.names import clean_cell, is_name_cell, looks_like_name, names_in_prose
 from dangan.text.normalize import HAN
 
-from .facts import Fact, form_facts, prose_facts, roster_facts
+from .facts import (
+    LABEL_DEBRIS,
+    Fact,
+    form_facts,
+    heading_kind,
+    join_stacked_labels,
+    prose_facts,
+    prose_gender,
+    roster_facts,
+)
 from .layout import Row, find_table, rows
 from .ocr.base import Line
 from .reading import ReadingText, normalized_line, reading_text
@@ -85,11 +94,11 @@ def extract(lines: list[Line]) -> PageFields:
     norm = [normalized_line(ln) for ln in lines]
     seals = [ln.text for ln in norm if ln.kind == "seal"]
     norm = [ln for ln in norm if ln.text.strip() and ln.kind != "seal"]
-    page_rows = rows(norm)
+    page_rows = rows(join_stacked_labels(norm))  # cells; the reading keeps the lines as read
     fields = PageFields()
     reading = reading_text(norm)
     fields.text = reading.text
-    table = find_table(page_rows)
+    table = find_table(page_rows, heading_kind)
     persons: list[PersonHit] = []
     money_lines: set[int] = set()
     units = _units(page_rows)
@@ -97,7 +106,7 @@ def extract(lines: list[Line]) -> PageFields:
         tbl, header_index = table
         persons += _roster_persons(page_rows[header_index + 1:], tbl)
         persons += _labelled_persons(page_rows[:header_index])
-        facts = roster_facts(page_rows[header_index + 1:], tbl, units[0] if units else None)
+        facts = roster_facts(page_rows[header_index + 1:], tbl)
         for row in page_rows[header_index + 1:]:
             money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
     else:
@@ -135,7 +144,9 @@ def extract(lines: list[Line]) -> PageFields:
     fields.alt_text = _alternative_windows(norm)
     fields.ocr_alternatives = [a for a in dict.fromkeys([*alt_names, *alt_numbers])
                                if a not in fields.doc_numbers and a not in fields.person_names]
-    fields.id_numbers = list(dict.fromkeys(find_id_numbers(reading.text)))
+    fields.id_numbers = list(dict.fromkeys(
+        [*find_id_numbers(reading.text), *(f.value for f in fields.facts
+                                           if f.kind == "id_number")]))
     fields.seals = list(dict.fromkeys(seals))
     fields.units = units
     fields.title = _title(page_rows)
@@ -196,13 +207,21 @@ def _persons_of_facts(facts: list[Fact], known: set[str]) -> list[PersonHit]:
 def _with_prose_facts(facts: list[Fact], lines: list[Line], reading: ReadingText,
                       persons: list[PersonHit]) -> list[Fact]:
     """Add the dates prose gives an event ("于1979.12入伍"), about the page's subject (its
-    姓名, else the first person named in the prose), where no cell said the same."""
+    姓名, else the first person named in the prose), where no cell said the same; and the
+    gender prose gives after the name ("仇卫东同志（男，…"), where no cell gives one."""
     subject = next((f.subject for f in facts if f.subject and f.row is None), None) or next(
         (p.name for p in persons if p.role == "prose"), None)
-    if subject is None or any(f.kind != "name" for f in facts):
-        return facts  # a form's cells say it (its "1958年3月退休时间" is a label); a roster by row
+    if subject is None or any(f.row is not None for f in facts):
+        return facts  # a roster's facts are by row
+    def boxes_of(s, e):
+        return reading.boxes(lines, s, e)
+
+    if not any(f.kind == "gender" and f.subject == subject for f in facts):
+        facts += prose_gender(reading.text, boxes_of, subject)
+    if any(f.kind not in ("name", "gender") for f in facts):
+        return facts  # a form's cells say it (its "1958年3月退休时间" is a label)
     seen = {(f.kind, f.value) for f in facts}
-    for f in prose_facts(reading.text, lambda s, e: reading.boxes(lines, s, e), subject):
+    for f in prose_facts(reading.text, boxes_of, subject):
         if (f.kind, f.value) not in seen:
             seen.add((f.kind, f.value))
             facts.append(f)
@@ -224,7 +243,7 @@ def _labelled_persons(page_rows: list[Row]) -> list[PersonHit]:
             for label, role in PERSON_LABELS.items():
                 if not cell.startswith(label) or (label == "姓名" and cell.startswith("姓名：无")):
                     continue
-                rest = cell[len(label):]
+                rest = cell[len(label):].lstrip(LABEL_DEBRIS)  # "姓名）": a damaged label
                 hit = None
                 if rest and looks_like_name(rest, relaxed=True):
                     start = ln.text.find(rest[0], len(label))

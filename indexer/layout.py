@@ -7,6 +7,7 @@ marks a roster, and each cell below it belongs to the heading it sits under.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -16,7 +17,11 @@ from .ocr.base import Line
 
 ROSTER_HEADINGS = {"序号", "姓名", "性别", "出生年月", "出生日期", "参加工作时间", "职务", "工种",
                    "备注", "年龄", "民族", "文化程度", "套改前工资", "套改后工资", "增资额",
-                   "原工资", "现工资", "工作单位", "职务工种"}
+                   "原工资", "现工资", "工作单位", "职务工种", "单位", "所在单位", "籍贯",
+                   "原工资标准", "原标准", "新标准", "调整后工资", "晋级后工资", "新工资",
+                   "转正后工资", "月增资额", "原等级", "现等级", "原工资等级", "调整后等级",
+                   "身份证号", "身份证号码", "任教时间", "入伍时间", "转正时间", "招工时间",
+                   "退休时间", "工龄", "连续工龄", "文化", "政治面貌"}
 MONEY_WORDS = ("工资", "增资", "金额", "标准", "元", "费")
 
 
@@ -103,16 +108,46 @@ def rows(lines: list[Line]) -> list[Row]:
     return out
 
 
+def skew(boxed: list[Line]) -> float:
+    """The page's slope (dy per dx) as its rows run: the median over each line and its nearest
+    neighbour to the right on about the same baseline. A scanned roster a degree or two
+    askew drifts by more than a row over its width; 0 when there is too little to tell."""
+    if len(boxed) < 8:
+        return 0.0
+    h = statistics.median(ln.height for ln in boxed) or 1
+    slopes = []
+    for a in boxed:
+        right = [b for b in boxed if b is not a and b.box[0] >= a.box[2] - 0.2 * h
+                 and abs(b.cy - a.cy) < 0.6 * h and b.box[0] - a.box[2] < 12 * h]
+        if right:
+            b = min(right, key=lambda b: b.box[0])
+            if b.cx - a.cx > 2 * h:
+                slopes.append((b.cy - a.cy) / (b.cx - a.cx))
+    if len(slopes) < 6:
+        return 0.0
+    slope = statistics.median(slopes)
+    return slope if abs(slope) >= 0.004 else 0.0
+
+
 def visual_rows(boxed: list[Line]) -> list[Row]:
-    """Boxed lines grouped into visual rows by their vertical centres (one page side)."""
+    """Boxed lines grouped into visual rows by their vertical centres (one page side), the
+    page's skew taken out first."""
     median_h = statistics.median(ln.height for ln in boxed) or 1
+    slope = skew(boxed)
+
+    def level(ln: Line) -> float:
+        return ln.cy - slope * ln.cx
+
     out: list[Row] = []
-    for ln in sorted(boxed, key=lambda ln: ln.cy):
+    levels: list[list[float]] = []
+    for ln in sorted(boxed, key=level):
         # Join the row whose vertical centre is close; skew makes long rows drift a little.
-        if out and abs(statistics.fmean(x.cy for x in out[-1].lines) - ln.cy) < median_h * 0.55:
+        if out and abs(statistics.fmean(levels[-1]) - level(ln)) < median_h * 0.55:
             out[-1].lines.append(ln)
+            levels[-1].append(level(ln))
         else:
             out.append(Row([ln]))
+            levels.append([level(ln)])
     for row in out:
         row.lines.sort(key=lambda ln: ln.box[0])
     return out
@@ -122,22 +157,35 @@ def visual_rows(boxed: list[Line]) -> list[Row]:
 class Table:
     header: Row
     columns: list[tuple[str, float]]  # (heading, centre x)
+    slope: float = 0.0  # the page's skew: a column leans by -slope·dy as the rows go down
 
     def column_of(self, line: Line) -> str:
-        return min(self.columns, key=lambda c: abs(c[1] - line.cx))[0]
+        header_cy = statistics.fmean(ln.cy for ln in self.header.lines)
+        x = line.cx + self.slope * (line.cy - header_cy)
+        return min(self.columns, key=lambda c: abs(c[1] - x))[0]
 
     def is_money(self, line: Line) -> bool:
         return any(w in self.column_of(line) for w in MONEY_WORDS)
 
 
-def find_table(page_rows: list[Row]) -> tuple[Table, int] | None:
-    """The roster header row (must hold 姓名 and two more headings) and its index."""
+def _plain_heading(text: str) -> str:
+    """A heading without its unit note ("调整后工资（元）") or spaces."""
+    return re.sub(r"[（(][^）)]{0,6}[）)]?$", "", clean_cell(text)) or clean_cell(text)
+
+
+def find_table(page_rows: list[Row], is_heading=None) -> tuple[Table, int] | None:
+    """The roster header row (must hold 姓名 and two more headings) and its index.
+    `is_heading` says which cells are column headings (default: ROSTER_HEADINGS)."""
+    def heading(cell: str) -> bool:
+        return cell in ROSTER_HEADINGS or bool(is_heading and is_heading(cell))
+
     for i, row in enumerate(page_rows):
         cells = [(clean_cell(ln.text), ln.cx) for ln in row.lines if ln.box]
-        names = {c for c, _ in cells}
-        headings = [c for c, _ in cells if c in ROSTER_HEADINGS]
+        names = {_plain_heading(c) for c, _ in cells}
+        headings = [c for c, _ in cells if heading(_plain_heading(c))]
         # A form row also says 姓名 … 性别 … 出生年月, but with values between the labels;
         # a roster header is (almost) nothing but headings.
         if "姓名" in names and len(headings) >= 4 and len(headings) >= 0.75 * len(cells):
-            return Table(row, cells), i
+            boxed = [ln for r in page_rows for ln in r.lines if ln.box]
+            return Table(row, cells, skew(boxed) if boxed else 0.0), i
     return None

@@ -356,6 +356,7 @@ def _page_truth(sheet: Sheet, rendered_boxes=None) -> dict:
         "doc_numbers": sheet.doc_numbers,
         "id_numbers": sheet.id_numbers,
         "units": sorted(set(sheet.units)),
+        "facts": sheet.facts,
     }
 
 

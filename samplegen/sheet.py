@@ -37,6 +37,8 @@ class Sheet:
         self.doc_numbers: list[dict] = []
         self.id_numbers: list[str] = []
         self.units: list[str] = []
+        # what the page states about whom: {subject, kind, value} (the dossier's fact kinds)
+        self.facts: list[dict] = []
 
     @property
     def width(self) -> float:
@@ -104,6 +106,9 @@ class Sheet:
     def id_number(self, x, y, number, size=4.6) -> None:
         self.id_numbers.append(number)
         self.fill(x, y, number, size=size)
+
+    def fact(self, subject: str, kind: str, value: str) -> None:
+        self.facts.append({"subject": subject, "kind": kind, "value": value})
 
     def year(self, y: int) -> None:
         self.years.add(y)

@@ -38,7 +38,7 @@ def test_a_form_gives_each_labelled_cell_as_a_fact_of_its_subject():
     assert unit.box[0] > 100  # the value's part of "单位：…", not the label
 
 
-def test_a_roster_gives_each_row_its_own_facts_by_column_heading():
+def test_a_roster_gives_each_row_its_own_facts_by_column_heading_and_no_unit_of_its_header():
     header = ["序号", "姓名", "性别", "出生年月", "参加工作时间", "套改前工资", "备注"]
     xs = [100, 300, 600, 800, 1100, 1400, 1700]
     lines = [L("1993年工资套改人员花名册", 500, 50, 1500, 120),
@@ -52,7 +52,7 @@ def test_a_roster_gives_each_row_its_own_facts_by_column_heading():
     f = extract(lines)
     assert _facts(f, "刘桂芬") == {
         ("name", "刘桂芬"), ("gender", "女"), ("birth", "1948-02"), ("work_start", "1968-03"),
-        ("wage_before", "98.00"), ("unit", "东岭县第二机床厂")}
+        ("wage_before", "98.00")}  # the office above the table is not every row's unit
     assert {x.row for x in f.facts if x.subject == "刘桂芬"} == {2}
     birth = next(x for x in f.facts if x.subject == "王秀瑛" and x.kind == "birth")
     assert birth.value == "1943-07" and birth.box == (800, 300, 950, 360)
@@ -64,7 +64,7 @@ def test_prose_dates_an_event_for_the_person_it_names():
              L("该同志于1979.12入伍，1983.3退伍。", 100, 300, 1200, 360)]
     f = extract(lines)
     assert _facts(f, "仇卫东") == {("birth", "1956-11"), ("enlisted", "1979-12"),
-                                   ("discharged", "1983-03")}
+                                   ("discharged", "1983-03"), ("gender", "男")}
 
 
 def test_values_that_are_not_such_a_value_give_no_fact():
@@ -131,3 +131,107 @@ def test_status_and_job_cells_are_facts_for_the_retirement_reckoning():
              L("身份", 700, 540, 850, 600), L("工人", 1000, 540, 1100, 600)]
     assert _facts(extract(lines), "周红梅") >= {
         ("status", "合同制"), ("job", "喷漆工"), ("status", "工人")}
+
+
+def _roster(header, rows, xs, top=200, row_h=100, slope=0.0, above=()):
+    """A roster as OCR returns its cells: header, then one line per cell; `slope` tilts it."""
+    lines = [L(t, x, y, x + len(t) * 40, y + 50) for t, x, y in above]
+    def cell(text, x, y):
+        dy = round(slope * x)
+        return L(text, x, y + dy, x + 150, y + dy + 60)
+    lines += [cell(h, x, top) for h, x in zip(header, xs, strict=True)]
+    for r, values in enumerate(rows):
+        lines += [cell(v, x, top + 100 + r * row_h) for v, x in zip(values, xs, strict=False)]
+    return lines
+
+
+def test_a_roster_row_takes_its_unit_from_its_own_cell():
+    header = ["序号", "姓名", "工作单位", "出生年月", "原工资"]
+    xs = [100, 300, 600, 1000, 1300]
+    lines = _roster(header, [("1", "王秀瑛", "东岭县针织厂", "1943.7", "65.05"),
+                             ("2", "刘桂芬", "东岭县粮食局", "1948.2", "98.00")], xs,
+                    above=[("填报单位：东岭县劳动人事局", 100, 100)])
+    f = extract(lines)
+    assert ("unit", "东岭县针织厂") in _facts(f, "王秀瑛")
+    assert ("unit", "东岭县粮食局") in _facts(f, "刘桂芬")
+    assert not any(x.value == "东岭县劳动人事局" for x in f.facts)
+
+
+def test_roster_wage_columns_under_every_heading_a_roster_prints():
+    for before, after in [("原工资", "调整后工资"), ("原工资标准", "晋级后工资"),
+                          ("原标准（元）", "新工资"), ("原工资", "转正后工资")]:
+        header = ["序号", "姓名", "性别", before, after, "增资额"]
+        xs = [100, 300, 500, 700, 1000, 1300]
+        f = extract(_roster(header, [("1", "王秀瑛", "女", "101.16", "159.27", "58.11"),
+                                     ("2", "刘桂芬", "女", "98.00", "120.00", "22.00")], xs))
+        assert {("wage_before", "101.16"), ("wage_after", "159.27"),
+                ("wage_raise", "58.11")} <= _facts(f, "王秀瑛"), (before, after)
+        assert 1958 not in f.years  # an amount is never a year
+
+
+def test_a_skewed_roster_still_gives_each_row_its_facts():
+    header = ["序号", "姓名", "性别", "出生年月", "参加工作时间", "套改前工资", "套改后工资", "备注"]
+    xs = [100, 300, 600, 800, 1100, 1400, 1700, 2000]
+    rows = [(str(i), name, "男", f"19{40 + i}.{i}", f"19{60 + i}.3", f"{90 + i}.00",
+             f"{120 + i}.50") for i, name in enumerate(["王秀瑛", "刘桂芬", "张付明", "曾广才",
+                                                       "李春生", "赵德胜"], 1)]
+    f = extract(_roster(header, rows, xs, row_h=80, slope=0.035))  # two degrees
+    assert {("birth", "1943-03"), ("work_start", "1963-03"), ("wage_before", "93.00"),
+            ("wage_after", "123.50")} <= _facts(f, "张付明")
+    assert {x.row for x in f.facts if x.subject == "赵德胜"} == {6}
+
+
+def test_a_label_printed_over_two_lines_is_read_as_one():
+    lines = [L("民办教师登记表", 500, 50, 1200, 120),
+             L("姓名", 100, 200, 250, 260), L("王秀瑛", 400, 200, 560, 260),
+             L("参加工作", 100, 300, 300, 340), L("时间", 100, 345, 200, 385),
+             L("1962年9月", 400, 320, 650, 370),
+             L("任民办教师", 700, 300, 950, 340), L("时间", 700, 345, 800, 385),
+             L("1965.9", 1000, 320, 1200, 370)]
+    f = extract(lines)
+    assert {("work_start", "1962-09"), ("teaching_start", "1965-09")} <= _facts(f, "王秀瑛")
+    assert "参加工作" in f.text and "时间" in f.text  # the page's text stays as read
+
+
+def test_a_damaged_name_label_keeps_the_forms_facts():
+    lines = [L("职工登记表", 500, 50, 1200, 120),
+             L("姓名）", 100, 200, 250, 260), L("曾广才", 400, 200, 560, 260),
+             L("出生年月", 700, 200, 900, 260), L("1933年12月", 1000, 200, 1250, 260),
+             L("身份证号", 100, 300, 300, 360), L("620421331214123", 400, 300, 900, 360)]
+    f = extract(lines)
+    assert {("name", "曾广才"), ("birth", "1933-12"),
+            ("id_number", "620421331214123")} <= _facts(f, "曾广才")
+    assert "620421331214123" in f.id_numbers
+
+
+def test_a_fifteen_digit_id_number_needs_a_real_birth_day():
+    assert normalise_value("id_number", "620421331214123") == "620421331214123"
+    assert normalise_value("id_number", "620421331314123") is None  # month 13
+    assert normalise_value("id_number", "6204213312141") is None
+
+
+def test_ocr_specks_are_not_part_of_a_value():
+    assert normalise_value("grade_before", "3级·") == "3级"
+    assert normalise_value("unit", "第·三冶炼厂") == "第三冶炼厂"
+
+
+def test_facts_without_a_kind_before_now():
+    lines = [L("职工退休审批表", 500, 50, 1200, 120),
+             L("姓名", 100, 200, 250, 260), L("曾广才", 400, 200, 560, 260),
+             L("工龄", 700, 200, 850, 260), L("37年", 1000, 200, 1150, 260),
+             L("退休前标准工资", 100, 300, 400, 360), L("159.27元", 500, 300, 700, 360),
+             L("月退休费", 800, 300, 1000, 360), L("135.38元", 1100, 300, 1300, 360),
+             L("调资依据", 100, 400, 300, 460), L("劳人薪〔1985〕41号", 400, 400, 900, 460),
+             L("月增资额", 1000, 400, 1200, 460), L("16.30元", 1300, 400, 1450, 460)]
+    assert {("seniority", "37年"), ("wage_pre_retire", "159.27"), ("pension", "135.38"),
+            ("wage_doc", "劳人薪〔1985〕41号"), ("wage_raise", "16.30")} <= _facts(extract(lines),
+                                                                              "曾广才")
+
+
+def test_prose_gives_gender_and_dates_wrapped_across_lines():
+    lines = [L("入伍通知书", 500, 50, 1000, 120),
+             L("张付明同志（男，汉族）：", 100, 200, 700, 260),
+             L("经审查，批准你于一九", 100, 300, 1900, 360),
+             L("八四年十二月三日应征入伍。", 100, 400, 900, 460)]
+    f = extract(lines)
+    assert {("gender", "男"), ("enlisted", "1984-12-03")} <= _facts(f, "张付明")
