@@ -53,7 +53,8 @@ def office_roster(rng: random.Random, st: Styles, staff: list[Person], year: int
     sh.unit(36, 25.5, office)
     sh.label(sh.width - 60, 26, f"{year}年", size=4.0)  # its date: a bare year
     sh.year(year)
-    heads = ["序号", "姓名", "性别", "工作单位", "出生年月", "参加工作时间", before, after, "增资额"]
+    heads = ["序号", "姓名", "性别", "工作单位", "出生年月", "参加工作时间", before, after,
+             "增资额"]
     cols = [10, 24, 11, 44, 26, 26, 24, 24, 20]
     if landscape:
         cols = [c * 1.35 for c in cols]
