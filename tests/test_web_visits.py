@@ -77,20 +77,19 @@ def test_closing_needs_an_outcome_chosen_and_the_csv_has_note_and_closing_time(a
     visit_id = re.search(r'href="/visits/(\d+)"', listing).group(1)
     detail = c.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert "查其父 1985 年调资" in detail  # the note typed at registration
-    r = c.post(f"/visits/{visit_id}/close", data={"outcome": "", "copied": "工资表 1 页",
-                                                  "csrf_token": token(c, "/")},
+    r = c.post(f"/visits/{visit_id}/close", data={"outcome": "", "csrf_token": token(c, "/")},
                follow_redirects=True)
     html = r.get_data(as_text=True)
     assert 'class="flash error"' in html and "请先选择查档结果" in html
-    assert 'value="工资表 1 页"' in html  # what was typed is kept
-    c.post(f"/visits/{visit_id}/close", data={"outcome": "查到", "copied": "工资表 1 页",
-                                              "csrf_token": token(c, "/")})
+    assert 'name="copied"' not in html  # 复制内容 is the system's, never typed
+    c.post(f"/visits/{visit_id}/close", data={"outcome": "查到", "csrf_token": token(c, "/")})
     rows = list(csv.reader(io.StringIO(
         c.get("/visits/export.csv?name=郑海燕").get_data(as_text=True).lstrip("\ufeff"))))
     head, row = rows[0], rows[1]
     assert "办结时间" in head and "备注" in head
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", row[head.index("办结时间")])
     assert row[head.index("备注")] == "查其父 1985 年调资"
+    assert row[head.index("办结人")] == "clerk"
 
 
 def test_the_visit_log_reads_as_sentences(app):

@@ -20,6 +20,7 @@ from .security import (
     AccessLogUnavailable,
     before_request,
     csrf_token,
+    held_visit_id,
     open_visits,
     security_headers,
 )
@@ -84,7 +85,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     @app.context_processor
     def inject():
         return {"cfg": cfg, "csrf_token": csrf_token, "user": g.get("user"),
-                "visit_number": session.get("visit_number"),
+                "visit_number": session.get("visit_number") if held_visit_id() else None,
                 "request_number": session.get("request_number"),
                 "open_visits": open_visits}
 

@@ -138,17 +138,27 @@ def admin_required(view):
 
 
 def current_visit_id() -> int | None:
-    """The visit this clerk works on — only while it is open: a visit closed at another window
-    stops views, copies and logging against it at once."""
+    """The visit this clerk works on — only while it is open, held by this clerk (not handed
+    over or taken over since), and not suspended by request work: a request being worked on
+    is the scope then, and nothing is logged against the visit at the counter."""
+    if session.get("request_number"):
+        return None
+    return held_visit_id()
+
+
+def held_visit_id() -> int | None:
+    """The session's visit if it is still open and still this user's; else forgotten."""
     visit_id = session.get("visit_id")
-    if visit_id is None:
+    if visit_id is None or g.get("user") is None:
         return None
     if g.get("open_visit_checked") != visit_id:
+        from dangan.records import custody
         from dangan.records.accounts import Visit
 
-        with current_app.extensions["dangan_db"].session() as s:
+        db = current_app.extensions["dangan_db"]
+        with db.session() as s:
             visit = s.get(Visit, visit_id)
-        if visit is None or visit.ended_at is not None:
+        if visit is None or visit.ended_at is not None or not custody.may_work(db, g.user, visit):
             session.pop("visit_id", None)
             session.pop("visit_number", None)
             return None
@@ -161,13 +171,14 @@ def open_visits() -> list[tuple[int, str]]:
     timeout the clerk picks the citizen still at the window back up."""
     if g.get("user") is None or session.get("visit_id") is not None:
         return []
+    from dangan.records import custody
     from dangan.records.accounts import Visit
 
-    with current_app.extensions["dangan_db"].session() as s:
-        return [tuple(r) for r in s.execute(
-            select(Visit.id, Visit.number).where(Visit.ended_at.is_(None),
-                                                 Visit.staff_id == g.user.id)
-            .order_by(Visit.id.desc()).limit(3)).all()]
+    db = current_app.extensions["dangan_db"]
+    with db.session() as s:
+        candidates = list(s.scalars(select(Visit).where(Visit.ended_at.is_(None))
+                                    .order_by(Visit.id.desc()).limit(200)))
+    return [(v.id, v.number) for v in candidates if custody.may_work(db, g.user, v)][:3]
 
 
 # One writer at a time appends to the chain (the server is one process with threads).

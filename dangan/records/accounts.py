@@ -83,8 +83,26 @@ class Visit(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Typed into the closing form by releases before issue 27; kept as it was written. What
+    # was copied is now derived from the issued papers and the access log (dangan/register.py).
     copied: Mapped[str] = mapped_column(Text, default="")
+    # Who closed it (the holder or an admin); `ended_at` says when.
+    closed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # users.id
     staff: Mapped[User] = relationship()
+
+
+class VisitEvent(Base):
+    """A visit changing hands: `handover` by its holder, `takeover` by an admin. Either ends
+    every clearance granted on the visit so far (those with id <= clearance_cutoff)."""
+
+    __tablename__ = "visit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who acted
+    action: Mapped[str] = mapped_column(String(16))  # handover | takeover
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the new holder
+    clearance_cutoff: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Access(Base):

@@ -10,13 +10,13 @@ from flask import url_for as url
 from PIL import Image
 
 from dangan import clock
-from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
+from dangan.openness import open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import Visit
 from dangan.text.numbers import parse_int
 
+from .. import gate
 from ..security import current_visit_id, log_access
-from .clearance import is_cleared
 from .verify import issue
 from .viewer import PageChanged, certified_page
 
@@ -118,19 +118,14 @@ def make_copy():
             page, meta, jpeg = certified_page(page_id)
         except PageChanged as e:
             abort(409, description=str(e))
-        if is_restricted(meta) and not is_cleared(page.document):
-            abort(403, description=f"{RESTRICTED_LABEL}后方可复制")
+        gate.require(meta, page.document, "copy", path=page.path, page=page.page,
+                     page_uid=page_id)
         chosen.append((page, meta, jpeg))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     pdf, code = issue("档案复制件", visit.number, len(chosen),
                       [open_title(m) or reference(p, m) for p, m, _ in chosen],
                       lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
                                                   stamp, verification=(code, url)))
-    listing = "；".join(f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen)
-    with db.session() as s:
-        v = s.get(Visit, visit_id)
-        v.copied = (v.copied + "；" if v.copied else "") + listing
-        s.commit()
     for page_id, (page, _, _) in zip(ids, chosen, strict=True):
         log_access("copy", page.path, page.page, f"仅供{use}使用 核验码 {code}",
                    page_uid=page_id)

@@ -17,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from pypdf import PdfReader, PdfWriter
@@ -26,7 +25,7 @@ from dangan.doctypes import label as type_label
 from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
 from dangan.indexer.facts import FACT_KINDS
-from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title
+from dangan.openness import open_title
 from dangan.printing import load_stamp
 from dangan.records.accounts import Visit
 from dangan.records.dossiers import ACTION_LABELS, ACTIONS, decisions_for, record_decision
@@ -34,9 +33,9 @@ from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError
 from dangan.text.idnumbers import mask
 
+from .. import gate
 from ..security import current_visit_id, log_access
 from ..stores import page_store, search_index
-from .clearance import cleared_documents, is_cleared
 from .copies import build_pdf, reference
 from .verify import issue
 from .viewer import PageChanged, certified_page, working_on_something
@@ -61,7 +60,7 @@ def _db():
 def _open(name: str):
     try:
         return open_dossier(search_index(), page_store(), name, decisions_for(_db(), name),
-                            cleared_documents())
+                            gate.cleared_documents())
     except IndexMissing:
         abort(503, description="索引尚未建立，请先运行 dangan index")
     except QueryError as e:  # not a name the search can look up ("-1", "²")
@@ -105,8 +104,9 @@ def decide():
 @bp.route("/summary", methods=["POST"])
 def summary():
     """The 查档结果摘要 of a confirmed person, with certified copies of the pages it cites."""
-    visit_id, request_number = current_visit_id(), session.get("request_number")
-    if visit_id is None and not request_number:
+    scope = gate.current_scope()
+    visit_id, request_number = scope.visit_id, scope.request_number
+    if scope.empty:
         abort(403, description="出具查档结果摘要前请先登记查档或办理申请")
     name = _name()
     keys = set(request.form.getlist("key"))
@@ -130,8 +130,8 @@ def summary():
             page, meta, jpeg = certified_page(r.page_id)
         except PageChanged as e:
             abort(409, description=str(e))
-        if is_restricted(meta) and not is_cleared(page.document):
-            abort(403, description=f"{RESTRICTED_LABEL}后方可出具")
+        gate.require(meta, page.document, "copy", path=page.path, page=page.page,
+                     page_uid=r.page_id)
         chosen.append((page, meta, jpeg))
         page_ids.append(r.page_id)
     lines = summary_lines(person, name, d.references(page_store()))

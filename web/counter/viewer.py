@@ -18,7 +18,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -32,7 +31,7 @@ from dangan.desk import records
 from dangan.doctypes import label
 from dangan.indexer import sources
 from dangan.indexer.reading import term_boxes
-from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
+from dangan.openness import is_restricted
 from dangan.search.backend import IndexMissing
 from dangan.search.explain import match_person
 from dangan.search.query import QueryError
@@ -40,9 +39,9 @@ from dangan.text.dates import display_date
 from dangan.text.normalize import normalize
 from dangan.text.numbers import parse_int
 
-from ..security import current_visit_id, log_access
+from .. import gate
+from ..security import log_access
 from ..stores import page_store
-from .clearance import grant, is_cleared
 from .search import PAGE_SIZE, remember_hits, run_search
 
 bp = Blueprint("viewer", __name__)
@@ -58,7 +57,7 @@ def _load(page_id: int):
 
 
 def working_on_something() -> bool:
-    return current_visit_id() is not None or bool(session.get("request_number"))
+    return not gate.current_scope().empty
 
 
 def highlight_boxes(page, person: str, terms: list[str]) -> list[list[int]]:
@@ -88,17 +87,17 @@ def view(page_id: int):
         return redirect(url_for("visits.new", next=request.full_path))
     store, page, meta = _load(page_id)
     restricted = is_restricted(meta)
-    if restricted and not is_cleared(page.document):
-        shown = public_label(meta)
-        if not g.user.is_admin:
-            log_access("view_refused", page.path, page.page, RESTRICTED_LABEL, page_uid=page_id)
-            return render_template("restricted.html", label=shown, page_id=page_id,
-                                   can_clear=False), 403
+    decision = gate.decide(meta, page.document, "content")
+    if not decision.allowed:
         reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
+        if not decision.may_clear:
+            gate.refuse_logged("content", page.path, page.page, page_id)
+            return render_template("restricted.html", label=decision.label, page_id=page_id,
+                                   can_clear=False), 403
         if not reason:
-            return render_template("restricted.html", label=shown, page_id=page_id,
+            return render_template("restricted.html", label=decision.label, page_id=page_id,
                                    can_clear=True), 403
-        grant(page.document, reason, path=page.path, page=page.page, page_uid=page_id)
+        gate.grant(page.document, reason, path=page.path, page=page.page, page_uid=page_id)
     person = request.args.get("person", "")
     terms = [t for t in request.args.get("terms", "").split("|") if t]
     log_access("view", page.path, page.page, f"person={person} terms={'|'.join(terms)}",
@@ -233,13 +232,13 @@ def image(page_id: int):
     if not working_on_something():
         abort(403, description="查看扫描件前请先登记查档，或在申请页点“办理此申请”")
     _store, page, meta = _load(page_id)
-    if is_restricted(meta) and not is_cleared(page.document):
-        abort(403, description=RESTRICTED_LABEL)
     width = None
     if request.args.get("w") is not None:
         width = parse_int(request.args["w"], 32, 4000)
         if width is None:
             abort(400, description="图像宽度参数无效")
+    gate.require(meta, page.document, "thumbnail" if width and width <= 400 else "image",
+                 path=page.path, page=page.page, page_uid=page_id)
     log_access("thumbnail" if width and width <= 400 else "image", page.path, page.page,
                f"w={width}" if width else "", page_uid=page_id)
     try:
@@ -248,5 +247,5 @@ def image(page_id: int):
         abort(404, description=f"扫描件无法读取：{e}")
     except FileNotFoundError:
         abort(404, description="扫描件文件已不在原位置")
-    return Response(data, mimetype="image/jpeg",
-                    headers={"Cache-Control": "private, max-age=300"})
+    # no-store like every page: a scan is personal data, kept by no browser or proxy.
+    return Response(data, mimetype="image/jpeg", headers={"Cache-Control": "no-store"})

@@ -11,6 +11,7 @@ import time
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     g,
@@ -25,13 +26,17 @@ from sqlalchemy.exc import IntegrityError
 
 from dangan import clock
 from dangan.exports import csv_text
+from dangan.records import custody
+from dangan.records import register as registry
 from dangan.records.accounts import (
     OUTCOMES,
     PURPOSES,
     RELATIONSHIPS,
     Access,
+    User,
     Visit,
     VisitCorrection,
+    VisitEvent,
     now,
 )
 from dangan.text.idnumbers import clean as clean_id
@@ -118,6 +123,7 @@ def new():
                 flash("同时登记的人较多，登记号分配失败，请再点一次“登记”", "error")
                 return _new_page(values, [], 503)
             previous = session.get("visit_number")
+            session.pop("request_number", None)  # counter work now: one scope at a time
             session["visit_id"] = visit.id
             session["visit_number"] = visit.number
             flash(f"已登记查档 {visit.number}" + (f"；上一位 {previous} 仍为办理中，可在登记簿办结"
@@ -126,32 +132,66 @@ def new():
     return _new_page(values, errors, 400 if errors else 200)
 
 
+def _visit(s, visit_id: int) -> Visit:
+    visit = s.get(Visit, visit_id)
+    if visit is None:
+        abort(404, description="无此查档登记")
+    return visit
+
+
 @bp.route("/<int:visit_id>/resume", methods=["POST"])
 def resume(visit_id: int):
-    """Pick an open visit back up (after a logout, a timeout, or from another window)."""
+    """Pick an open visit back up (after a logout, a timeout, or from another window): its
+    holder continues; an admin takes another's over (recorded, ending its clearances); staff
+    need the holder's hand-over first (dangan/records/custody.py)."""
     with _db().session() as s:
-        visit = s.get(Visit, visit_id)
-        if visit is None:
-            return render_template("error.html", message="无此查档登记"), 404
+        visit = _visit(s, visit_id)
+    try:
+        taken = custody.take_over(_db(), visit, by=g.user)
+    except custody.CustodyError as e:
         if visit.ended_at is not None:
-            flash(f"查档登记 {visit.number} 已办结，不能继续；请登记新的查档", "error")
+            flash(str(e), "error")
             return redirect(url_for("visits.detail", visit_id=visit_id))
-        session["visit_id"], session["visit_number"] = visit.id, visit.number
-    flash(f"继续办理查档登记 {visit.number}")
+        current_app.logger.info("visit resume refused: user %s visit %s", g.user.id, visit_id)
+        abort(403, description=str(e))
+    session.pop("request_number", None)  # counter work now: one scope at a time
+    session["visit_id"], session["visit_number"] = visit.id, visit.number
+    g.pop("open_visit_checked", None)
+    flash(f"{'已接管' if taken else '继续办理'}查档登记 {visit.number}")
     return redirect(url_for("search.index"))
+
+
+@bp.route("/<int:visit_id>/handover", methods=["POST"])
+def handover(visit_id: int):
+    """The holder hands the visit to a colleague, who may then resume it."""
+    with _db().session() as s:
+        visit = _visit(s, visit_id)
+    try:
+        to = custody.hand_over(_db(), visit, by=g.user,
+                               to_username=request.form.get("to", ""))
+    except custody.CustodyError as e:
+        abort(403, description=str(e))
+    if session.get("visit_id") == visit_id:
+        session.pop("visit_id", None)
+        session.pop("visit_number", None)
+    flash(f"查档登记 {visit.number} 已移交 {to.display_name}")
+    return redirect(url_for("visits.detail", visit_id=visit_id))
 
 
 @bp.route("/<int:visit_id>/close", methods=["POST"])
 def close(visit_id: int):
+    """Close with the outcome: by the holder or an admin, once; who and when are recorded.
+    What was copied is not asked: the register derives it from the papers issued."""
     outcome = request.form.get("outcome", "")
+    with _db().session() as s:
+        visit = _visit(s, visit_id)
+    if visit.ended_at is None and not custody.may_close(_db(), g.user, visit):
+        abort(403, description="只有此登记的经办人或管理员可以办结")
     if outcome not in OUTCOMES:
         flash("未办结：请先选择查档结果（查到 / 未查到），再点“办结”", "error")
-        return redirect(url_for("visits.detail", visit_id=visit_id,
-                                copied=request.form.get("copied", "")[:1000]))
+        return redirect(url_for("visits.detail", visit_id=visit_id))
     with _db().session() as s:
-        visit = s.get(Visit, visit_id)
-        if visit is None:
-            return render_template("error.html", message="无此查档登记"), 404
+        visit = _visit(s, visit_id)
         if visit.ended_at is not None:
             # Closing is once: what was recorded stands; a correction is a new entry.
             return render_template(
@@ -159,7 +199,7 @@ def close(visit_id: int):
                 f"{visit.ended_at:%Y-%m-%d %H:%M} 办结，不能再次办结；如需更正请添加更正记录",
                 code=409), 409
         visit.outcome = outcome
-        visit.copied = request.form.get("copied", visit.copied or "").strip()[:1000]
+        visit.closed_by = g.user.id
         visit.ended_at = now()
         s.commit()
     if session.get("visit_id") == visit_id:
@@ -188,10 +228,9 @@ def correct(visit_id: int):
 
 @bp.route("/<int:visit_id>")
 def detail(visit_id: int):
-    with _db().session() as s:
-        visit = s.get(Visit, visit_id)
-        if visit is None:
-            return render_template("error.html", message="无此查档登记"), 404
+    db = _db()
+    with db.session() as s:
+        visit = _visit(s, visit_id)
         # What the citizen saw and took: searches, pages, copies. Thumbnails and the scan
         # under each page view are in the access log (admin), not repeated here.
         log = entries(s, list(s.scalars(
@@ -199,14 +238,21 @@ def detail(visit_id: int):
                                  Access.action.not_in(("thumbnail", "image")))
             .order_by(Access.at, Access.id))))
         staff = visit.staff.display_name
+        names = {u.id: u.display_name for u in s.scalars(select(User))}
         corrections = list(s.scalars(select(VisitCorrection).where(
             VisitCorrection.visit_id == visit_id).order_by(VisitCorrection.id)))
-        correctors = {c.id: s.get(type(visit.staff), c.user_id).display_name
-                      for c in corrections}
+        correctors = {c.id: names.get(c.user_id, "") for c in corrections}
+        events = list(s.scalars(select(VisitEvent).where(VisitEvent.visit_id == visit_id)
+                                .order_by(VisitEvent.id)))
+    papers = registry.issued_under(db, [visit.number])[visit.number]
+    holder = custody.holder(db, visit)
     return render_template("visit_detail.html", visit=visit, log=log, staff=staff, mask=mask,
                            outcomes=OUTCOMES, corrections=corrections, correctors=correctors,
-                           current=session.get("visit_id") == visit_id,
-                           copied=request.args.get("copied"))
+                           current=session.get("visit_id") == visit_id, names=names,
+                           events=events, papers=papers, describe=registry.describe,
+                           copied=registry.copied_text(papers, visit.copied),
+                           holder=names.get(holder, ""), is_holder=holder == g.user.id,
+                           closed_by=names.get(visit.closed_by, "") if visit.closed_by else "")
 
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -251,7 +297,9 @@ def index():
     with _db().session() as s:
         visits = list(s.scalars(_filtered(request.args).limit(500)))
         staff = {v.id: v.staff.display_name for v in visits}
-    return render_template("visits.html", visits=visits, staff=staff, mask=mask,
+    papers = registry.issued_under(_db(), [v.number for v in visits])
+    copied = {v.id: registry.copied_text(papers[v.number], v.copied) for v in visits}
+    return render_template("visits.html", visits=visits, staff=staff, mask=mask, copied=copied,
                            args=request.args, outcomes=(*OUTCOMES, OPEN), purposes=PURPOSES)
 
 
@@ -259,11 +307,15 @@ def index():
 def export():
     with _db().session() as s:
         visits = list(s.scalars(_filtered(request.args)))
+        names = {u.id: u.display_name for u in s.scalars(select(User))}
+        papers = registry.issued_under(_db(), [v.number for v in visits])
         rows = [[v.number, clock.shown(v.started_at, seconds=True), v.requester_name,
                  mask(v.id_number), v.relation, v.purpose, v.outcome or OPEN,
-                 clock.shown(v.ended_at, seconds=True), v.copied, mask_in_text(v.note),
-                 v.staff.display_name] for v in visits]
+                 clock.shown(v.ended_at, seconds=True),
+                 registry.copied_text(papers[v.number], v.copied), mask_in_text(v.note),
+                 v.staff.display_name, names.get(v.closed_by, "") if v.closed_by else ""]
+                for v in visits]
     text = csv_text(["登记号", "登记时间", "查档人", "身份证号", "关系", "用途", "结果",
-                     "办结时间", "复制内容", "备注", "经办人"], rows)
+                     "办结时间", "复制内容", "备注", "经办人", "办结人"], rows)
     return Response(text, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=visits.csv"})

@@ -33,12 +33,13 @@ from dangan.doctypes import TYPES
 from dangan.exports import csv_text
 from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title, public_label
 from dangan.printing import load_stamp
+from dangan.records import register
 from dangan.records.accounts import User
 from dangan.records.requests import Request
 from dangan.text.idnumbers import mask
 from dangan.text.numbers import parse_int
 
-from ..counter.clearance import grant, is_cleared
+from .. import gate
 from ..counter.copies import build_pdf, reference
 from ..counter.verify import issue
 from ..counter.viewer import PageChanged, certified_page
@@ -135,12 +136,25 @@ def _detail_page(req: Request, draft: dict | None = None, status_error: str = ""
     mark = req.urgency(today)
     left = records.calendar(_cfg()).working_days_between(today, req.due_on)
     log_access("request_view", detail=number)
+    from sqlalchemy import select as _select
+
+    from dangan.records.accounts import Access
+
+    from ..counter.logview import entries
+
+    with _db().session() as s:
+        # The request's own log: what was searched, viewed and copied while working it.
+        work_log = entries(s, list(s.scalars(
+            _select(Access).where(Access.request_number == number,
+                                  Access.action.not_in(("thumbnail", "image", "request_view")))
+            .order_by(Access.id))))
     return render_template(
         "request_detail.html", req=req, mask=mask, mark=mark, left=left, types=TYPES,
         next_statuses=workflow.NEXT.get(req.status, ()), delivery=workflow.DELIVERY,
         search_url=search_url(req), criteria=criteria(req), peers=_cfg().peers,
         working=session.get("request_number") == number, draft=draft or {},
-        status_error=status_error,
+        status_error=status_error, work_log=work_log,
+        papers=register.issued_under(_db(), [number])[number], describe=register.describe,
         can_reply=req.status in (workflow.ISSUED, workflow.NOT_FOUND, workflow.DELIVERED)
     ), code
 
@@ -214,7 +228,8 @@ def attach(number: str):
         if is_restricted(meta):
             # A restricted page joins a request only once an admin has opened it for this
             # request; its label carries only the open catalogue fields.
-            if session.get("request_number") != number or not is_cleared(page.document):
+            if session.get("request_number") != number or \
+                    not gate.decide(meta, page.document, "attach").allowed:
                 abort(403, description=f"{RESTRICTED_LABEL}：须由管理员在办理此申请时填写理由"
                                        "打开后方可加入申请")
             label = f"{public_label(meta)} 第{page.page_in_document}页"
@@ -316,7 +331,7 @@ def reply(number: str):
                 return render_template("reply_reason.html", number=number,
                                        labels=[r.label for r, _ in closed]), 403
             for row, page in closed:
-                grant(page.document, reason, purpose="reply", request_number=number,
+                gate.grant(page.document, reason, purpose="reply", request_number=number,
                       path=page.path, page=page.page, page_uid=row.page_id)
         facts = _facts(req)
         kind = "档案查询结果告知书"
