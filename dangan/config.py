@@ -91,6 +91,9 @@ class Config:
     api_per_minute: int = 120
     # A counter PC left alone this long is logged out (minutes).
     idle_minutes: int = 30
+    # 著录 corrections: may the clerk who proposed one confirm it (a one-person reading
+    # room)? Otherwise an admin other than the proposer confirms (dangan/corrections).
+    corrections_self_confirm: bool = False
     # The archive's time zone (dangan/clock.py): dates shown, visit numbers, deadlines.
     timezone: str = "Asia/Shanghai"
     # 退休时间线测算 (dangan/pension): the month the province began personal pension accounts
@@ -137,7 +140,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "ocr": {"engine": _STR, "workers": _INT, "threads_per_worker": _INT, "max_side_len": _INT,
             "max_pixels": _INT, "commit_every": _INT, "scheduler": _STR},
     "web": {"host": _STR, "port": _INT, "https": _BOOL, "proxy": _BOOL, "database": _STR,
-            "copy_stamp": _STR, "idle_minutes": _INT},
+            "copy_stamp": _STR, "idle_minutes": _INT, "corrections_self_confirm": _BOOL},
     "search": {"policies": _STR},
     "requests": {"deadline_days": _INT, "holidays": _STRINGS, "workdays": _STRINGS,
                  "intake_per_hour": _INT},
@@ -270,6 +273,7 @@ def _build(raw: dict, cfg_path: Path | None) -> Config:
         peer_proxy=str(federation["proxy"]) if federation.get("proxy") else None,
         api_per_minute=int(federation.get("api_per_minute", 120)),
         idle_minutes=int(web.get("idle_minutes", 30)),
+        corrections_self_confirm=bool(web.get("corrections_self_confirm", False)),
         timezone=zone,
         pension_account_start=account_start or None,
         special_jobs_file=(str(path_of(pension["special_jobs"])) if pension.get("special_jobs")

@@ -9,7 +9,7 @@ Corrections are keyed to the page's stable id (file, page, content hash): they s
 rebuild, repair and re-OCR of the same file, and are flagged for review when the file changes.
 """
 
-from .overlay import Check, LineReading, Reading, effective
+from .overlay import Check, LineReading, Reading, effective, fact_locator, provenance
 from .register import (
     Correction,
     CorrectionError,
@@ -19,4 +19,4 @@ from .register import (
 )
 
 __all__ = ["Check", "Correction", "CorrectionError", "LineReading", "Reading", "confirmed_for",
-           "effective", "propose", "review"]
+           "effective", "fact_locator", "propose", "provenance", "review"]

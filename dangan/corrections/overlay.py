@@ -35,7 +35,7 @@ class Check:
 
     @property
     def label(self) -> str:
-        return f"人工核对（{self.by}，{self.at[:16]}）"
+        return f"{CHECKED}（{self.by}，{self.at[:16]}）"
 
 
 @dataclass
@@ -48,7 +48,7 @@ class LineReading:
 
     @property
     def label(self) -> str:
-        return self.check.label if self.check else "机器识别"
+        return self.check.label if self.check else MACHINE
 
 
 @dataclass
@@ -63,6 +63,16 @@ class Reading:
     def checked(self) -> bool:
         return any(ln.check for ln in self.lines) or any(
             f.checked for f in self.page.fields.facts)
+
+
+MACHINE = "机器识别"
+CHECKED = "人工核对"
+
+
+def provenance(fact) -> str:
+    """How a fact came to read as it does, in the words of the screen and the summary."""
+    c = fact.checked
+    return f"{CHECKED}（{c['by']}，{c['at'][:16]}）" if c else MACHINE
 
 
 def fact_locator(fact) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from dangan.corrections import provenance
 from dangan.printing import cjk_font, wrap_cjk
 
 from .dossier import Person
@@ -26,10 +27,12 @@ def summary_lines(person: Person, name: str, references: dict[str, str]) -> list
     ref = {r.key: source_label(r, references.get(r.key, r.document)) for r in person.group.records}
     count = len(person.group.records)
     out = [f"姓名：{name}　共 {count} 条档案记录（已经工作人员确认为同一人）", ""]
-    out.append("一、记载事项及出处")
+    out.append("一、记载事项及出处（未注明者为机器识别，注明“人工核对”者经工作人员对照原件核对）")
     for f in person.facts:
         for v in f.values:
-            sources = "；".join(ref[s.record.key] for s in v.sources)
+            sources = "；".join(ref[s.record.key] + (f"（{provenance(s.fact)}）"
+                                                      if s.fact.checked else "")
+                               for s in v.sources)
             out.append(f"{f.label}：{v.text}　出处：{sources}")
     if person.conflicts:
         out += ["", "二、记载不一致"]

@@ -21,6 +21,7 @@ from flask import (
 )
 from pypdf import PdfReader, PdfWriter
 
+from dangan.corrections import fact_locator, provenance
 from dangan.doctypes import label as type_label
 from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
@@ -78,7 +79,8 @@ def show():
                f"{len(d.persons)} 个候选人员")
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
                            references=d.references(page_store()), action_labels=ACTION_LABELS,
-                           type_label=type_label)
+                           type_label=type_label, fact_locator=fact_locator,
+                           provenance=provenance)
 
 
 @bp.route("/decide", methods=["POST"])

@@ -27,6 +27,7 @@ from flask import (
 from PIL import Image
 from werkzeug.datastructures import MultiDict
 
+from dangan.corrections import effective, register
 from dangan.desk import records
 from dangan.doctypes import label
 from dangan.indexer import sources
@@ -42,6 +43,7 @@ from dangan.text.numbers import parse_int
 from .. import gate
 from ..security import log_access
 from ..stores import page_store
+from .corrections import may_review
 from .search import PAGE_SIZE, remember_hits, run_search
 
 bp = Blueprint("viewer", __name__)
@@ -98,6 +100,9 @@ def view(page_id: int):
             return render_template("restricted.html", label=decision.label, page_id=page_id,
                                    can_clear=True), 403
         gate.grant(page.document, reason, path=page.path, page=page.page, page_uid=page_id)
+    # The page as staff corrected it (dangan/corrections): each line says 机器识别 or 人工核对
+    reading = effective(page)
+    page = reading.page
     person = request.args.get("person", "")
     terms = [t for t in request.args.get("terms", "").split("|") if t]
     log_access("view", page.path, page.page, f"person={person} terms={'|'.join(terms)}",
@@ -120,7 +125,9 @@ def view(page_id: int):
         next_page=ids[here + 1] if here + 1 < len(ids) else None,
         hit=_hit_position(page_id), results_url=_results_url(), context=context,
         restricted=restricted, display_date=display_date, attached=attached,
-        screen_width=SCREEN_WIDTH)
+        screen_width=SCREEN_WIDTH, reading=reading,
+        corrections=register.of_page(store.db, page_id), may_review=may_review)
+
 
 
 # The viewer shows a rendition this wide (a screen's worth); zooming in loads the full scan.

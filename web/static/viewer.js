@@ -28,3 +28,37 @@ document.addEventListener('keydown', (e) => {
 const first = document.querySelector('.hl');
 function showMark() { if (first && scale === 1) first.scrollIntoView({block: 'center'}); }
 if (scan.complete) showMark(); else scan.addEventListener('load', showMark, {once: true});
+
+// 著录: a click on a line of the recognised text — or on the scan where a line stands — opens
+// the correction form for that line, with what it reads now to edit.
+const form = document.getElementById('correct-form');
+function chooseLine(el) {
+  if (!form || !el) return;
+  document.querySelectorAll('.ocr-line.chosen').forEach((x) => x.classList.remove('chosen'));
+  el.classList.add('chosen');
+  document.getElementById('correct-line').value = el.dataset.line;
+  document.getElementById('correct-original').textContent = '现读作：' + el.dataset.text;
+  const value = document.getElementById('correct-value');
+  value.value = el.dataset.text;
+  form.hidden = false;
+  value.focus();
+}
+document.querySelectorAll('.ocr-line').forEach((el) => {
+  el.addEventListener('click', () => chooseLine(el));
+});
+const cancel = document.getElementById('correct-cancel');
+if (cancel) cancel.addEventListener('click', () => { form.hidden = true; });
+const sheet = document.getElementById('sheet');
+if (sheet && form) {
+  sheet.addEventListener('click', (e) => {
+    const w = parseFloat(scan.dataset.width), h = parseFloat(scan.dataset.height);
+    if (!w || !h) return;
+    const r = scan.getBoundingClientRect();
+    const x = (e.clientX - r.left) * w / r.width, y = (e.clientY - r.top) * h / r.height;
+    const hit = Array.from(document.querySelectorAll('.ocr-line[data-box]')).find((el) => {
+      const b = el.dataset.box.split(',').map(Number);
+      return x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+    });
+    if (hit) { chooseLine(hit); hit.scrollIntoView({block: 'nearest'}); }
+  });
+}
