@@ -143,6 +143,8 @@ EXIT_BUSY = 75
 def cmd_index(cfg, args) -> int:
     import sqlite3
 
+    from .diskfull import MESSAGE as DISK_FULL
+    from .diskfull import is_disk_full
     from .indexer.batch import run_batch
     from .indexer.locks import Busy
     from .logs import configure
@@ -160,8 +162,7 @@ def cmd_index(cfg, args) -> int:
         print(f"dangan index: {e}", file=sys.stderr)
         return EXIT_BUSY
     except (OSError, sqlite3.Error) as e:  # the index or the store could not be written
-        full = "full" in str(e) or getattr(e, "errno", None) in (28, 27)  # ENOSPC, EFBIG
-        why = "磁盘空间不足" if full else "写入失败：磁盘已满、只读或出错？"
+        why = DISK_FULL if is_disk_full(e) else "写入失败：磁盘已满、只读或出错？"
         print(f"dangan index: 无法写入索引或页面库（{why}）：{e}。已提交的内容完好，"
               "旧索引仍可检索；处理后重新运行 dangan index 即可继续。", file=sys.stderr)
         return 1
@@ -183,6 +184,8 @@ def cmd_check(cfg, args) -> int:
 
 
 def cmd_repair(cfg, args) -> int:
+    from .diskfull import MESSAGE as DISK_FULL
+    from .diskfull import is_disk_full
     from .indexer.integrity import check, repair
     from .indexer.locks import Busy
 
@@ -191,6 +194,12 @@ def cmd_repair(cfg, args) -> int:
     except Busy as e:
         print(f"dangan repair: {e}", file=sys.stderr)
         return EXIT_BUSY
+    except Exception as e:  # the half-built generation is gone (SearchIndex.rebuilding)
+        if not is_disk_full(e):
+            raise
+        print(f"dangan repair: {DISK_FULL}，修复未完成：{e}。未建完的新索引已删除，"
+              "旧索引仍可检索；清理磁盘后重新运行 dangan repair。", file=sys.stderr)
+        return 1
     for line in done:
         print(line)
     report = check(cfg)

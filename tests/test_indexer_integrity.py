@@ -139,3 +139,100 @@ def test_a_rebuild_commits_in_steps_and_goes_live_only_when_complete(tmp_path):
     index.close()
     store.close()
     assert search_json(cfg_path, "--person", "单国栋")["total"] == 5
+
+
+def test_repair_on_a_full_disk_says_so_in_one_line_and_leaves_nothing_half_built(tmp_path):
+    from smalldisk import fill, small_disk
+
+    with small_disk(tmp_path / "disk", "24m") as disk:
+        cfg = _pdfs(tmp_path)
+        text = cfg.read_text(encoding="utf-8").replace(str(tmp_path / "index"), str(disk / "ix"))
+        cfg.write_text(text, encoding="utf-8")
+        run_dangan(cfg, "index")
+        live = SearchIndex(disk / "ix").live_dir()
+        filler = fill(disk, leave=32_000)  # the old index stays; a new one does not fit
+        proc = run_dangan(cfg, "repair", check=False)
+        assert proc.returncode == 1, (proc.stdout, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "磁盘空间不足" in lines[0], proc.stderr
+        assert sorted(p.name for p in (disk / "ix").glob("gen-*")) == [live.name]
+        assert search_json(cfg, "--person", "单国栋")["total"] == 3  # the old index answers
+        filler.unlink()
+        assert "检查通过" in run_dangan(cfg, "repair").stdout
+        assert len(list((disk / "ix").glob("gen-*"))) == 1
+
+
+def _backed_up(tmp_path):
+    """Three text-layer PDFs indexed, a user in the register, a backup of it all."""
+    cfg = _pdfs(tmp_path)
+    run_dangan(cfg, "index")
+    adduser = subprocess.run([*DANGAN, "--config", str(cfg), "user", "add", "clerk",
+                              "--password-stdin"], input="clerk-password-1\n", text=True,
+                             capture_output=True)
+    assert adduser.returncode == 0, adduser.stderr
+    run_dangan(cfg, "backup", str(tmp_path / "backup"))
+    return cfg
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_written_and_a_good_one_restores(
+        tmp_path):
+    _backed_up(tmp_path)
+    good, bad = tmp_path / "backup", tmp_path / "damaged"
+    shutil.copytree(good, bad)
+    store = bad / "pages.sqlite3"
+    data = bytearray(store.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 4096] = b"\xa5" * 4096  # a bad sector in a page
+    store.write_bytes(bytes(data))
+    restored = tmp_path / "restored"
+    cfg = write_config(tmp_path / "restored.toml", tmp_path / "scans", restored)
+    proc = run_dangan(cfg, "restore", str(bad), check=False)
+    assert proc.returncode == 1
+    assert "未通过校验" in proc.stderr and "pages.sqlite3 已损坏" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not restored.exists() or not any(restored.rglob("*"))  # nothing written
+    # The retry with the good backup works, and the archive answers as before.
+    assert "已从" in run_dangan(cfg, "restore", str(good)).stdout
+    assert "检查通过" in run_dangan(cfg, "check").stdout
+    assert search_json(cfg, "--person", "单国栋")["total"] == 3
+
+
+def test_a_restore_that_runs_out_of_disk_leaves_the_target_untouched_and_can_be_retried(
+        tmp_path):
+    from smalldisk import fill, small_disk
+
+    _backed_up(tmp_path)
+    with small_disk(tmp_path / "disk", "16m") as disk:
+        cfg = write_config(tmp_path / "restored.toml", tmp_path / "scans", disk / "archive")
+        filler = fill(disk, leave=200_000)  # room to start copying, not to finish
+        proc = run_dangan(cfg, "restore", str(tmp_path / "backup"), check=False)
+        assert proc.returncode == 1 and "目标文件夹未改动" in proc.stderr, proc.stderr
+        assert [p.name for p in disk.iterdir() if p.name != "archive"] == ["filler"]
+        assert not (disk / "archive").exists() or not any((disk / "archive").rglob("*"))
+        filler.unlink()
+        assert "已从" in run_dangan(cfg, "restore", str(tmp_path / "backup")).stdout
+        assert "检查通过" in run_dangan(cfg, "check").stdout
+        assert search_json(cfg, "--person", "单国栋")["total"] == 3
+
+
+def test_a_backup_with_a_postgresql_register_holds_its_dump_and_no_password(tmp_path,
+                                                                            postgres):
+    url = postgres.new_database().replace("postgres@", "postgres:pg-secret-42@")
+    cfg = _pdfs(tmp_path)
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f'[web]\ndatabase = "{url}"\n',
+                   encoding="utf-8")
+    run_dangan(cfg, "index")
+    adduser = subprocess.run([*DANGAN, "--config", str(cfg), "user", "add", "clerk",
+                              "--password-stdin"], input="clerk-password-1\n", text=True,
+                             capture_output=True)
+    assert adduser.returncode == 0, adduser.stderr
+    proc = run_dangan(cfg, "backup", str(tmp_path / "backup"))
+    assert "pg_dump" in proc.stdout and "已删除密码" in proc.stdout, proc.stdout
+    copied = (tmp_path / "backup" / "config.toml").read_text(encoding="utf-8")
+    assert "pg-secret-42" not in copied and "postgresql+psycopg://postgres:" in copied
+    assert not any("pg-secret-42" in p.read_bytes().decode("latin-1")
+                   for p in (tmp_path / "backup").rglob("*") if p.is_file())
+    listing = subprocess.run(["pg_restore", "--list", str(tmp_path / "backup" /
+                                                           "register.pgdump")],
+                             capture_output=True, text=True, check=True).stdout
+    assert "TABLE DATA public users" in listing or "TABLE DATA public accounts" in listing, \
+        listing

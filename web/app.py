@@ -14,6 +14,8 @@ from werkzeug.routing import IntegerConverter
 
 from dangan import clock
 from dangan.config import Config
+from dangan.diskfull import MESSAGE as DISK_FULL
+from dangan.diskfull import is_disk_full
 from dangan.records.accounts import Database, database_url
 
 from .security import (
@@ -105,14 +107,21 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
 
     @app.errorhandler(AccessLogUnavailable)
     def access_log_unavailable(e: AccessLogUnavailable):
-        message = ("访问记录无法写入（数据盘可能已满），按规定不能查看或复制未记录的页面；"
-                   "检索仍可使用。请联系管理员清理磁盘。")
+        # Searches too: a register of personal-record searches with holes is not a register.
+        message = ("访问记录无法写入（磁盘空间不足或数据库出错），按规定不能检索、查看或复制"
+                   "未记录的内容。请联系管理员清理磁盘。")
         if request.path.startswith("/api/"):
             return jsonify({"error": message}), 503
         return render_template("error.html", message=message, code=503), 503
 
     @app.errorhandler(Exception)
     def server_error(e: Exception):
+        if is_disk_full(e):  # a visit, a request, a login: one clear line, never a bare 500
+            log.error("disk full in %s %s: %s", request.method, request.endpoint or "?", e)
+            message = f"{DISK_FULL}：数据无法写入，本次操作未完成。请联系管理员清理磁盘后重试。"
+            if request.path.startswith("/api/"):
+                return jsonify({"error": message}), 503
+            return render_template("error.html", message=message, code=503), 503
         log.exception("unhandled error in %s %s", request.method, request.endpoint or "?")
         if request.path.startswith("/api/"):
             return jsonify({"error": "系统内部错误"}), 500

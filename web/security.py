@@ -194,8 +194,9 @@ def log_access(action: str, path: str = "", page: int | None = None, detail: str
                page_uid: int | None = None, *, required: bool = True) -> None:
     """Write one line of the access log; every view and copy goes through here. ID-shaped
     numbers in the detail (a search typed as an ID number) are stored masked. When the line
-    cannot be written, a `required` one (views, copies) refuses the request; a search (hits
-    show masked data only) still answers, and the failure goes to the server log."""
+    cannot be written, a `required` one (views, copies, searches: a register of searches with
+    holes is not a register) refuses the request with a 503; the failure goes to the server
+    log either way."""
     from sqlalchemy.exc import SQLAlchemyError
 
     entry = {"at": now(), "user_id": g.user.id, "visit_id": current_visit_id(),

@@ -26,7 +26,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
@@ -279,8 +279,13 @@ class SearchIndex:
             windex.create_in(str(d), build_schema()).close()
         dirs = self._shard_dirs(n, new)
         w = _Writer(n, flush=lambda collected: self._commit(collected, dirs))
-        yield w
-        self._commit(w, dirs)
+        try:
+            yield w
+            self._commit(w, dirs)
+        except BaseException:  # a full disk, Ctrl-C: nothing half-built stays on the disk
+            self.close()
+            shutil.rmtree(new, ignore_errors=True)
+            raise
         _write_atomically(new / VERSION_FILE, json.dumps({"version": SCHEMA_VERSION, "shards": n,
                                                          "shapers": term_shapers()}))
         old = self.live_dir()
@@ -375,6 +380,7 @@ class SearchIndex:
                     self._pool = ProcessPoolExecutor(len(dirs), mp_context=get_context("spawn"),
                                                      initializer=_writer_process_init)
                 futures = [self._pool.submit(_apply, d, ops) for d, ops in jobs]
+            wait(futures)  # every writer done, even when one failed: none writes on after
             for f in futures:
                 f.result()
         else:

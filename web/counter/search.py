@@ -83,8 +83,7 @@ def index():
             results = run_search(form, page_no)
             ids = [h.page_id for h in results.hits]
             remember_hits(form, page_no, results)
-            log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500],
-                       required=False)
+            log_access("search", detail=request.query_string.decode("utf-8", "replace")[:500])
         except QueryError as e:
             error = str(e)
         except IndexMissing:
