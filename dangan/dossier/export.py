@@ -5,12 +5,17 @@ rule, applied by the search the dossier gathers through)."""
 
 from __future__ import annotations
 
+from dangan.pension.reckon import reckon
+from dangan.pension.special import PensionSettings
 from dangan.text.idnumbers import mask
 
 from .dossier import Dossier
 
 
-def public_persons(d: Dossier, references: dict[str, str]) -> list[dict]:
+def public_persons(d: Dossier, references: dict[str, str],
+                   pension: PensionSettings | None = None) -> list[dict]:
+    """Each candidate person's facts, the birth rule's choice and the retirement reckoning
+    (测算参考), every figure naming the records it rests on."""
     out = []
     for p in d.persons:
         facts = []
@@ -30,6 +35,14 @@ def public_persons(d: Dossier, references: dict[str, str]) -> list[dict]:
         if p.birth:
             birth = {"value": p.birth.value, "text": p.birth.text,
                      "record_date": p.birth.record_date, "rule": p.birth.rule}
+        by_key = {r.key: r for r in p.group.records}
+
+        def record_ref(key: str, by_key=by_key) -> dict:
+            r = by_key[key]
+            return {"archive_code": references.get(key, ""), "title": r.title,
+                    "date": r.date, "page": r.page, "row": r.row}
+
         out.append({"records": len(p.group.records), "confirmed": p.group.confirmed,
-                    "birth_by_rule": birth, "facts": facts})
+                    "birth_by_rule": birth, "facts": facts,
+                    "retirement": reckon(p, pension).to_json(record_ref)})
     return out

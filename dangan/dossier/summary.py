@@ -9,6 +9,7 @@ import datetime as dt
 import io
 
 from dangan.corrections import provenance
+from dangan.pension.reckon import Reckoning
 from dangan.printing import cjk_font, wrap_cjk
 
 from .dossier import Person
@@ -22,8 +23,10 @@ def source_label(r: Record, reference: str) -> str:
     return f"{reference} 第{r.page}页{where}（{r.date or '日期不明'}）"
 
 
-def summary_lines(person: Person, name: str, references: dict[str, str]) -> list[str]:
-    """The summary as lines of text (also what a test reads back from the PDF)."""
+def summary_lines(person: Person, name: str, references: dict[str, str],
+                  retirement: Reckoning | None = None) -> list[str]:
+    """The summary as lines of text (also what a test reads back from the PDF). The
+    retirement reckoning, when given, comes last, labelled as a reference only."""
     ref = {r.key: source_label(r, references.get(r.key, r.document)) for r in person.group.records}
     count = len(person.group.records)
     out = [f"姓名：{name}　共 {count} 条档案记录（已经工作人员确认为同一人）", ""]
@@ -53,6 +56,25 @@ def summary_lines(person: Person, name: str, references: dict[str, str]) -> list
                    f"计 {s.years} 年 {s.months} 个月。")
         for a, b in s.gaps:
             out.append(f"无档案记载的期间：{a} 至 {b}（请核对是否连续）")
+    if retirement:
+        out += retirement_lines(retirement, ref)
+    return out
+
+
+def retirement_lines(r: Reckoning, ref: dict[str, str]) -> list[str]:
+    """五、退休时间线: each figure, the facts it rests on with their records, its notes."""
+    out = ["", f"五、退休时间线（{r.notice}）",
+           "以下按档案所载事项和现行规定测算，仅供参考，不作为退休审批依据。"]
+    for ln in r.lines:
+        out.append(f"{ln.label}：{ln.value}")
+        if ln.basis:
+            out.append("　依据：" + "；".join(f"{b.label} {b.text}（{ref.get(b.record_key, '')}）"
+                                          for b in ln.basis))
+        out += [f"　说明：{n}" for n in ln.notes]
+    if r.uncertainties:
+        out.append("不确定之处：")
+        out += [f"　{u}" for u in r.uncertainties]
+    out.append("政策依据：" + "；".join(r.sources) + "。")
     return out
 
 

@@ -27,6 +27,8 @@ from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
 from dangan.indexer.facts import FACT_KINDS
 from dangan.openness import open_title
+from dangan.pension.reckon import reckon
+from dangan.pension.special import settings_of
 from dangan.printing import load_stamp
 from dangan.records.accounts import Visit
 from dangan.records.dossiers import ACTION_LABELS, ACTIONS, decisions_for, record_decision
@@ -77,10 +79,13 @@ def show():
     d = _open(name)
     log_access("dossier", detail=f"人员档案线索 {name}：{len(d.records)} 条记录，"
                f"{len(d.persons)} 个候选人员")
+    settings = settings_of(current_app.config["DANGAN"])
+    retirement = {i: reckon(p, settings) for i, p in enumerate(d.persons, 1)
+                  if p.group.confirmed}  # a reckoning rests on records staff confirmed
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
                            references=d.references(page_store()), action_labels=ACTION_LABELS,
                            type_label=type_label, fact_locator=fact_locator,
-                           provenance=provenance)
+                           provenance=provenance, retirement=retirement)
 
 
 @bp.route("/decide", methods=["POST"])
@@ -136,7 +141,8 @@ def summary():
                      page_uid=r.page_id)
         chosen.append((page, meta, jpeg))
         page_ids.append(r.page_id)
-    lines = summary_lines(person, name, d.references(page_store()))
+    lines = summary_lines(person, name, d.references(page_store()),
+                          reckon(person, settings_of(cfg)))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
 
     def build(code: str, url: str) -> bytes:

@@ -7,6 +7,7 @@ from flask import current_app, jsonify, request
 
 from dangan.dossier import open_dossier
 from dangan.dossier.export import public_persons
+from dangan.pension.special import settings_of
 from dangan.records.dossiers import decisions_for
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError
@@ -33,7 +34,8 @@ def persons():
         return error(400, str(e))
     _log("persons", 200, f"name={name} records={len(d.records)}")
     return jsonify({"archive": {"code": cfg.archive_code, "name": cfg.archive_name},
-                    "name": name, "persons": public_persons(d, d.references(store))})
+                    "name": name,
+                    "persons": public_persons(d, d.references(store), settings_of(cfg))})
 
 
 def local_column(name: str) -> dict:
@@ -43,7 +45,7 @@ def local_column(name: str) -> dict:
     store = page_store()
     d = open_dossier(search_index(), store, name, decisions_for(_db(), name))
     return {"code": cfg.archive_code, "name": f"本馆 {cfg.archive_name}", "state": "正常",
-            "message": "", "persons": public_persons(d, d.references(store))}
+            "message": "", "persons": public_persons(d, d.references(store), settings_of(cfg))}
 
 
 def columns(local: dict, answers) -> list[dict]:
