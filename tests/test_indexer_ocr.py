@@ -69,3 +69,51 @@ def test_the_detector_runs_on_openvino_and_finds_what_onnxruntime_finds():
     assert [ln.text for ln in got] == [ln.text for ln in want]
     for a, b in zip(got, want, strict=True):
         assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 4, (a, b)
+
+
+PORTABLE = """
+import sys
+from PIL import Image
+from dangan.indexer.ocr.cpu import describe
+from dangan.indexer.ocr.rapid import RapidEngine
+engine = RapidEngine()
+print(describe())
+print(engine.models["detector"])
+print("\\n".join(l.text for l in engine.read(Image.open(sys.argv[1]))))
+"""
+
+
+def _portable_run(switch: str) -> str:
+    import os
+
+    env = {**os.environ, "DANGAN_OCR_PORTABLE": switch}
+    env.pop("ONEDNN_MAX_CPU_ISA", None)
+    proc = subprocess.run([sys.executable, "-c", PORTABLE, str(SCANS / "scan0007.jpg")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_the_portable_switch_runs_the_detector_as_on_an_avx2_office_pc():
+    """DANGAN_OCR_PORTABLE=1: f32, and the convolutions the compiled network really runs are
+    AVX2 kernels (read back from OpenVINO), whatever this CPU has; the page reads the same."""
+    out = _portable_run("1")
+    cpu_line, detector = out.splitlines()[:2]
+    assert "PORTABLE" in cpu_line and "ONEDNN_MAX_CPU_ISA=AVX2" in cpu_line
+    assert "openvino f32" in detector
+    assert "avx2" in detector and "avx512" not in detector and "amx" not in detector
+    assert "退伍军人安置介绍信" in out and "瞿德明" in out
+
+
+def test_without_the_switch_the_benchmark_says_which_kernels_ran():
+    """The engine names its detector's precision and kernels, so bench/ocr.py can print what
+    ran: on a CPU with AVX-512 the native path uses it (bf16 where the CPU has bf16 units)."""
+    from dangan.indexer.ocr.cpu import cpu_flags
+
+    cpu_line, detector = _portable_run("0").splitlines()[:2]
+    assert cpu_line.endswith("native")
+    flags = cpu_flags()
+    if flags["avx512_bf16"] or flags["amx_bf16"]:
+        assert "openvino bf16" in detector
+    if flags["avx512f"]:
+        assert "avx512" in detector or "amx" in detector

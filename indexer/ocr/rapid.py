@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from .base import Line, OcrUnavailable
+from .cpu import apply_portable, kernels_of, portable
 
 ENGINE_NAME = "rapidocr"
 # A character the recogniser gave at least this probability where it read another (or
@@ -167,11 +168,11 @@ class OpenVinoDetector:
     """
 
     def __init__(self, model: Path, threads: int, precision: str = "bf16"):
+        apply_portable()
         import openvino
 
         core = openvino.Core()
-        if precision == "bf16" and "BF16" not in core.get_property(
-                "CPU", "OPTIMIZATION_CAPABILITIES"):
+        if portable() or "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
             precision = "f32"
         compiled = core.compile_model(str(model), "CPU", {
             "INFERENCE_PRECISION_HINT": precision,
@@ -181,6 +182,7 @@ class OpenVinoDetector:
             "ENABLE_CPU_PINNING": False,
         })
         self.precision = precision
+        self.kernels = kernels_of(compiled)
         self._request = compiled.create_infer_request()
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
@@ -245,12 +247,19 @@ class RapidEngine:
         detector = self._ocr._load_det_model()
         detector.get_preprocess = _fast_det_preprocess(detector)
         self.detector_runtime = "onnxruntime"
+        # What runs, for bench/ocr.py to print: model, runtime, precision, kernels.
+        self.models = {"detector": "PP-OCRv6_det_small onnxruntime f32",
+                       "recogniser": "PP-OCRv6_rec_small onnxruntime f32 (MLAS kernels: the "
+                                     "CPU's widest ISA, not capped by the portable switch)"}
         if use_openvino:
             try:
                 detector.session = OpenVinoDetector(
                     next(p for p in bundled_models() if p.name == "PP-OCRv6_det_small.onnx"),
                     threads, detector_precision)
                 self.detector_runtime = f"openvino {detector.session.precision}"
+                self.models["detector"] = (f"PP-OCRv6_det_small openvino "
+                                           f"{detector.session.precision} "
+                                           f"({detector.session.kernels})")
             except ImportError:  # a PC without openvino still reads, a little slower
                 pass
 

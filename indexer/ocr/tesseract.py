@@ -17,6 +17,7 @@ from PIL import Image
 from dangan.text.normalize import strip_han_spaces
 
 from .base import Line, OcrUnavailable
+from .cpu import portable
 
 
 class TesseractEngine:
@@ -26,13 +27,20 @@ class TesseractEngine:
         if not shutil.which("tesseract"):
             raise OcrUnavailable("tesseract is not installed (Debian: tesseract-ocr-chi-sim)")
         self._env = {**os.environ, "OMP_THREAD_LIMIT": str(threads)}
+        # tesseract picks its dot-product kernels from the CPU (AVX-512 where present); the
+        # portable switch holds it to FMA, what an AVX2 PC's tesseract picks, so both engines
+        # are compared as on an office PC.
+        self._options = ["-c", "dotproduct=fma"] if portable() else []
+        self.models = {"recogniser": "chi_sim LSTM, psm 4, dot product "
+                                     + ("fma (portable)" if portable() else "auto")}
 
     def read(self, image: Image.Image) -> list[Line]:
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "page.png"
             image.convert("L").save(src)
             out = subprocess.run(
-                ["tesseract", str(src), "stdout", "-l", "chi_sim", "--psm", "4", "tsv"],
+                ["tesseract", str(src), "stdout", "-l", "chi_sim", "--psm", "4",
+                 *self._options, "tsv"],
                 capture_output=True, text=True, env=self._env, check=True,
             ).stdout
         lines: dict[tuple, list] = {}
