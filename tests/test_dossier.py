@@ -113,7 +113,7 @@ def test_timeline_and_service_from_the_earliest_recorded_start(archive):
         ("1941-04", "出生"), ("1958-03", "招工"), ("1958-03", "参加工作"),
         ("1985-10", "工资调整"), ("1992-04", "退休")]
     wage = next(e for e in person.timeline if e.what == "工资调整")
-    assert wage.detail == "五级 55.50元 → 六级 62.00元"
+    assert wage.detail == "原 五级 55.50元 → 六级 62.00元；执行时间 1985年10月"
     s = person.service
     assert (s.start, s.end, s.end_is_retirement, s.years, s.months) == (
         "1958-03", "1992-04", True, 34, 1)

@@ -53,12 +53,14 @@ def test_a_variant_spelling_waits_for_staff_and_a_bare_mention_joins_the_only_ca
     assert [(r.key, fits) for r, fits, _ in g.variants] == [("2", 0)]
 
 
-def test_dates_written_more_or_less_precisely_are_one_value_not_a_conflict():
+def test_dates_written_more_or_less_precisely_agree_and_are_no_conflict():
     facts = person_facts([rec("1", "1958", birth="1941-04"), rec("2", "1985", birth="1941-04-12"),
                           rec("3", "1993", wage_before="55.50"), rec("4", "1994",
                                                                       wage_before="92.00")])
     by = {f.kind: f for f in facts}
-    assert [v.value for v in by["birth"].values] == ["1941-04-12"] and not by["birth"].conflict
+    # each quoted as written: the month is not credited with the day
+    assert [v.value for v in by["birth"].values] == ["1941-04", "1941-04-12"]
+    assert not by["birth"].conflict
     assert not by["wage_before"].conflict  # a wage changes over a working life
 
 
@@ -84,3 +86,71 @@ def test_staff_decisions_are_applied_in_order():
                                    D("confirm", ["1"])])
     assert [([r.key for r in p.group.records], p.group.confirmed) for p in d.persons] == [
         (["1", "2"], True)]
+
+
+def _row(key: str, date: str, row: int, **facts) -> Record:
+    r = rec(key, date, **facts)
+    r.row = row
+    return r
+
+
+def test_each_wage_change_is_one_event_with_its_figures_and_its_source_row():
+    form = rec("1", "1985-07-20", grade_before="五级", wage_before="54.71", grade_after="六级",
+               wage_after="71.01", wage_raise="16.30", wage_doc="劳人薪〔1985〕41号",
+               wage_effective="1985-07", birth="1933-12-14")
+    roster85 = _row("2", "1985", 4, wage_before="150.09", wage_after="205.55", birth="1933-12")
+    roster93 = _row("3", "1993", 7, wage_before="101.16", wage_after="159.27",
+                    wage_raise="58.11", birth="1933-12")
+    person = assemble("曾广才", [form, roster85, roster93]).persons[0]
+    wages = [(e.date, e.detail) for e in person.timeline if e.what == "工资调整"]
+    assert wages == [
+        ("1985", "原 150.09元 → 205.55元（第4行）"),
+        ("1985-07", "原 五级 54.71元 → 六级 71.01元；增资额 16.30元；依据 劳人薪〔1985〕41号；"
+                    "执行时间 1985-07"),
+        ("1993", "原 101.16元 → 159.27元；增资额 58.11元（第7行）")]
+
+
+def test_a_date_is_quoted_as_written_and_a_day_agrees_with_its_month():
+    records = [rec("1", "1960", birth="1933-12-14"), rec("2", "1985", birth="1933-12"),
+               rec("3", "1993", birth="1933-12")]
+    birth = next(f for f in person_facts(records) if f.kind == "birth")
+    assert [(v.value, [s.record.key for s in v.sources]) for v in birth.values] == [
+        ("1933-12-14", ["1"]), ("1933-12", ["2", "3"])]
+    assert not birth.conflict
+    records.append(rec("4", "1995", birth="1934-12"))
+    assert next(f for f in person_facts(records) if f.kind == "birth").conflict
+
+
+def test_derived_dates_are_shown_in_one_form():
+    from dangan.dossier.timeline import shown_date
+
+    assert [shown_date(x) for x in ("1939-12-23", "1933-12", "1933", "")] == [
+        "1939年12月23日", "1933年12月", "1933年", ""]
+
+
+def test_service_without_a_retirement_says_it_runs_to_the_last_record():
+    from dangan.dossier.timeline import service_line
+
+    s = service([rec("1", "1993-11", work_start="1956-06")])
+    assert not s.end_is_retirement
+    line = service_line(s)
+    assert "截至最后记载" in line and not line.startswith("连续工龄")
+    s = service([rec("1", "1958", work_start="1958-03"), rec("2", "1992", retired="1992-04")])
+    assert service_line(s).startswith("连续工龄：自最早记载的参加工作时间 1958年3月 至退休 1992年4月")
+
+
+def test_a_look_alike_whose_unit_birth_and_start_all_differ_is_called_another_person():
+    a = rec("1", "1993", birth="1939-12", work_start="1961-12", unit="东岭县水泥厂")
+    v = rec("2", "1985", relation="同音", birth="1935-04", work_start="1956-06",
+            unit="东岭县粮食局")
+    g = group_records([a, v])
+    why = g.variants[0][2]
+    assert why.startswith("记载表明为另一人") and "出生年月不同" in why and "单位不同" in why
+
+
+def test_a_roster_dated_by_its_year_alone_is_dated_that_year():
+    from dangan.dossier.records import record_date
+
+    fields = {"dates": ["1933-12", "1955-03"], "years": [1933, 1955, 1993]}
+    assert record_date(fields, None) == "1993"
+    assert record_date({"dates": ["1985-07-20"], "years": [1985]}, None) == "1985-07-20"

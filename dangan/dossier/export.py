@@ -10,6 +10,7 @@ from dangan.pension.special import PensionSettings
 from dangan.text.idnumbers import mask
 
 from .dossier import Dossier
+from .timeline import WAGE_EVENT, shown_date
 
 
 def public_persons(d: Dossier, references: dict[str, str],
@@ -27,7 +28,9 @@ def public_persons(d: Dossier, references: dict[str, str],
                     "text": v.text,
                     "sources": [{"archive_code": references.get(s.record.key, ""),
                                  "title": s.record.title, "date": s.record.date,
-                                 "page": s.record.page, "row": s.record.row}
+                                 "page": s.record.page, "row": s.record.row,
+                                 "text": mask(s.fact.value) if f.kind == "id_number"
+                                 else s.fact.text}
                                 for s in v.sources]})
             facts.append({"kind": f.kind, "label": f.label, "conflict": f.conflict,
                           "values": values})
@@ -44,5 +47,8 @@ def public_persons(d: Dossier, references: dict[str, str],
 
         out.append({"records": len(p.group.records), "confirmed": p.group.confirmed,
                     "birth_by_rule": birth, "facts": facts,
-                    "retirement": reckon(p, pension).to_json(record_ref)})
+                    "retirement": reckon(p, pension).to_json(record_ref),
+                    "wage_changes": [{"date": e.date, "shown_date": shown_date(e.date),
+                                      "detail": e.detail} for e in p.timeline
+                                     if e.what == WAGE_EVENT]})
     return out

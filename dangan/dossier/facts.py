@@ -42,32 +42,37 @@ class PersonFact:
     @property
     def conflict(self) -> bool:
         """Records disagree on something a person has only one of (a birth date, not a wage
-        or a unit, which change over a working life)."""
-        return self.kind in SINGLE_VALUED and len(self.values) > 1
+        or a unit, which change over a working life). A date written to the day and one
+        written to the month agree when the month agrees: that is no conflict."""
+        return self.kind in SINGLE_VALUED and any(
+            not same(self.kind, a.value, b.value)
+            for i, a in enumerate(self.values) for b in self.values[i + 1:])
 
 
-def _same(kind: str, a: str, b: str) -> bool:
-    """1941-04 and 1941-04-12 say the same: a date is as precise as the page wrote it."""
+def same(kind: str, a: str, b: str) -> bool:
+    """1941-04 and 1941-04-12 agree (at the month): a date is as precise as the page wrote
+    it, and two dates agree as far as the less precise one goes."""
     if kind in DATE_KINDS:
         return a.startswith(b) or b.startswith(a)
     return a == b
 
 
 def person_facts(records: list[Record]) -> list[PersonFact]:
-    """Every kind of fact the records give, in the order of FACT_KINDS; the values that agree
-    are one value with several sources; ID numbers are masked here, for every screen."""
+    """Every kind of fact the records give, in the order of FACT_KINDS. Each value is quoted
+    at the precision its page wrote it: records that write the same value are one value with
+    several sources; 1933-12 and 1933-12-14 stay two values (the month is never credited
+    with a day it did not write), which agree (`conflict` is False). ID numbers are masked
+    here, for every screen."""
     by_kind: dict[str, list[FactValue]] = {}
     for r in records:
         for f in r.facts:
             values = by_kind.setdefault(f.kind, [])
             text = mask(f.value) if f.kind == "id_number" else f.text
-            same = next((v for v in values if _same(f.kind, v.value, f.value)), None)
-            if same is None:
-                same = FactValue(f.value, text)
-                values.append(same)
-            elif len(f.value) > len(same.value):
-                same.value, same.text = f.value, text  # keep the most precise
-            same.sources.append(Source(r, f))
+            value = next((v for v in values if v.value == f.value), None)
+            if value is None:
+                value = FactValue(f.value, text)
+                values.append(value)
+            value.sources.append(Source(r, f))
     order = list(FACT_KINDS)
     return [PersonFact(k, by_kind[k]) for k in sorted(by_kind, key=order.index)
             if k != "name" or len(by_kind[k]) > 0]

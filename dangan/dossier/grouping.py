@@ -80,6 +80,20 @@ def evidence(a: Record, b: Record) -> tuple[float, list[str]]:
     return score, why
 
 
+def different_person_reason(v: Record, groups: list[Group]) -> str:
+    """Why a look-alike record fits no candidate, in words: plainly "另一人" when what its
+    page says (unit, birth, start of work) differs from every candidate, with the reasons;
+    "无足够信息判断" only when there is nothing to compare."""
+    scored = [evidence(v, o) for g in groups for o in g.records]
+    informative = [(s, why) for s, why in scored if why]
+    if not informative:
+        return "无足够信息判断"
+    score, why = max(informative, key=lambda t: t[0])
+    if score < 0:
+        return "记载表明为另一人（与各候选人员均不符）：" + "；".join(why)
+    return "与各候选人员记载不符：" + "；".join(why)
+
+
 @dataclass
 class Group:
     records: list[Record]
@@ -172,11 +186,7 @@ def group_records(records: list[Record], decisions=()) -> Grouping:
             _, why = max((evidence(v, o) for o in groups[k].records), key=lambda t: t[0])
             variants.append((v, k, "；".join(why)))
         elif groups:
-            # the nearest candidate, and why the pages say it is someone else (or cannot say)
-            _, why = max((evidence(v, o) for g in groups for o in g.records),
-                         key=lambda t: t[0])
-            variants.append((v, None, "与各候选人员记载不符：" + "；".join(why) if why
-                             else "无足够信息判断"))
+            variants.append((v, None, different_person_reason(v, groups)))
         else:
             variants.append((v, None, "无足够信息判断"))
     grouping = Grouping(groups, variants, bare)

@@ -63,6 +63,12 @@ def record_date(fields: dict, catalogue_date: str | None) -> str:
     if len(raw) == 8 and raw.isdigit():
         return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
     dates = sorted(fields.get("dates") or [])
+    # A roster dated by its year alone ("1993年"): that year, as written, when no date on the
+    # page is as late (its rows' dates are births and starts of work, years before it).
+    years = [y for y in fields.get("years") or [] if y not in (fields.get("years_uncertain")
+                                                                or [])]
+    if years and (not dates or max(years) > int(dates[-1][:4])):
+        return str(max(years))
     return dates[-1] if dates else ""
 
 

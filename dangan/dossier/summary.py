@@ -14,6 +14,7 @@ from dangan.printing import cjk_font, wrap_cjk
 
 from .dossier import Person
 from .records import Record
+from .timeline import service_line, shown_date
 
 TITLE = "查档结果摘要"
 
@@ -48,12 +49,11 @@ def summary_lines(person: Person, name: str, references: dict[str, str],
         out += ["", "三、出生时间认定", f"{b.rule}：“{b.rule_text}”。",
                 f"最先记载的记录：{ref.get(b.record_key, '')}，所载出生时间 {b.text}。"]
     out += ["", "四、时间线"]
-    out += [f"{e.date}　{e.what}{('　' + e.detail) if e.detail else ''}" for e in person.timeline]
+    out += [f"{shown_date(e.date) or '日期不明'}　{e.what}{('　' + e.detail) if e.detail else ''}"
+            for e in person.timeline]
     s = person.service
     if s:
-        end = "退休" if s.end_is_retirement else "最后记录"
-        out.append(f"连续工龄：自最早记载的参加工作时间 {s.start} 至{end} {s.end[:7]}，"
-                   f"计 {s.years} 年 {s.months} 个月。")
+        out.append(service_line(s))
         for a, b in s.gaps:
             out.append(f"无档案记载的期间：{a} 至 {b}（请核对是否连续）")
     if retirement:

@@ -1,7 +1,8 @@
 """A person's timeline and the 连续工龄 it implies.
 
 Service is counted from the earliest recorded 参加工作时间 (招工, 民办教师任教 and 入伍 count as
-starting work) to retirement, or to the latest record when none says 退休. Years without any
+starting work) to retirement, or to the latest record when none says 退休: then it is a span
+截至最后记载 (to the last record), not a 连续工龄 the records establish. Years without any
 record are said, never filled in: a stretch of more than GAP_YEARS with nothing on file is a
 gap the archive cannot explain, for the clerk to check with the citizen.
 """
@@ -11,13 +12,31 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from dangan.indexer.facts import WAGE_KINDS
+
 from .records import Record
 
 GAP_YEARS = 10
 START_KINDS = ("work_start", "recruited", "teaching_start", "enlisted")
 EVENTS = {"birth": "出生", "work_start": "参加工作", "recruited": "招工", "enlisted": "入伍",
           "discharged": "退伍", "teaching_start": "民办教师任教", "teaching_end": "民办教师任教止",
-          "regularized": "转正", "wage_effective": "工资调整", "retired": "退休"}
+          "regularized": "转正", "retired": "退休"}
+WAGE_EVENT = "工资调整"
+UP_TO_LAST = "截至最后记载"
+
+
+def shown_date(iso: str) -> str:
+    """A date the dossier derives or sorts by, in one form for the clerk: 1939年12月23日,
+    1933年12月, 1933年 (as precise as it is known, never more)."""
+    parts = iso.split("-") if iso else []
+    if not parts or not parts[0].isdigit():
+        return iso
+    out = f"{int(parts[0])}年"
+    if len(parts) > 1 and parts[1].isdigit():
+        out += f"{int(parts[1])}月"
+    if len(parts) > 2 and parts[2].isdigit():
+        out += f"{int(parts[2])}日"
+    return out
 
 
 @dataclass
@@ -45,6 +64,51 @@ def _months(a: str, b: str) -> int:
     return (yb - ya) * 12 + (mb - ma)
 
 
+def _wage_detail(facts) -> str:
+    """One wage change in words: 原 五级 54.71元 → 六级 71.01元；增资额 16.30元；依据 …"""
+    got = {}
+    for f in facts:
+        got.setdefault(f.kind, f.text)
+    def money(kind: str) -> str | None:
+        text = got.get(kind)
+        return (text if text.endswith("元") else text + "元") if text else None
+
+    before = " ".join(x for x in (got.get("grade_before"), money("wage_before")) if x)
+    after = " ".join(x for x in (got.get("grade_after"), money("wage_after")) if x)
+    parts = []
+    if before or after:
+        parts.append(f"原 {before or '—'} → {after or '—'}")
+    if got.get("wage_raise"):
+        parts.append(f"增资额 {money('wage_raise')}")
+    if got.get("wage_doc"):
+        parts.append(f"依据 {got['wage_doc']}")
+    if got.get("wage_effective"):
+        parts.append(f"执行时间 {got['wage_effective']}")
+    return "；".join(parts)
+
+
+def wage_events(records: list[Record]) -> list[Event]:
+    """Each wage change once: a form's or a roster row's grade and standard before and
+    after, 增资额 and 文号, dated by its 执行时间, else by its record's date. Two records of
+    one change (the form and the roster row of the same month and amount) are one event."""
+    out, seen = [], set()
+    for r in records:
+        facts = [f for f in r.facts if f.kind in WAGE_KINDS]
+        if not any(f.kind != "wage_doc" for f in facts):
+            continue
+        effective = next((f.value for f in facts if f.kind == "wage_effective"), None)
+        date = effective or r.date
+        after = next((f.value for f in facts if f.kind == "wage_after"), None)
+        key = (date[:7], after)
+        if key in seen:
+            continue
+        seen.add(key)
+        where = f"第{r.row}行" if r.row else ""
+        detail = _wage_detail(facts)
+        out.append(Event(date, WAGE_EVENT, detail + (f"（{where}）" if where else ""), r.key))
+    return out
+
+
 def events(records: list[Record], birth: str | None) -> list[Event]:
     out: list[Event] = []
     seen = set()
@@ -57,15 +121,9 @@ def events(records: list[Record], birth: str | None) -> list[Event]:
                     f.kind == "birth" and birth):  # the rule's value; the others are conflicts
                 continue
             seen.add((f.kind, f.value[:7]))
-            detail = ""
-            if f.kind == "wage_effective":
-                parts = [f"{r.fact(k).text}" for k in ("grade_before", "wage_before")
-                         if r.fact(k)]
-                after = [f"{r.fact(k).text}" for k in ("grade_after", "wage_after")
-                         if r.fact(k)]
-                detail = " ".join(parts) + (" → " + " ".join(after) if after else "")
-            out.append(Event(f.value, EVENTS[f.kind], detail, r.key))
-    out.sort(key=lambda e: e.date)
+            out.append(Event(f.value, EVENTS[f.kind], "", r.key))
+    out += wage_events(records)
+    out.sort(key=lambda e: e.date or "9999")
     return out
 
 
@@ -87,3 +145,14 @@ def service(records: list[Record]) -> Service | None:
         if _months(a, b) > GAP_YEARS * 12:
             gaps.append((a[:7], b[:7]))
     return Service(start, start_key, end, bool(retired), total // 12, total % 12, gaps)
+
+
+def service_line(s: Service) -> str:
+    """The span in words. To a retirement it is the 连续工龄 the records cover; without one it
+    is counted only 截至最后记载 (to the last record), and says so."""
+    if s.end_is_retirement:
+        return (f"连续工龄：自最早记载的参加工作时间 {shown_date(s.start)} 至退休 "
+                f"{shown_date(s.end[:7])}，计 {s.years} 年 {s.months} 个月。")
+    return (f"工作年限（{UP_TO_LAST}，档案中无退休记载）：自最早记载的参加工作时间 "
+            f"{shown_date(s.start)} 至最后一条记载 {shown_date(s.end[:7])}，计 {s.years} 年 "
+            f"{s.months} 个月；非连续工龄认定。")

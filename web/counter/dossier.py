@@ -25,6 +25,7 @@ from dangan.corrections import fact_locator, provenance
 from dangan.doctypes import label as type_label
 from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
+from dangan.dossier.timeline import service_line, shown_date
 from dangan.indexer.facts import FACT_KINDS
 from dangan.openness import open_title
 from dangan.pension.reckon import reckon
@@ -85,7 +86,8 @@ def show():
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
                            references=d.references(page_store()), action_labels=ACTION_LABELS,
                            type_label=type_label, fact_locator=fact_locator,
-                           provenance=provenance, retirement=retirement)
+                           provenance=provenance, retirement=retirement,
+                           service_line=service_line, shown_date=shown_date)
 
 
 @bp.route("/decide", methods=["POST"])
