@@ -25,10 +25,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, help="folders or files (default: scan_root)")
     p.add_argument("--index", type=Path, help="index folder (default from config)")
     p.add_argument("--workers", type=int, help="OCR worker processes (default: CPU count)")
-    p.add_argument("--catalog", type=Path, help="catalogue CSV (档号, 题名, …)")
+    p.add_argument("--catalog", type=Path, help="catalogue CSV or .xlsx (档号, 题名, …)")
     p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
     p.add_argument("--scheduler", metavar="tcp://HOST:8786",
                    help="run OCR on this Dask cluster (default: local worker processes)")
+
+    p = sub.add_parser("catalog", help="import a catalogue (目录, CSV or .xlsx): report, then "
+                       "--apply")
+    p.add_argument("file", type=Path)
+    p.add_argument("--apply", action="store_true", help="import after the report (default: "
+                   "report only, nothing changes)")
 
     sub.add_parser("check", help="do the index, page store and scan folder agree? (exit 1 if not)")
     sub.add_parser("repair", help="fix what check finds, from the page store (no OCR)")
@@ -130,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
                "requests": cmd_requests, "db": cmd_db, "audit": cmd_audit, "check": cmd_check,
-               "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore}[args.command]
+               "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore,
+               "catalog": cmd_catalog}[args.command]
     return handler(cfg, args)
 
 
@@ -138,6 +145,27 @@ def main(argv: list[str] | None = None) -> int:
 # 1 the index or the page store could not be written; 75 another batch holds the lock;
 # 128+signal when stopped by Ctrl-C or SIGTERM (what was committed is kept and consistent).
 EXIT_BUSY = 75
+
+
+def cmd_catalog(cfg, args) -> int:
+    """The import report (exit 1 when it names problems); with --apply, the import too."""
+    from .indexer.catalog import CatalogError
+    from .indexer.catalog_import import import_catalogue
+    from .indexer.locks import Busy
+
+    if not args.file.exists():
+        print(f"dangan catalog: 没有这个文件 / no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        report = import_catalogue(cfg, args.file, apply=args.apply)
+    except CatalogError as e:
+        print(f"dangan catalog: {e}", file=sys.stderr)
+        return 2
+    except Busy as e:
+        print(f"dangan catalog: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    print("\n".join(report.lines()))
+    return 1 if report.has_problems else 0
 
 
 def cmd_index(cfg, args) -> int:

@@ -31,6 +31,18 @@ def is_restricted_openness(openness: str | None) -> bool:
     return word not in OPEN_WORDS
 
 
+def openness_problem(openness: str | None) -> str | None:
+    """What is wrong with a catalogue row's 开放标识, for the import report; None when it is
+    a word this rule knows. An unknown word closes the item (above) — and is still a
+    mistake for staff to fix; an empty one opens it, which staff must mean."""
+    word = (openness or "").strip()
+    if not word:
+        return "开放标识为空（按开放处理）"
+    if word in OPEN_WORDS or any(w in word for w in CLOSED_WORDS):
+        return None
+    return f"无法识别的开放标识“{word}”（按受控处理）"
+
+
 def is_restricted(meta: Mapping | None) -> bool:
     """Is the item (a page store document row, or a catalogue entry) restricted?"""
     return bool(meta) and is_restricted_openness(meta.get("openness"))

@@ -175,7 +175,8 @@ class Batch:
         """Import the catalogue (if one is found) into the page store: the only way an item's
         openness changes. Returns the 档号 whose entry changed."""
         candidates = [self.catalog_path] if self.catalog_path else [
-            r / "catalog.csv" for r in self.roots if r.is_dir()]
+            r / name for r in self.roots if r.is_dir()
+            for name in ("catalog.csv", "catalog.xlsx")]
         changed: set[str] = set()
         for c in candidates:
             if c and c.exists():
