@@ -100,9 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     q = rsub.add_parser("list", help="open requests with their deadlines")
     q.add_argument("--overdue", action="store_true", help="only overdue or due today")
 
-    p = sub.add_parser("audit", help="the access log's hash chain")
+    p = sub.add_parser("audit", help="the register's keyed audit chain")
     asub = p.add_subparsers(dest="action", required=True)
-    asub.add_parser("verify", help="check every entry; name the first broken one")
+    asub.add_parser("verify", help="check the register, its chain, triggers and head file")
 
     p = sub.add_parser("db", help="the records database (accounts, register, requests)")
     dsub = p.add_subparsers(dest="action", required=True)
@@ -360,7 +360,7 @@ def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
     from .records.accounts import Database, database_url
 
-    return Database(database_url(cfg))
+    return Database(database_url(cfg), evidence_dir=cfg.data_dir)
 
 
 def cmd_db(cfg, args) -> int:
@@ -486,23 +486,20 @@ def cmd_requests(cfg, args) -> int:
 
 
 def cmd_audit(cfg, args) -> int:
-    """`dangan audit verify`: recompute the access log's hash chain (dangan/audit.py)."""
-    from sqlalchemy import select
-
-    from . import audit
-    from .records.accounts import Access
+    """`dangan audit verify`: check the register against its keyed chain, the append-only
+    triggers and the head file in the data dir (dangan/records/chain.py). Each kind of
+    tampering is reported by the first entry concerned; exit 1 if any is found."""
+    from .records import chain
 
     db = _database(cfg)
-    with db.session() as s:
-        rows = ({"id": a.id, "prev_hash": a.prev_hash, "hash": a.hash,
-                 **{f: getattr(a, f) for f in audit.FIELDS}}
-                for a in s.scalars(select(Access).order_by(Access.id)).yield_per(1000))
-        checked, broken = audit.verify(rows)
-    if broken is None:
-        print(f"访问日志完整 access log intact: {checked} 条记录 entries")
+    report = chain.verify(db.engine, cfg.data_dir)
+    if report.intact:
+        print(f"登记簿完整 register intact: 审计链 {report.entries} 条 entries，"
+              f"链头文件记到第 {report.anchored} 条 anchored")
         return 0
-    print(f"访问日志第 {broken.entry_id} 条起不完整 chain broken at entry {broken.entry_id}："
-          f"{broken.reason}", file=sys.stderr)
+    for f in report.findings:
+        where = f"第 {f.entry} 条 entry {f.entry}" if f.entry is not None else "—"
+        print(f"[{f.what}] {where}：{f.message}", file=sys.stderr)
     return 1
 
 

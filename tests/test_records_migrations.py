@@ -125,7 +125,7 @@ def test_a_register_of_the_previous_release_comes_through_the_upgrade_intact(
     postgres = request.getfixturevalue("postgres") if engine_name == "postgresql" else None
     url = previous_release_register(tmp_path / "old.sqlite3", postgres=postgres,
                                     without_request_number=without_request_number)
-    db = Database(url)
+    db = Database(url, evidence_dir=tmp_path / "data")
     assert db.schema_change == (None, migrate.head())
     with db.session() as s:
         visits = {v.number: v for v in s.scalars(select(Visit))}
@@ -158,6 +158,19 @@ def test_a_register_of_the_previous_release_comes_through_the_upgrade_intact(
         s.add(Access(user_id=1, visit_id=2, action="search", path="/?person=王秀英"))
         s.commit()
         assert len(list(s.scalars(select(Access)))) == 5
+    # The chain begins there: the older rows are under its genesis digest, and stay checked.
+    from dangan.records import chain
+
+    report = chain.verify(db.engine, tmp_path / "data")
+    assert report.intact and report.entries == 2, report.findings
+    with db.engine.begin() as conn:
+        if engine_name == "sqlite":
+            conn.exec_driver_sql("DROP TRIGGER access_log_no_update")
+        else:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.exec_driver_sql("UPDATE access_log SET detail='' WHERE id=3")
+    assert any(f.what == "edited" and f.entry == 1
+               for f in chain.verify(db.engine, tmp_path / "data").findings)
 
 
 def test_dangan_db_upgrade_reports_the_revisions(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-import threading
 import time
 import unicodedata
 from functools import wraps
@@ -14,7 +13,6 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from sqlalchemy import select
 
-from dangan import audit
 from dangan.records.accounts import Access, User, now
 from dangan.text.idnumbers import mask_in_text
 
@@ -181,10 +179,6 @@ def open_visits() -> list[tuple[int, str]]:
     return [(v.id, v.number) for v in candidates if custody.may_work(db, g.user, v)][:3]
 
 
-# One writer at a time appends to the chain (the server is one process with threads).
-_CHAIN = threading.Lock()
-
-
 class AccessLogUnavailable(RuntimeError):
     """The access log cannot be written (a full disk): a view that cannot be logged is not
     shown (app.py answers in Chinese, 503)."""
@@ -203,9 +197,10 @@ def log_access(action: str, path: str = "", page: int | None = None, detail: str
              "request_number": session.get("request_number"), "action": action,
              "path": path, "page": page, "detail": mask_in_text(detail), "page_uid": page_uid}
     try:
-        with _CHAIN, current_app.extensions["dangan_db"].session() as s:
-            prev = s.scalar(select(Access.hash).order_by(Access.id.desc()).limit(1)) or ""
-            s.add(Access(**entry, prev_hash=prev, hash=audit.entry_hash(prev, entry)))
+        # Chained in the same transaction by dangan/records/chain.py (serialised there, in
+        # the database, so several server processes keep one chain).
+        with current_app.extensions["dangan_db"].session() as s:
+            s.add(Access(**entry))
             s.commit()
     except SQLAlchemyError as e:
         current_app.logger.error("access log not written (%s %s#%s): %s", action, path, page, e)

@@ -121,8 +121,8 @@ class Access(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     # The page's identity (page store page_ids.id): never reused, unlike path and page.
     page_uid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # Tamper evidence: SHA-256 of the previous entry's hash and this entry (dangan/records/
-    # audit.py); `dangan audit verify` recomputes the chain.
+    # The hash chain of releases before issue 27; entries are now chained in audit_chain
+    # (dangan/records/chain.py) and these stay empty.
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
     user: Mapped[User] = relationship()
@@ -176,13 +176,16 @@ def database_url(cfg) -> str:
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, evidence_dir: Path | None = None):
+        """`evidence_dir`: where the audit chain's key and head file live (the data dir;
+        default: beside a SQLite file). See dangan/records/chain.py."""
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
-        from . import dossiers, requests, tokens  # noqa: F401  (their tables belong to Base)
+        from . import chain, dossiers, requests, tokens  # noqa: F401  (their tables: Base)
         from .migrate import upgrade
 
+        chain.attach(self.engine, evidence_dir)
         # The schema is Alembic's (dangan/records/migrations): never create_all, which would
         # make new tables but leave old ones behind the models.
         self.schema_change = upgrade(self.engine)
