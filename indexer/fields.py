@@ -108,7 +108,7 @@ def extract(lines: list[Line]) -> PageFields:
         persons += _labelled_persons(page_rows[:header_index])
         facts = roster_facts(page_rows[header_index + 1:], tbl)
         for row in page_rows[header_index + 1:]:
-            money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln)}
+            money_lines |= {id(ln) for ln in row.lines if tbl.is_money(ln) or _amounts(ln)}
     else:
         persons += _labelled_persons(page_rows)
         facts = form_facts(page_rows)
@@ -152,6 +152,15 @@ def extract(lines: list[Line]) -> PageFields:
     fields.title = _title(page_rows)
     fields.doc_type = classify(fields.title, fields.text)
     return fields
+
+
+_AMOUNTS = re.compile(r"(?:\d{1,4}\.\d{2}元?\s*){2,}")
+
+
+def _amounts(line: Line) -> bool:
+    """Roster cells OCR ran together ("101.16 159.27 58.11"): amounts, never dates, whatever
+    column the run's middle falls under."""
+    return bool(_AMOUNTS.fullmatch(line.text.strip()))
 
 
 def _alternatives(lines: list[Line], persons: list[PersonHit], money_lines

@@ -100,7 +100,8 @@ def index():
             if h.row and h.box and h.page_id and not h.restricted:
                 page = store.page_by_id(h.page_id)
                 if page is not None:
-                    years[h.page_id] = row_years(page.lines, h.box)
+                    years[h.page_id] = row_years(page.lines, h.box, [
+                        f for f in page.fields.facts if f.row == h.row])
     attached = set()
     if session.get("request_number") and results is not None:
         from dangan.desk import records
