@@ -72,10 +72,14 @@ LABELS: dict[str, str] = {
     "任教时间": "teaching_start", "任教起始时间": "teaching_start",
     "开始任教时间": "teaching_start", "任民办教师时间": "teaching_start",
     "任民办教师起始时间": "teaching_start", "民办教师任教时间": "teaching_start",
+    # a span (1965.9—1980.12): its first date starts it, its second ends it (form_facts)
+    "任教起止时间": "teaching_start", "任教起讫时间": "teaching_start",
+    "任民办教师起止时间": "teaching_start",
     "任教截止时间": "teaching_end", "任教终止时间": "teaching_end",
     "转正时间": "regularized", "转正日期": "regularized",
     "入伍时间": "enlisted", "入伍日期": "enlisted", "入伍年月": "enlisted",
-    "应征入伍时间": "enlisted",
+    "应征入伍时间": "enlisted", "参军时间": "enlisted", "参军日期": "enlisted",
+    "参加工作": "work_start",  # a label whose 时间 OCR lost; the value must be a date
     "退伍时间": "discharged", "退伍日期": "discharged", "复员时间": "discharged",
     "退休时间": "retired", "退休日期": "retired", "离退休时间": "retired",
     "原工资等级": "grade_before", "原等级": "grade_before", "套改前等级": "grade_before",
@@ -270,6 +274,11 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
         value = normalise_value(kind, raw)
         if value is None:
             return
+        span = find_dates(raw) if kind == "teaching_start" else []
+        if len(span) == 2:  # 任教起止时间 1965.9—1980.12
+            facts.append(Fact("teaching_end", span[1].iso, span[1].text, box, label_box,
+                              subject, None, "form"))
+            raw = span[0].text
         if kind == "name":
             subject = value
         facts.append(Fact(kind, value, shown_text(kind, raw), box, label_box, subject, None,

@@ -84,10 +84,14 @@ def split_at_gutter(lines: list[Line]) -> list[list[Line]]:
 
     if not (full_height(left) and full_height(right)):
         return [lines]
+    slope = skew(boxed)
+
     def aligned(a_side: list[Line], b_side: list[Line]) -> float:
-        """Share of lines with a line on the other side on the same baseline: a table's
-        rows run straight across its column gaps, two pages' lines mostly do not."""
-        return sum(any(abs(x.cy - y.cy) < 0.2 * h for y in b_side) for x in a_side) / len(a_side)
+        """Share of lines with a line on the other side on the same baseline (the page's
+        skew taken out): a table's rows run straight across its column gaps, two pages'
+        lines mostly do not."""
+        return sum(any(abs((x.cy - slope * x.cx) - (y.cy - slope * y.cx)) < 0.2 * h
+                       for y in b_side) for x in a_side) / len(a_side)
 
     if prose(left, a - x0) and prose(right, x1 - b):
         return [left, right]

@@ -127,7 +127,11 @@ def names_in_prose(text: str) -> list[tuple[str, int]]:
     for pattern in (_BEFORE_TONGZHI, _BEFORE_SEX, _BEFORE_WORK):
         for m in pattern.finditer(text):
             name = _tail_name(m.group(1))
-            if name and name not in common_words():
+            # a three-character name with a common surname before 同志 is a name even when
+            # the word list knows it (郝红梅 is a person there too)
+            addressed = (pattern is _BEFORE_TONGZHI and name and len(name) == 3
+                         and surname_of(name) in common_surnames())
+            if name and (addressed or name not in common_words()):
                 found.append((name, m.end(1) - len(name)))
     for m in _AFTER_LABEL.finditer(text):
         name = _head_name(m.group(1))
