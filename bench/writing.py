@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from whoosh import index as windex  # noqa: E402
 
-from dangan.search import backend, fastwrite, sidecar  # noqa: E402
+from dangan.search import fastwrite, sidecar  # noqa: E402
 from dangan.search.schema import build_schema  # noqa: E402
 
 
@@ -59,7 +59,7 @@ def commit(folder: Path, docs: list[dict], stock: bool, **how) -> None:
     ix = windex.open_dir(str(folder))
     w = ix.writer(limitmb=128)
     lengths = w.per_document_reader
-    w.per_document_reader = lambda: backend._LengthsInMemory(lengths())
+    w.per_document_reader = lambda: fastwrite.LengthsInMemory(lengths())
     postings = None
     if stock:
         for d in docs:

@@ -271,6 +271,7 @@ def cmd_status(cfg, args) -> int:
     from .indexer.locks import running_batch
     from .indexer.store import PageStore
     from .search.backend import SearchIndex
+    from .search.engine import status as search_engine_status
 
     running = running_batch(cfg.data_dir)
     store = PageStore(cfg.store_path)
@@ -280,6 +281,9 @@ def cmd_status(cfg, args) -> int:
     status["index_dir"] = str(cfg.index_dir)
     status["index_bytes"] = index.size_bytes() if cfg.index_dir.exists() else 0
     status["index_current"] = index.is_current()
+    engine = search_engine_status()
+    status["engine"] = {"path": engine.path, "whoosh": engine.whoosh_version,
+                        "warning": engine.warning()}
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=1))
         return 0
@@ -287,6 +291,9 @@ def cmd_status(cfg, args) -> int:
           f"文件 files: {status['files']}  失败 failed: {status['failed_files']}")
     print(f"索引 index: {status['index_dir']} ({status['index_bytes'] / 1e6:.1f} MB)"
           + ("" if status["index_current"] else "  — 需重建 needs rebuild (run dangan index)"))
+    print(engine.describe())
+    if engine.warning():
+        print(f"警告 warning: {engine.warning()}")
     last = status["last_batch"]
     if last:
         s = last["summary"]
@@ -330,7 +337,8 @@ def cmd_search(cfg, args) -> int:
         print(f"dangan search: {e}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(results.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps({**results.to_json(), "engine": results.engine}, ensure_ascii=False,
+                         indent=1))
         return 0
     print(f"共 {results.total} 条 ({results.seconds * 1000:.0f} ms)")
     for i, h in enumerate(results.hits, 1):
@@ -527,13 +535,15 @@ def cmd_serve(cfg, args) -> int:
         t0 = time.monotonic()
         try:
             with app.app_context():
-                search_index().warm()
+                index = search_index()
+                index.warm()
         except IndexMissing:
             log.info("warm-up: no index yet (searches will say so)")
         except Exception:  # a broken index must be seen, not hidden until the first search
             log.exception("warm-up failed")
         else:
-            log.info("warm-up: searcher ready in %.1fs", time.monotonic() - t0)
+            log.info("warm-up: searcher ready in %.1fs (%s path)", time.monotonic() - t0,
+                     index.path)
         # Nor for loading pypinyin's tables (1.3 s): a partner's first call waits only
         # [federation] timeout seconds.
         name_key("王秀英")

@@ -76,7 +76,7 @@ def _write(folder, batches: list[list[dict]], fast: bool | list[bool], optimize_
         ix = windex.open_dir(str(folder))
         w = ix.writer(limitmb=128)
         lengths = w.per_document_reader
-        w.per_document_reader = lambda lengths=lengths: backend._LengthsInMemory(lengths())
+        w.per_document_reader = lambda lengths=lengths: fastwrite.LengthsInMemory(lengths())
         if fast_now:
             add, postings = fastwrite.install(w)
             kept.append(postings)

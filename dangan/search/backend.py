@@ -1,7 +1,9 @@
 """The only door to Whoosh: open, write, search, schema version.
 
-Everything that costs time in Whoosh is decided here, so the rest of dangan never imports
-whoosh and the engine could be swapped behind this module:
+Everything that costs time in Whoosh is decided here; outside dangan/search nothing imports
+whoosh. Which way Whoosh is driven — the fast path over its internals, or its stock public
+API — is decided once per process by engine.status() (a check of what the fast path relies
+on), here where an index is opened; the results are the same either way.
 
 - Whoosh spends its time per posting in pure Python, on one core. The index is therefore split
   into shards (by a hash of the file path, so all pages of a file live together) and each
@@ -37,8 +39,8 @@ from whoosh.query import Query
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
-from . import fastwrite, sidecar, whoosh_internals
-from .fastpath import Executor, Found, Unsupported
+from . import engine as engine_check
+from .hits import Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
 
 log = logging.getLogger(__name__)
@@ -63,14 +65,6 @@ def shard_of(path: str, shards: int) -> int:
     names that differ in one digit (…-0001.jpg, …-0002.jpg) would all land in one shard."""
     digest = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") % shards
-
-
-# Segments stay memory-mapped rather than copied into RAM (see whoosh_internals._View).
-whoosh_internals.keep_segments_mapped()
-
-
-# A segment's field lengths served from memory while writing (see fastwrite.py).
-_LengthsInMemory = fastwrite.LengthsInMemory
 
 
 # Ctrl-C reaches the terminal's whole process group, and `kill -TERM -<pgid>` or systemd's
@@ -112,56 +106,31 @@ def _writer_process_init() -> None:
 
 
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
-    """Runs in a writer process (or inline): apply deletes and adds to one shard, commit."""
+    """Runs in a writer process (or inline): apply deletes and adds to one shard, commit —
+    through the fast writer when this process's check passed, else stock Whoosh's."""
+    if engine_check.status().fast:
+        from . import fastwrite
+
+        return fastwrite.commit(shard_dir, ops)
+    return _stock_commit(shard_dir, ops)
+
+
+def _stock_commit(shard_dir: str, ops: list[tuple[str, object]]) -> int:
+    """Whoosh's public writer API only: the same segments' contents, no posting arrays."""
     ix = windex.open_dir(shard_dir)
     w = ix.writer(limitmb=128)
-    segment_lengths = w.per_document_reader
-    w.per_document_reader = lambda: _LengthsInMemory(segment_lengths())
-    # Whoosh's format, written faster; it keeps the new segment's postings for its arrays.
-    add, postings = fastwrite.install(w)
-    # Most deletions in a batch are of files new to the index: a term lookup per segment
-    # says so, where Whoosh's delete runs a query through a searcher (a third of a
-    # commit's time at 17 segments).
-    existing = w.searcher().reader()
     try:
         for op, arg in ops:
             if op == "delete":
-                if ("path", arg) in existing:
-                    w.delete_by_term("path", arg)
+                w.delete_by_term("path", arg)
             else:
-                add(arg)
+                w.add_document(**arg)
     except BaseException:
         w.cancel()
         raise
     w.commit()
-    _release_freed_heap()
-    # Posting arrays for the segments this commit wrote (or merged): derived, so a query
-    # decodes nothing; a crash here leaves them missing, and searches read those segments
-    # from Whoosh's blocks until `dangan repair` or the next commit writes them. The new
-    # segment's come from what was just written; any other lacking them is decoded.
-    if postings.pst_size is not None:
-        sidecar.write(sidecar.path_in(shard_dir, w.newsegment.segment_id()),
-                      postings.pst_size, postings.columns())
-    del postings
-    with ix.reader() as reader:
-        sidecar.ensure(reader)
     ix.close()
     return len(ops)
-
-
-def _release_freed_heap() -> None:
-    """Give the memory a commit freed back to the system before the posting arrays are
-    built. Writing a segment frees millions of small objects (a merge's blocks, the pool);
-    glibc keeps those pages for reuse, but the arrays come in large blocks it maps afresh,
-    so without this both are resident at once. Measured on a merge into 18,000 pages: 84 MB
-    given back at this point, the writer's peak 545 → 500 MB. Elsewhere than glibc there is
-    nothing to call, and nothing is done."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 class _Generation:
@@ -174,10 +143,13 @@ class _Generation:
         self.generations = generations
         self.leases = 0
         self.retired = False
-        self._executor: Executor | None = None
+        self._executor = None
         self._executor_lock = threading.Lock()
 
-    def executor(self) -> Executor:
+    def executor(self):
+        """The fast path's executor for this searcher (only when engine.status() is fast)."""
+        from .fastpath import Executor
+
         with self._executor_lock:
             if self._executor is None:
                 self._executor = Executor(self.searcher.reader(), arrays=self.arrays)
@@ -191,8 +163,9 @@ class SearchIndex:
     def __init__(self, index_dir: Path, shards: int | None = None, engine: str = "fast"):
         """`engine`: "fast" (numpy over the postings, Whoosh for what it cannot do),
         "fast-blocks" (the same, ignoring the posting arrays beside segments: decoding
-        Whoosh's blocks, as before they existed) or "whoosh" (Whoosh's matchers only: the
-        reference the fast path is tested against)."""
+        Whoosh's blocks, as before they existed) or "whoosh" (Whoosh's matchers only).
+        "fast" and "fast-blocks" run as "whoosh" when this process's check of Whoosh's
+        internals failed (engine.py); `path` says which way searches run."""
         self.dir = Path(index_dir)
         self._shards = shards
         self.engine = engine
@@ -201,6 +174,12 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._live: Path | None = None
+
+    @property
+    def path(self) -> str:
+        """"fast" or "stock": how this index's searches are run in this process."""
+        fast = self.engine in ("fast", "fast-blocks") and engine_check.status().fast
+        return engine_check.FAST if fast else engine_check.STOCK
 
     # -- lifecycle ---------------------------------------------------------------------
     def live_dir(self) -> Path:
@@ -331,6 +310,7 @@ class SearchIndex:
         if self._ixs is not None and live != self._live:
             self._close_readers()  # a rebuild switched generations under us
         if self._ixs is None:
+            engine_check.status()  # the check, and the fast path's set-up, before opening
             meta = self._meta(live)
             dirs = self._shard_dirs(int(meta.get("shards") or DEFAULT_SHARDS), live)
             if not meta or not all(windex.exists_in(str(d)) for d in dirs):
@@ -441,9 +421,12 @@ class SearchIndex:
         with self._lock:
             return self._current().searcher
 
-    def executor(self, searcher: Searcher | None = None) -> Executor:
+    def executor(self, searcher: Searcher | None = None):
         """The fast path for the current generation: a new reader after a commit gets a new
-        executor, so its caches never go stale."""
+        executor, so its caches never go stale (benchmarks and tests; searches go through
+        `search`)."""
+        from .fastpath import Executor
+
         with self._lock:
             gen = self._current()
             if searcher is not None and searcher is not gen.searcher:
@@ -455,11 +438,14 @@ class SearchIndex:
         lengths of the scored fields). `dangan serve` calls this once in the background."""
         # Ask the OS to read the index into its cache: the segments and their posting arrays
         # (which a query reads instead of the segments' postings).
-        for pattern in ("*.seg", "*" + sidecar.SUFFIX):
+        for pattern in ("*.seg", "*.dgp"):
             for seg in self.live_dir().rglob(pattern):
                 with open(seg, "rb") as f:
                     os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_WILLNEED)
-        self.executor().preload()
+        if self.path == engine_check.FAST:
+            self.executor().preload()
+        else:
+            self.doc_count()  # opens the searcher; stock Whoosh loads lengths as it goes
 
     def search(self, query: Query, *, filter: Query | None = None, mask: Query | None = None,
                limit: int | None = 10, page: int = 1,
@@ -471,7 +457,7 @@ class SearchIndex:
             if not searcher.doc_count_all():  # a new, empty index: nothing to match, no error
                 return Found(total=0, docs=[], facets={name: {} for name in facets or {}})
             found = None
-            if self.engine in ("fast", "fast-blocks"):
+            if self.path == engine_check.FAST:
                 try:
                     found = gen.executor().search(query, filter, mask, limit, page, facets)
                 except Unsupported:
@@ -495,7 +481,8 @@ class SearchIndex:
             shown = raw = s.search(query, filter=filter, mask=mask, limit=limit,
                                    groupedby=groupedby)
             total = len(raw)
-        found = Found(total=total, docs=[(hit.docnum, float(hit.score or 0)) for hit in shown])
+        found = Found(total=total, docs=[(hit.docnum, float(hit.score or 0)) for hit in shown],
+                      path=engine_check.STOCK)
         for name in facets or {}:
             found.facets[name] = {k: v for k, v in raw.groups(name).items() if k}
         return found
@@ -525,7 +512,12 @@ class SearchIndex:
 
     def segments_without_arrays(self) -> list[str]:
         """Segments of the live generation whose posting arrays (sidecar.py) are missing or
-        unusable: searches read them from Whoosh's blocks — the same results, slower."""
+        unusable: searches read them from Whoosh's blocks — the same results, slower. None
+        are expected on the stock path, which neither writes nor reads them."""
+        if self.path != engine_check.FAST:
+            return []
+        from . import sidecar
+
         out = []
         for d, ix in zip(self._shard_dirs(len(self._open())), self._open(), strict=True):
             with ix.reader() as reader:

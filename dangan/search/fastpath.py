@@ -25,10 +25,11 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.util.numeric import byte_to_length
 
 from . import sidecar
+from .hits import Found, Unsupported
 from .whoosh_internals import (
+    byte_to_length,
     length_bytes,
     read_all_blocks,
     segment_lengths,
@@ -42,20 +43,6 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY_IDS = np.empty(0, dtype=np.int64)
 _EMPTY_SCORES = np.empty(0, dtype=np.float64)
-
-
-class Unsupported(Exception):
-    """A query shape this module does not evaluate; the caller falls back to Whoosh."""
-
-
-@dataclass
-class Found:
-    """The outcome of a search, whichever engine ran it."""
-
-    total: int
-    docs: list[tuple[int, float]]  # (global document number, score), best first
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    stored: list[dict] = field(default_factory=list)  # each doc's stored fields, same order
 
 
 @dataclass
@@ -345,7 +332,7 @@ class Executor:
         start = (page - 1) * limit if limit else 0
         chosen = _best(ids, scores, start, limit)
         found = Found(total=len(ids),
-                      docs=[(int(ids[i]), float(scores[i])) for i in chosen])
+                      docs=[(int(ids[i]), float(scores[i])) for i in chosen], path="fast")
         if facets:
             found.facets = self.facet_counts(ids, facets)
         return found

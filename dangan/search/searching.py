@@ -68,6 +68,7 @@ class Results:
     hits: list[Hit]
     seconds: float
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    engine: str = "stock"  # which way Whoosh ran the search: "fast" or "stock" (engine.py)
 
     def to_json(self) -> dict:
         return {"total": self.total, "hits": [h.to_json() for h in self.hits],
@@ -169,7 +170,8 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
     closed = [] if show_restricted or catalogue is None else catalogue_hits(req, catalogue())
     if req.page == 1:
         hits = closed + hits
-    out = Results(total=found.total + len(closed), hits=hits, seconds=time.monotonic() - t0)
+    out = Results(total=found.total + len(closed), hits=hits, seconds=time.monotonic() - t0,
+                  engine=found.path)
     for name, counts in found.facets.items():
         out.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

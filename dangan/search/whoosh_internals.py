@@ -1,21 +1,27 @@
-"""Every use of Whoosh's private internals, in one place, for one pinned version.
+"""Every use of Whoosh's private internals, in one place, checked before it is used.
 
-dangan reads Whoosh 3-codec posting blocks and length columns directly (`fastpath`), and
-replaces how segment parts are wrapped so they stay memory-mapped (`backend`). None of that
-is Whoosh's public API: a new release may rename or reshape any of it and answer wrongly
-rather than fail. So this module refuses to load with any version but the one it was written
-and tested against (pyproject pins it); an upgrade must come here first, re-read the Whoosh
-sources these functions name, and run tests/test_search_fastpath.py (the fast path against
-Whoosh's own matchers) before moving the pin.
+dangan reads Whoosh 3-codec posting blocks and length columns directly (`fastpath`), writes
+segments in Whoosh's format itself (`fastwrite`, which takes Whoosh's private names from
+here) and keeps segment parts memory-mapped instead of copied. None of that is Whoosh's
+public API: a new release may rename or reshape any of it. So nothing here trusts a version
+string. `verify()` checks what the fast path relies on — every private name it touches
+(`REQUIRED`), the on-disk formats it parses, and a round trip on a tiny index written by the
+fast writer, read back by stock Whoosh and searched both ways — and `dangan.search.engine`
+runs it once per process before an index is opened. If it fails, dangan runs on stock
+Whoosh's public API (slower, the same results) and warns; see engine.py.
+
+An upgrade of Whoosh therefore needs no change here to keep working; to keep it fast, re-read
+the Whoosh sources the functions below name if `dangan status` says the check failed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
+import importlib
 import mmap
 import struct
+import tempfile
 import threading
 from io import BytesIO
 from itertools import accumulate
@@ -25,21 +31,30 @@ from zlib import decompress
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb import structfile
-from whoosh.reading import TermNotFound
+from whoosh.filedb.filetables import md5_hash
+from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+# Re-exported for fastwrite, so that every private name dangan takes from Whoosh is imported
+# in this module and named in REQUIRED.
+__all__ = [
+    "WHOOSH3_HEADER_MAGIC",
+    "SegmentReader",
+    "W3TermInfo",
+    "byte_to_length",
+    "length_to_byte",
+    "md5_hash",
+    "pack_int",
+    "pack_uint",
+    "pack_ushort",
+]
 
 _LONG = struct.Struct("!q")  # whoosh.system.pack_long
 TERM_PAIR_LENGTHS = struct.Struct("!II")  # a term table pair's (whoosh.filedb.filetables)
 _INT = struct.Struct("!i")  # whoosh.system.pack_int: a block's length (negative: the last)
 _FIELD = struct.Struct("!H")  # a term key's field number (W3TermsReader._keycoder)
 _HEADER_SIZE = len(WHOOSH3_HEADER_MAGIC)  # before a posting list's first block
-PINNED = "2.7.5"  # whoosh-reloaded, as in pyproject.toml
-
-_installed = importlib.metadata.version("whoosh-reloaded")
-if _installed != PINNED:
-    raise ImportError(
-        f"dangan reads Whoosh internals written for whoosh-reloaded {PINNED}, but "
-        f"{_installed} is installed: check dangan/search/whoosh_internals.py against it "
-        "before changing the pin")
 
 
 # -- segment files stay memory-mapped ------------------------------------------------------
@@ -124,9 +139,20 @@ def _buffer_file_init(self, buf, name=None, onclose=None):
     self.is_closed = False
 
 
+_STOCK_BUFFER_INIT = structfile.BufferFile.__init__
+_BUFFER_FILE_ATTRS = {"_buf", "_name", "file", "onclose", "is_real", "is_closed"}
+
+
 def keep_segments_mapped() -> None:
-    """Make every segment part Whoosh opens a view of the mapping, not a copy (idempotent)."""
+    """Make every segment part Whoosh opens a view of the mapping, not a copy (idempotent).
+    Process-wide: called by engine.status() once the check passed, where an index is
+    opened — never on import."""
     structfile.BufferFile.__init__ = _buffer_file_init
+
+
+def restore_stock_buffers() -> None:
+    """Undo keep_segments_mapped (a failed check, tests)."""
+    structfile.BufferFile.__init__ = _STOCK_BUFFER_INIT
 
 
 # -- field lengths -------------------------------------------------------------------------
@@ -529,3 +555,201 @@ def term_offset(leaf, fieldname: str, text: str) -> int | None:
     if getattr(info, "_inlined", None) is not None:
         return -1
     return info._offset
+
+
+# -- the check -----------------------------------------------------------------------------
+# Every private name of Whoosh's the fast path touches, "module:attribute[.attribute]". Names
+# only reachable on live objects (a writer's pool, a codec's block limit) are exercised by
+# the round trip in verify() instead.
+REQUIRED = (
+    "whoosh.codec.whoosh3:W3TermInfo._struct", "whoosh.codec.whoosh3:W3TermInfo.to_bytes",
+    "whoosh.codec.whoosh3:W3TermInfo.add_block", "whoosh.codec.whoosh3:W3Codec.postings_reader",
+    "whoosh.codec.whoosh3:W3LeafMatcher._read_data",
+    "whoosh.codec.whoosh3:W3LeafMatcher._read_ids",
+    "whoosh.codec.whoosh3:W3LeafMatcher._read_weights",
+    "whoosh.codec.whoosh3:W3LeafMatcher._read_values",
+    "whoosh.codec.whoosh3:W3LeafMatcher._goto",
+    "whoosh.codec.whoosh3:W3PerDocReader._cached_reader",
+    "whoosh.codec.whoosh3:W3FieldWriter.start_field",
+    "whoosh.codec.whoosh3:W3FieldWriter.finish_field",
+    "whoosh.codec.whoosh3:_lenfield", "whoosh.codec.whoosh3:LENGTHS_COLUMN",
+    "whoosh.codec.whoosh3:WHOOSH3_HEADER_MAGIC",
+    "whoosh.filedb.structfile:BufferFile.__init__", "whoosh.filedb.filetables:md5_hash",
+    "whoosh.filedb.filetables:_lengths", "whoosh.filedb.filetables:OrderedHashWriter.add",
+    "whoosh.filedb.filetables:HashReader.items",
+    "whoosh.reading:SegmentReader._text_to_bytes", "whoosh.reading:TermNotFound",
+    "whoosh.writing:SegmentWriter._check_state", "whoosh.writing:SegmentWriter.write_per_doc",
+    "whoosh.writing:SegmentWriter.add_reader",
+    "whoosh.writing:SegmentWriter.per_document_reader",
+    "whoosh.writing:PostingPool._new_run", "whoosh.writing:PostingPool._add_run",
+    "whoosh.writing:PostingPool._open_run", "whoosh.writing:PostingPool.cleanup",
+    "whoosh.system:pack_int", "whoosh.system:pack_uint", "whoosh.system:pack_ushort",
+    "whoosh.system:pack_long", "whoosh.util.numeric:byte_to_length",
+    "whoosh.util.numeric:length_to_byte", "whoosh.fields:FieldType.index",
+)
+
+
+def _missing_names() -> list[str]:
+    missing = []
+    for spec in REQUIRED:
+        module, _, attrs = spec.partition(":")
+        try:
+            obj = importlib.import_module(module)
+            for attr in attrs.split("."):
+                obj = getattr(obj, attr)
+        except (ImportError, AttributeError):
+            missing.append(spec)
+    return missing
+
+
+def _format_problems() -> list[str]:
+    """The byte layouts parsed here, against Whoosh's own writers of them."""
+    import whoosh.system
+    from whoosh.filedb import filetables
+
+    problems = []
+    if WHOOSH3_HEADER_MAGIC != b"W3Bl":
+        problems.append("posting list header")
+    if W3TermInfo._struct.format != "!BfIBBfII":
+        problems.append("W3TermInfo layout")
+    if whoosh.system.pack_long(2 ** 40 + 3) != _LONG.pack(2 ** 40 + 3):
+        problems.append("pack_long")
+    if whoosh.system.pack_int(-7) != _INT.pack(-7):
+        problems.append("pack_int")
+    if whoosh.system.pack_ushort(513) != _FIELD.pack(513):
+        problems.append("pack_ushort")
+    if filetables._lengths.pack(3, 70000) != TERM_PAIR_LENGTHS.pack(3, 70000):
+        problems.append("term table pair lengths")
+    if set(vars(structfile.BufferFile(memoryview(b"abc")))) != _BUFFER_FILE_ATTRS:
+        problems.append("BufferFile's attributes")
+    return problems
+
+
+# A tiny archive for the round trip: three commits (the second deletes, the third merges
+# every segment into one).
+_PAGES = (
+    ("a.pdf", "工资调整审批表 王秀英 一九九三年 第二机床厂", "王秀英,李明", [1993], "salary"),
+    ("b.pdf", "招工登记表 李明 工资 劳人薪〔1985〕41号", "李明", [1985, 1986], "recruitment"),
+    ("c.pdf", "退休审批 王秀英 工资调整 工资", "王秀英", [2001], "retirement"),
+    ("d.pdf", "花名册 张三 李四 工资调整审批", "张三,李四", [1990], "roster"),
+    ("e.pdf", "工资 调整 审批 表", "", [], "other"),
+)
+
+
+def _page(path: str, text: str, persons: str, years: list[int], doc_type: str) -> dict:
+    return {"key": f"{path}#1", "path": path, "page": 1, "document": path,
+            "page_in_document": 1, "archive_code": f"X01-{doc_type}", "doc_type": doc_type,
+            "title": text[:6], "persons_labelled": persons, "persons": persons,
+            "persons_pinyin": "", "years": years, "year_keys": ",".join(map(str, years)),
+            "decades": "", "doc_numbers": "", "ocr_alternatives": "", "units": "",
+            "id_numbers": "", "restricted": doc_type == "roster", "seal_text": "",
+            "alt_grams": "", "words": text, "grams": text}
+
+
+def _queries():
+    from whoosh import query as Q
+
+    from .query import phrase
+
+    return [
+        (Q.Term("persons", "王秀英"), None, None),
+        (Q.Or([Q.Term("persons", "李明", boost=2.0), phrase("工资")]), None, None),
+        (phrase("工资调整审批"), None, Q.Term("restricted", True)),
+        (Q.And([phrase("工资"), phrase("审批")]), Q.NumericRange("years", 1985, 1995), None),
+        (Q.Every(), Q.Prefix("archive_code", "X01-r"), None),
+    ]
+
+
+def _search_both(ix_dir: str, fast: bool) -> list:
+    """Each query's hits (key, score) and facets through stock Whoosh's searcher, and
+    through the fast path's executor (arrays and blocks) when `fast`."""
+    from whoosh import index as windex
+    from whoosh import sorting
+    from whoosh.searching import Searcher
+
+    ix = windex.open_dir(ix_dir)
+    reader = ix.reader()
+    searcher = Searcher(reader)
+    out = []
+    try:
+        for q, filt, mask in _queries():
+            facets = {"type": sorting.FieldFacet("doc_type", maptype=sorting.Count)}
+            r = searcher.search(q, filter=filt, mask=mask, limit=None, groupedby=facets)
+            out.append(("stock", [(searcher.stored_fields(h.docnum)["key"], round(h.score, 4))
+                                  for h in r], dict(r.groups("type"))))
+            if fast:
+                from .fastpath import Executor
+
+                for arrays in (True, False):
+                    found = Executor(reader, arrays=arrays).search(
+                        q, filt, mask, None, 1, {"type": "doc_type"})
+                    out.append(("fast", [(searcher.stored_fields(d)["key"], round(s, 4))
+                                         for d, s in found.docs], found.facets["type"]))
+    finally:
+        searcher.close()
+        ix.close()
+    return out
+
+
+def _round_trip() -> str | None:
+    """Write a tiny index with the fast writer (posting arrays included), read it back with
+    stock Whoosh and search it both ways: any difference is a reason not to run fast."""
+    from whoosh import index as windex
+
+    from . import fastwrite, sidecar
+    from .schema import build_schema
+
+    with tempfile.TemporaryDirectory(prefix="dangan-whoosh-check-") as d:
+        windex.create_in(d, build_schema()).close()
+        pages = [_page(*p) for p in _PAGES]
+        fastwrite.commit(d, [("delete", p["path"]) for p in pages[:3]]
+                         + [("add", p) for p in pages[:3]])
+        fastwrite.commit(d, [("delete", "b.pdf"), ("add", pages[3])])
+        fastwrite.commit(d, [("add", pages[4])], optimize=True)
+        ix = windex.open_dir(d)
+        with ix.reader() as reader:
+            if sidecar.missing(reader):
+                return "round trip: posting arrays not written"
+            for leaf, _ in reader.leaf_readers():  # the arrays hold what Whoosh reads
+                arrays = sidecar.load(leaf)
+                deleted = leaf.deleted_docs_set
+                for (fieldname, btext) in leaf.all_terms():
+                    m = leaf.postings(fieldname, btext)
+                    stock = []
+                    while m.is_active():
+                        stock.append((m.id(), round(m.weight(), 4)))
+                        m.next()
+                    key = fieldname.encode("utf-8") + b"\0" + btext
+                    t = arrays.lookup(key, term_hash(key)) if arrays.has_keys else None
+                    if t is None:
+                        return f"round trip: {fieldname} term missing from the arrays"
+                    a, b = int(arrays.term_start[t]), int(arrays.term_start[t + 1])
+                    ours = [(int(i), round(float(w), 4)) for i, w in
+                            zip(arrays.ids[a:b], arrays.tf[a:b], strict=True) if i not in deleted]
+                    if ours != stock:
+                        return f"round trip: {fieldname} postings differ"
+        ix.close()
+        stock = _search_both(d, fast=False)
+        keep_segments_mapped()
+        try:
+            both = _search_both(d, fast=True)
+        finally:
+            restore_stock_buffers()
+    expected = [row for row in stock for _ in range(3)]
+    got = [(("stock", *row[1:])) for row in both]
+    for want, have in zip(expected, got, strict=True):
+        if want != have:
+            return f"round trip: search results differ ({want} ≠ {have})"
+    return None
+
+
+def verify() -> str | None:
+    """Why the fast path must not run with the installed Whoosh, or None when it may: the
+    names it uses, the formats it parses, and a round trip on a tiny index."""
+    missing = _missing_names()
+    if missing:
+        return "missing " + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+    formats = _format_problems()
+    if formats:
+        return "changed formats: " + ", ".join(formats)
+    return _round_trip()

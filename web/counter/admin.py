@@ -16,6 +16,7 @@ from dangan.indexer import locks
 from dangan.records.accounts import Access
 from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
+from dangan.search import engine as search_engine
 
 from ..security import admin_required
 from ..stores import page_store, search_index
@@ -53,6 +54,9 @@ def status():
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()
+    engine = search_engine.status()
+    info["engine_path"] = "快速路径" if engine.fast else "标准 Whoosh"
+    info["engine_warning"] = engine.warning()
     # Deadlines counted in a year the official calendar does not cover yet: say so here.
     with current_app.extensions["dangan_db"].session() as s:
         dues = list(s.scalars(select(Request.due_on).where(Request.status != DELIVERED)))
