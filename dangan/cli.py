@@ -13,10 +13,13 @@ from dangan import clock
 
 from . import config as config_mod
 from .doctypes import TYPES
+from .exitcodes import Exit, help_text
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="dangan", description="民生档案检索 dangan")
+    ap = argparse.ArgumentParser(prog="dangan", description="民生档案检索 dangan",
+                                 epilog=help_text(),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", metavar="PATH",
                     help=f"config file (default ./config.toml, or ${config_mod.ENV_VAR})")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -132,19 +135,28 @@ def main(argv: list[str] | None = None) -> int:
         cfg = config_mod.load(args.config)
     except config_mod.ConfigError as e:
         print(f"dangan: {e}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
+    clock.use_zone(cfg.timezone)  # the entry point sets the archive's clock, not config.load
     handler = {"index": cmd_index, "status": cmd_status, "search": cmd_search,
                "serve": cmd_serve, "user": cmd_user, "token": cmd_token,
                "requests": cmd_requests, "db": cmd_db, "audit": cmd_audit, "check": cmd_check,
                "repair": cmd_repair, "backup": cmd_backup, "restore": cmd_restore,
                "catalog": cmd_catalog}[args.command]
-    return handler(cfg, args)
+    try:
+        return handler(cfg, args)
+    except Exception as e:
+        from .records.migrate import RegisterBehind  # (Alembic: imported only when needed)
+
+        if not isinstance(e, RegisterBehind):
+            raise
+        # Only `serve` and `db upgrade` migrate the register; this command stops, unchanged.
+        print(f"dangan {args.command}: {e}", file=sys.stderr)
+        return Exit.REGISTER_BEHIND
 
 
-# `dangan index` exit status: 0 the index is up to date (bad files are listed, not fatal);
-# 1 the index or the page store could not be written; 75 another batch holds the lock;
-# 128+signal when stopped by Ctrl-C or SIGTERM (what was committed is kept and consistent).
-EXIT_BUSY = 75
+# `dangan index` exit status (dangan/exitcodes.py): OK the index is up to date (bad files are
+# listed, not fatal); FAILED the index or the page store could not be written; BUSY another
+# batch holds the lock; SIGINT/SIGTERM when stopped (what was committed is kept, consistent).
 
 
 def cmd_catalog(cfg, args) -> int:
@@ -155,17 +167,17 @@ def cmd_catalog(cfg, args) -> int:
 
     if not args.file.exists():
         print(f"dangan catalog: 没有这个文件 / no such file: {args.file}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     try:
         report = import_catalogue(cfg, args.file, apply=args.apply)
     except CatalogError as e:
         print(f"dangan catalog: {e}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     except Busy as e:
         print(f"dangan catalog: {e}", file=sys.stderr)
-        return EXIT_BUSY
+        return Exit.BUSY
     print("\n".join(report.lines()))
-    return 1 if report.has_problems else 0
+    return Exit.FAILED if report.has_problems else Exit.OK
 
 
 def cmd_index(cfg, args) -> int:
@@ -182,24 +194,24 @@ def cmd_index(cfg, args) -> int:
     for p in args.paths:
         if not p.exists():
             print(f"dangan index: no such file or folder: {p}", file=sys.stderr)
-            return 2
+            return Exit.USAGE
     try:
         summary = run_batch(cfg, args.paths or None, index_dir=args.index, workers=args.workers,
                             catalog=args.catalog, prune=args.prune, scheduler=args.scheduler)
     except Busy as e:
         print(f"dangan index: {e}", file=sys.stderr)
-        return EXIT_BUSY
+        return Exit.BUSY
     except (OSError, sqlite3.Error) as e:  # the index or the store could not be written
         why = DISK_FULL if is_disk_full(e) else "写入失败：磁盘已满、只读或出错？"
         print(f"dangan index: 无法写入索引或页面库（{why}）：{e}。已提交的内容完好，"
               "旧索引仍可检索；处理后重新运行 dangan index 即可继续。", file=sys.stderr)
-        return 1
+        return Exit.FAILED
     for line in summary.lines():
         print(line)
     if summary.interrupted:
         print(f"dangan index: 已中断：{summary.interrupted}", file=sys.stderr)
-        return 130 if "SIGINT" in summary.interrupted else 143
-    return 0
+        return Exit.SIGINT if "SIGINT" in summary.interrupted else Exit.SIGTERM
+    return Exit.OK
 
 
 def cmd_check(cfg, args) -> int:
@@ -208,7 +220,7 @@ def cmd_check(cfg, args) -> int:
     report = check(cfg)
     for line in report.lines():
         print(line)
-    return 0 if report.ok else 1
+    return Exit.OK if report.ok else Exit.FAILED
 
 
 def cmd_repair(cfg, args) -> int:
@@ -221,19 +233,19 @@ def cmd_repair(cfg, args) -> int:
         done = repair(cfg)
     except Busy as e:
         print(f"dangan repair: {e}", file=sys.stderr)
-        return EXIT_BUSY
+        return Exit.BUSY
     except Exception as e:  # the half-built generation is gone (SearchIndex.rebuilding)
         if not is_disk_full(e):
             raise
         print(f"dangan repair: {DISK_FULL}，修复未完成：{e}。未建完的新索引已删除，"
               "旧索引仍可检索；清理磁盘后重新运行 dangan repair。", file=sys.stderr)
-        return 1
+        return Exit.FAILED
     for line in done:
         print(line)
     report = check(cfg)
     for line in report.lines():
         print(line)
-    return 0 if report.ok else 1
+    return Exit.OK if report.ok else Exit.FAILED
 
 
 def cmd_backup(cfg, args) -> int:
@@ -245,11 +257,11 @@ def cmd_backup(cfg, args) -> int:
         manifest = backup(cfg, args.dest)
     except (BackupError, OSError, sqlite3.Error) as e:
         print(f"dangan backup: 备份失败：{e}", file=sys.stderr)
-        return 1
+        return Exit.FAILED
     print(f"已备份到 {args.dest}：{manifest['pages']} 页，用时 {manifest['seconds']:.1f} 秒")
     for note in manifest["notes"]:
         print(f"注意：{note}")
-    return 0
+    return Exit.OK
 
 
 def cmd_restore(cfg, args) -> int:
@@ -261,10 +273,10 @@ def cmd_restore(cfg, args) -> int:
         manifest = restore(cfg, args.src)
     except (BackupError, OSError, sqlite3.Error) as e:
         print(f"dangan restore: 恢复失败：{e}", file=sys.stderr)
-        return 1
+        return Exit.FAILED
     print(f"已从 {args.src}（{manifest['created']}，{manifest['pages']} 页）恢复到 "
           f"{cfg.data_dir} 与 {cfg.index_dir}；请运行 dangan check 核对")
-    return 0
+    return Exit.OK
 
 
 def cmd_status(cfg, args) -> int:
@@ -286,7 +298,7 @@ def cmd_status(cfg, args) -> int:
                         "warning": engine.warning()}
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=1))
-        return 0
+        return Exit.OK
     print(f"档案 documents: {status['documents']}  页 pages: {status['pages']}  "
           f"文件 files: {status['files']}  失败 failed: {status['failed_files']}")
     print(f"索引 index: {status['index_dir']} ({status['index_bytes'] / 1e6:.1f} MB)"
@@ -306,7 +318,7 @@ def cmd_status(cfg, args) -> int:
         print(f"  中断的批次 interrupted batch #{b['id']}: {b['reason']}")
     for f in status["failures"]:
         print(f"  失败 {f['path']}: {f['error']}")
-    return 0
+    return Exit.OK
 
 
 def cmd_search(cfg, args) -> int:
@@ -319,7 +331,7 @@ def cmd_search(cfg, args) -> int:
         years = [parse_year(v) for v in (args.year, args.year_from, args.year_to)]
     except QueryError as e:
         print(f"查询有误：{e}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     req = SearchRequest(person=args.person, year=years[0], year_from=years[1],
                         year_to=years[2], policy=args.policy, doc_type=args.doc_type,
                         unit=args.unit, archive_code=args.archive_code,
@@ -332,14 +344,14 @@ def cmd_search(cfg, args) -> int:
                          catalogue=store.restricted_catalogue)
     except QueryError as e:
         print(f"查询有误：{e}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     except IndexMissing as e:
         print(f"dangan search: {e}", file=sys.stderr)
-        return 2
+        return Exit.USAGE
     if args.json:
         print(json.dumps({**results.to_json(), "engine": results.engine}, ensure_ascii=False,
                          indent=1))
-        return 0
+        return Exit.OK
     print(f"共 {results.total} 条 ({results.seconds * 1000:.0f} ms)")
     for i, h in enumerate(results.hits, 1):
         why = f"  〈{'；'.join(h.why)}〉" if h.why else ""
@@ -350,7 +362,7 @@ def cmd_search(cfg, args) -> int:
             print(f"     {h.snippet_terminal}")
     for name, counts in results.facets.items():
         print(f"  {name}: " + "  ".join(f"{k}({v})" for k, v in list(counts.items())[:12]))
-    return 0
+    return Exit.OK
 
 
 def _read_password(args) -> str:
@@ -382,16 +394,19 @@ def cmd_db(cfg, args) -> int:
         url = database_url(cfg)
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
             print(f"尚无数据库 no database yet ({url}); 最新 head {migrate.head()}")
-            return 0
+            return Exit.OK
         now = migrate.current(create_engine(url))
         print(f"{now or '(空 empty)'}\t最新 head {migrate.head()}")
-        return 0
-    before, after = _database(cfg).schema_change
+        return Exit.OK
+    from .records.accounts import Database, database_url
+
+    before, after = Database(database_url(cfg), evidence_dir=cfg.data_dir,
+                             migrate=True).schema_change
     if before == after:
         print(f"数据库已是最新 up to date: {after}")
     else:
         print(f"数据库已升级 upgraded: {before or '(新建 new)'} → {after}")
-    return 0
+    return Exit.OK
 
 
 def cmd_user(cfg, args) -> int:
@@ -419,15 +434,15 @@ def cmd_user(cfg, args) -> int:
                       f"{'active' if u.active else 'disabled'}")
         elif args.action == "ensure-admin":
             if db.users():
-                return 0
+                return Exit.OK
             password = secrets.token_urlsafe(9)
             db.add_user("admin", password, "admin")
             print(f"首次启动：已创建管理员 admin，密码 {password} （请登录后用 dangan user passwd "
                   "修改，并为窗口人员创建账号）")
     except ValueError as e:
         print(f"dangan user: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return Exit.USAGE
+    return Exit.OK
 
 
 def cmd_token(cfg, args) -> int:
@@ -444,7 +459,7 @@ def cmd_token(cfg, args) -> int:
             n = tokens.revoke(db, args.peer, args.hint)
             print(f"已吊销 revoked {n} token(s) of {args.peer}")
             if n == 0:
-                return 1
+                return Exit.FAILED
         else:
             for t in tokens.listing(db):
                 state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
@@ -452,8 +467,8 @@ def cmd_token(cfg, args) -> int:
                 print(f"{t.peer}\t{t.hint}…\t{t.created_at}\t{state}\t{used}")
     except ValueError as e:
         print(f"dangan token: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return Exit.USAGE
+    return Exit.OK
 
 
 def cmd_requests(cfg, args) -> int:
@@ -478,7 +493,7 @@ def cmd_requests(cfg, args) -> int:
             except records.DeskError as e:
                 failed += 1
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
-        return 1 if failed else 0
+        return Exit.FAILED if failed else Exit.OK
     today = clock.today()
     warning = calendar_warning(records.calendar(cfg).uncovered_years(
         today, *(r.due_on for r in open_requests)))
@@ -490,7 +505,7 @@ def cmd_requests(cfg, args) -> int:
             continue
         print(f"{req.number}\t{req.due_on}\t{URGENCY_LABELS[mark]}\t{req.status}\t{req.channel}\t"
               f"{req.subject_name}")
-    return 0
+    return Exit.OK
 
 
 def cmd_audit(cfg, args) -> int:
@@ -504,11 +519,11 @@ def cmd_audit(cfg, args) -> int:
     if report.intact:
         print(f"登记簿完整 register intact: 审计链 {report.entries} 条 entries，"
               f"链头文件记到第 {report.anchored} 条 anchored")
-        return 0
+        return Exit.OK
     for f in report.findings:
         where = f"第 {f.entry} 条 entry {f.entry}" if f.entry is not None else "—"
         print(f"[{f.what}] {where}：{f.message}", file=sys.stderr)
-    return 1
+    return Exit.FAILED
 
 
 def cmd_serve(cfg, args) -> int:
@@ -553,7 +568,7 @@ def cmd_serve(cfg, args) -> int:
                                            host, port)
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
     serve(app, host=host, port=port, threads=8, ident="dangan")
-    return 0
+    return Exit.OK
 
 
 if __name__ == "__main__":

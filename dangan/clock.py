@@ -2,9 +2,9 @@
 
 A visit number resets at the archive's midnight, a deadline counts the archive's working
 days and a copy is dated the archive's day — not the server's, which may run in UTC. The
-zone comes from `[archive] timezone` (default Asia/Shanghai) and is set once when the config
-is read (`dangan.config.load`). Times are stored as naive datetimes in that zone, so what
-the register holds is what staff read.
+zone comes from `[archive] timezone` (default Asia/Shanghai) and is set once by the entry
+points (`dangan.cli.main`, `web.app.create_app`), not by reading the config. Times are
+stored as naive datetimes in that zone, so what the register holds is what staff read.
 """
 
 from __future__ import annotations

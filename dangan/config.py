@@ -212,7 +212,6 @@ def load(path: str | os.PathLike | None = None) -> Config:
         cfg = _build(raw, cfg_path)
     except ConfigError as e:
         raise ConfigError(f"{where}: {e}") from e
-    clock.use_zone(cfg.timezone)  # one archive per process: its clock is the process's
     return cfg
 
 

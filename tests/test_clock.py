@@ -17,9 +17,35 @@ def _restore_zone():
 def test_the_zone_comes_from_config_and_defaults_to_shanghai(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text("[archive]\nname = \"x\"\n", encoding="utf-8")
-    assert load(cfg).timezone == "Asia/Shanghai" and clock.zone().key == "Asia/Shanghai"
+    assert load(cfg).timezone == "Asia/Shanghai"
     cfg.write_text('[archive]\ntimezone = "Asia/Urumqi"\n', encoding="utf-8")
-    assert load(cfg).timezone == "Asia/Urumqi" and clock.zone().key == "Asia/Urumqi"
+    assert load(cfg).timezone == "Asia/Urumqi"
+
+
+def test_reading_the_config_leaves_the_process_clock_alone(tmp_path):
+    """Only the entry points (`dangan`, the web app) make the archive's zone the process's."""
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[archive]\ntimezone = "Asia/Urumqi"\n', encoding="utf-8")
+    load(cfg)
+    assert clock.zone().key == clock.DEFAULT_ZONE
+
+
+def test_the_entry_points_set_the_archives_zone(tmp_path):
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[archive]\ntimezone = "Asia/Urumqi"\n[paths]\ndata_dir = "{tmp_path}"\n',
+                   encoding="utf-8")
+    code = ("import sys; from dangan import cli, clock; cli.cmd_status = "
+            "lambda cfg, args: print(clock.zone().key) or 0; sys.exit(cli.main(sys.argv[1:]))")
+    out = subprocess.run([sys.executable, "-c", code, "--config", str(cfg), "status"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "Asia/Urumqi"
+    from dangan.web.app import create_app
+
+    create_app(load(cfg), testing=True)
+    assert clock.zone().key == "Asia/Urumqi"
 
 
 def test_an_unknown_zone_is_refused_with_the_key_named(tmp_path):

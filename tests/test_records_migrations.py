@@ -125,7 +125,7 @@ def test_a_register_of_the_previous_release_comes_through_the_upgrade_intact(
     postgres = request.getfixturevalue("postgres") if engine_name == "postgresql" else None
     url = previous_release_register(tmp_path / "old.sqlite3", postgres=postgres,
                                     without_request_number=without_request_number)
-    db = Database(url, evidence_dir=tmp_path / "data")
+    db = Database(url, evidence_dir=tmp_path / "data", migrate=True)
     assert db.schema_change == (None, migrate.head())
     with db.session() as s:
         visits = {v.number: v for v in s.scalars(select(Visit))}

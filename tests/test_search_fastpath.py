@@ -91,3 +91,56 @@ def test_positions_decode_like_whoosh_in_every_encoding():
     got = sorted(zip(owner.tolist(), pos.tolist(), strict=True))
     want = sorted((i, p) for i, v in enumerate(values) for p in fmt.decode_positions(v))
     assert got == want
+
+
+_STOCK_RUN = """
+import json, sys
+from dangan import config as config_mod
+from dangan.indexer.store import PageStore
+from dangan.search import engine
+from dangan.search.backend import SearchIndex
+from dangan.search.query import SearchRequest, build
+from dangan.search.searching import FACETS
+from whoosh.filedb import structfile
+
+cfg = config_mod.load(sys.argv[1])
+aliases = PageStore(cfg.store_path).aliases_of
+index = SearchIndex(cfg.index_dir)
+out = []
+for fields in json.loads(sys.stdin.read()):
+    built = build(SearchRequest(**fields), aliases)
+    found = index.search(built.query, filter=built.filter, mask=built.mask, limit=50,
+                         facets=FACETS)
+    out.append({"total": found.total, "docs": found.docs, "facets": found.facets,
+                "path": found.path})
+print(json.dumps({"results": out, "engine": engine.status().path,
+                  "patched": structfile.BufferFile.__init__.__module__ != "whoosh.filedb.structfile"}))
+"""
+
+
+def test_fast_path_agrees_with_genuinely_unpatched_stock_whoosh(engines, sample_config):
+    """The same queries in a process that never touched Whoosh's internals (DANGAN_WHOOSH=
+    stock: no check, no patch, Whoosh's searcher on the fast writer's segments)."""
+    import dataclasses
+    import json
+    import os
+    import subprocess
+    import sys
+
+    fast, _, aliases = engines
+    asked = [{k: v for k, v in dataclasses.asdict(r).items()
+              if v != getattr(SearchRequest(), k)} for r in REQUESTS]
+    proc = subprocess.run([sys.executable, "-c", _STOCK_RUN, str(sample_config)],
+                          input=json.dumps(asked), capture_output=True, text=True, check=True,
+                          env={**os.environ, "DANGAN_WHOOSH": "stock"})
+    stock = json.loads(proc.stdout)
+    assert stock["engine"] == "stock" and not stock["patched"]
+    for req, theirs in zip(REQUESTS, stock["results"], strict=True):
+        built = build(req, aliases)
+        ours = fast.search(built.query, filter=built.filter, mask=built.mask, limit=50,
+                           facets=FACETS)
+        assert ours.path == "fast" and theirs["path"] == "stock"
+        assert ours.total == theirs["total"], req
+        assert [d for d, _ in ours.docs] == [d for d, _ in theirs["docs"]], req
+        assert [round(s, 6) for _, s in ours.docs] == [round(s, 6) for _, s in theirs["docs"]]
+        assert ours.facets == theirs["facets"], req

@@ -48,6 +48,7 @@ def _secret_key(data_dir: Path) -> bytes:
 
 
 def create_app(cfg: Config, *, testing: bool = False) -> Flask:
+    clock.use_zone(cfg.timezone)  # an entry point: the archive's clock is the process's
     app = Flask(__name__)
     app.config.update(
         DANGAN=cfg,
@@ -64,7 +65,9 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.json.ensure_ascii = False
     if cfg.web_proxy:  # one proxy in front (deploy/nginx-dangan.conf): believe its headers
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
-    app.extensions["dangan_db"] = Database(database_url(cfg), evidence_dir=cfg.data_dir)
+    # The web app is what `dangan serve` runs: it brings the register to this release's schema.
+    app.extensions["dangan_db"] = Database(database_url(cfg), evidence_dir=cfg.data_dir,
+                                           migrate=True)
     # Ids in URLs are ASCII digits that fit SQLite's integers: Werkzeug's \d+ also takes
     # "٨" (read as 8), and 23 digits overflowed the database (500 instead of 404).
     app.url_map.converters["int"] = _IdConverter

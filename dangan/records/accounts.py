@@ -176,19 +176,22 @@ def database_url(cfg) -> str:
 
 
 class Database:
-    def __init__(self, url: str, evidence_dir: Path | None = None):
+    def __init__(self, url: str, evidence_dir: Path | None = None, *, migrate: bool = False):
         """`evidence_dir`: where the audit chain's key and head file live (the data dir;
-        default: beside a SQLite file). See dangan/records/chain.py."""
+        default: beside a SQLite file). See dangan/records/chain.py. `migrate`: bring an
+        existing register that is behind to this release's schema (only `serve` and `db
+        upgrade` pass it); without it such a register raises migrate.RegisterBehind and is
+        left as it is. A new, empty database is created."""
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
         from . import chain, dossiers, requests, tokens  # noqa: F401  (their tables: Base)
-        from .migrate import upgrade
+        from .migrate import prepare
 
         chain.attach(self.engine, evidence_dir)
         # The schema is Alembic's (dangan/records/migrations): never create_all, which would
         # make new tables but leave old ones behind the models.
-        self.schema_change = upgrade(self.engine)
+        self.schema_change = prepare(self.engine, migrate=migrate)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
