@@ -27,14 +27,18 @@ def current_scope() -> Scope:
     return Scope(visit_id=current_visit_id())
 
 
-def decide(meta: Mapping | None, document: str, what: str = "content") -> Decision:
-    return access.decide(_db(), g.get("user"), current_scope(), meta, document, what)
+def decide(meta: Mapping | None, document: str, what: str = "content",
+           scope: Scope | None = None) -> Decision:
+    """`scope`: the session's (current_scope) unless a route names its own (a reply)."""
+    return access.decide(_db(), g.get("user"), scope or current_scope(), meta, document,
+                         what)
 
 
 def require(meta: Mapping | None, document: str, what: str = "content", *,
-            path: str = "", page: int | None = None, page_uid: int | None = None) -> None:
+            scope: Scope | None = None, path: str = "", page: int | None = None,
+            page_uid: int | None = None) -> None:
     """Abort with 403 unless the gate allows it; a refused restricted item is logged."""
-    d = decide(meta, document, what)
+    d = decide(meta, document, what, scope)
     if d.allowed:
         return
     if d.why == "restricted":
@@ -52,6 +56,11 @@ def refuse_logged(what: str, path: str, page: int | None, page_uid: int | None) 
 
 def cleared_documents() -> set[str]:
     return access.cleared_documents(_db(), g.get("user"), current_scope())
+
+
+def partner_cleared() -> set[str]:
+    """What a partner archive may see of restricted records: nothing (no user, no scope)."""
+    return access.cleared_documents(_db(), None, Scope())
 
 
 def grant(document: str, reason: str, *, purpose: str = "view",

@@ -96,7 +96,8 @@ def view(page_id: int):
             gate.refuse_logged("content", page.path, page.page, page_id)
             return render_template("restricted.html", label=decision.label, page_id=page_id,
                                    can_clear=False), 403
-        if not reason:
+        if not reason:  # logged like a clerk's refusal: an admin looked without a reason
+            gate.refuse_logged("content", page.path, page.page, page_id)
             return render_template("restricted.html", label=decision.label, page_id=page_id,
                                    can_clear=True), 403
         gate.grant(page.document, reason, path=page.path, page=page.page, page_uid=page_id)

@@ -24,6 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from dangan import clock
+from dangan.access import Scope
 from dangan.accesstext import search_words
 from dangan.desk import records, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
@@ -332,7 +333,11 @@ def reply(number: str):
                                        labels=[r.label for r, _ in closed]), 403
             for row, page in closed:
                 gate.grant(page.document, reason, purpose="reply", request_number=number,
-                      path=page.path, page=page.page, page_uid=row.page_id)
+                           path=page.path, page=page.page, page_uid=row.page_id)
+        for row, (page, meta, _jpeg) in zip(req.pages, chosen, strict=True):
+            # The reply's scope is the request itself, whatever this window is working on.
+            gate.require(meta, page.document, "reply", scope=Scope(request_number=number),
+                         path=page.path, page=page.page, page_uid=row.page_id)
         facts = _facts(req)
         kind = "档案查询结果告知书"
 

@@ -12,6 +12,7 @@ from dangan.records.dossiers import decisions_for
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError
 
+from .. import gate
 from ..stores import page_store, search_index
 from .api import _db, _log, bp, error
 
@@ -26,8 +27,9 @@ def persons():
     cfg = current_app.config["DANGAN"]
     store = page_store()
     try:
-        # no clearance: a partner never sees what a restricted record says
-        d = open_dossier(search_index(), store, name, decisions_for(_db(), name))
+        # no clearance: a partner never sees what a restricted record says (the gate's rule)
+        d = open_dossier(search_index(), store, name, decisions_for(_db(), name),
+                         gate.partner_cleared())
     except IndexMissing:
         return error(503, "本馆索引尚未建立")
     except QueryError as e:  # not a name the search can look up ("-1", "²")
@@ -43,7 +45,8 @@ def local_column(name: str) -> dict:
     partner sees them: the comparison is between what each archive would certify)."""
     cfg = current_app.config["DANGAN"]
     store = page_store()
-    d = open_dossier(search_index(), store, name, decisions_for(_db(), name))
+    d = open_dossier(search_index(), store, name, decisions_for(_db(), name),
+                     gate.partner_cleared())
     return {"code": cfg.archive_code, "name": f"本馆 {cfg.archive_name}", "state": "正常",
             "message": "", "persons": public_persons(d, d.references(store), settings_of(cfg))}
 
