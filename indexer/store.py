@@ -377,10 +377,11 @@ class PageStore:
                                   (path, page)).fetchone()
             if not row:
                 return None
-            read = corrections_overlay.effective(self._page(row)).page
+            reading = corrections_overlay.effective(self._page(row))
+            read = reading.page
             return {"fields": read.fields.to_json(),
                     "raw_text": "".join(ln.text for ln in read.lines).replace(" ", ""),
-                    "page_id": self.page_id(path, page)}
+                    "page_id": self.page_id(path, page), "corrected": reading.renamed}
         row = self.db.execute("SELECT fields, lines FROM pages WHERE path=? AND page=?",
                               (path, page)).fetchone()
         if not row:

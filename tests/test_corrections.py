@@ -51,17 +51,19 @@ def _correct_name(store, page_id: int, *, confirm: bool = True):
     return c
 
 
-def _found(cfg, name: str, exact: bool = True) -> list[str]:
-    """The files whose page names `name` as it is spelled (not as a look-alike)."""
+def _hits(cfg, name: str):
     ix = SearchIndex(cfg.index_dir)
     store = PageStore(cfg.store_path)
     try:
-        hits = search(ix, SearchRequest(person=name), store.page_view, store.aliases_of).hits
-        return [h.path for h in hits
-                if not exact or (h.why and h.why[0].startswith(("精确", "识别近似")))]
+        return search(ix, SearchRequest(person=name), store.page_view, store.aliases_of).hits
     finally:
         ix.close()
         store.close()
+
+
+def _found(cfg, name: str) -> list[str]:
+    """The files whose page names `name` as it is spelled (not as a look-alike)."""
+    return [h.path for h in _hits(cfg, name) if h.why and h.why[0].startswith("精确")]
 
 
 def test_a_confirmed_line_correction_is_the_pages_reading_and_the_stored_one_is_kept(kit):
@@ -174,7 +176,8 @@ def test_search_finds_the_corrected_name_at_once_and_after_every_rebuild(kit):
     assert publish(ix, store, cfg.data_dir, "A.pdf") == 1
     ix.close()
     assert _found(cfg, "王秀瑛") == ["A.pdf"]
-    assert _found(cfg, "王秀英", exact=False) == ["A.pdf"]  # as the machine read it (原识别)
+    # what the machine read still finds the page, and says so
+    assert [(h.path, h.why[0]) for h in _hits(cfg, "王秀英")] == [("A.pdf", "原识别：王秀瑛")]
     integrity.repair(cfg)  # rebuilds the index from the page store
     assert _found(cfg, "王秀瑛") == ["A.pdf"]
     store.remove_file("A.pdf")  # the file is read again from scratch (same content)
@@ -195,3 +198,18 @@ def test_a_changed_file_drops_its_corrections_and_flags_them_for_review(kit):
     assert store.page_id("A.pdf", 1) != pid
     assert [f.id for f in register.flagged(store.db)] == [c.id]
     assert _found(cfg, "王秀瑛") == []
+
+
+def test_a_backup_carries_the_corrections_and_their_reviews(kit, tmp_path):
+    from dangan.indexer.backup import STORE, backup
+
+    _, cfg, store = kit
+    _correct_name(store, store.page_id("A.pdf", 1))
+    backup(cfg, tmp_path / "backup")
+    copy = PageStore(tmp_path / "backup" / STORE)
+    try:
+        (c,) = register.confirmed_for(copy.db, "A.pdf", 1)
+        assert (c.value, c.by_name, c.reviewed_by) == (RIGHT, "张会计", "李科长")
+        assert register.verify(copy.db) == (2, None)
+    finally:
+        copy.close()

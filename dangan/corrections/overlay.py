@@ -57,6 +57,7 @@ class Reading:
     lines: list[LineReading]
     machine_text: list[str] = field(default_factory=list)  # replaced readings, searchable
     machine_names: list[str] = field(default_factory=list)  # names only the machine read
+    renamed: dict[str, str] = field(default_factory=dict)  # machine's name → corrected ("" unsure)
     unapplied: list = field(default_factory=list)  # confirmed, but the machine reads otherwise
 
     @property
@@ -148,6 +149,10 @@ def effective(page, corrections=None) -> Reading:
     names = {p.name for p in fields.persons}
     reading.machine_names = [n for n in dict.fromkeys(p.name for p in page.fields.persons)
                              if n not in names]
+    before = {p.name for p in page.fields.persons}
+    new = [n for n in dict.fromkeys(p.name for p in fields.persons) if n not in before]
+    reading.renamed = {n: new[0] if len(new) == 1 == len(reading.machine_names) else ""
+                       for n in reading.machine_names}
     # What the machine read instead stays searchable, weaker, beside the recogniser's own
     # near-readings (原识别): a clerk who types the old misreading still finds the page.
     fields.ocr_alternatives = list(dict.fromkeys([*fields.ocr_alternatives,

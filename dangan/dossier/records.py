@@ -19,7 +19,7 @@ from dangan.text.normalize import normalize
 # How the name on the page relates to the name asked for, by search's own words (explain.py).
 SAME_NAME = ("精确", "正文提及", "繁简", "正文片段")
 OTHER_NAME = ("曾用名", "现用名")  # recorded as the same person's other name
-VARIANT = ("同音", "形近", "形近同音", "识别近似")  # kept apart until staff confirm
+VARIANT = ("同音", "形近", "形近同音", "识别近似", "原识别")  # kept apart until staff confirm
 MOST_RECORDS = 300
 
 

@@ -22,6 +22,7 @@ RELATIONS = {
     "同音": 4,        # homophone (toneless pinyin, surname readings)
     "形近": 5,        # look-alike characters
     "识别近似": 5,    # the recogniser's runner-up reading of a name on the page (凤 for 风)
+    "原识别": 5,      # what the machine read where staff corrected the name (dangan/corrections)
     "形近同音": 6,    # look-alike and then homophone (faded 秀 read as 季, 瑛 for 英)
     "正文片段": 7,    # only found as a string in the page text
 }
@@ -61,12 +62,14 @@ def _relation(query: str, name: str, aliases: dict[str, str]) -> str | None:
 
 def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, str],
                  raw_text: str | None = None, ocr_alternatives: list[str] | None = None,
-                 nearly_read_text: list[str] | None = None) -> PersonMatch | None:
+                 nearly_read_text: list[str] | None = None,
+                 corrected: dict[str, str] | None = None) -> PersonMatch | None:
     """The best-matching person entry on a page for the typed (normalised) name.
 
     `raw_text` is the page as read, before normalisation: a name that is only there in
     another script was printed in traditional characters. `ocr_alternatives` are the page's
     names as the recogniser nearly read them, `nearly_read_text` stretches of its text so.
+    `corrected` maps a name as the machine read it to the name staff corrected it to.
     """
     best: tuple[int, PersonMatch] | None = None
     nearly_read = query in (ocr_alternatives or ())
@@ -76,6 +79,8 @@ def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, 
                 and relation in (None, "形近", "形近同音")
                 and sum(a != b for a, b in zip(p["name"], query, strict=True)) == 1):
             relation = "识别近似"
+        if corrected and query in corrected and corrected[query] in ("", p["name"]):
+            relation = "原识别"
         if relation is None:
             continue
         if relation == "精确" and p.get("role") == "prose":
@@ -92,6 +97,8 @@ def match_person(query: str, persons: list[dict], text: str, aliases: dict[str, 
             best = (rank, candidate)
     if best:
         return best[1]
+    if corrected and query in corrected:
+        return PersonMatch("原识别", corrected[query] or query, "text", None, None)
     if query in text:
         return PersonMatch("正文片段", query, "text", None, None)
     if any(query in w for w in nearly_read_text or ()):

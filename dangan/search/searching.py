@@ -148,7 +148,8 @@ def search(index: SearchIndex, req: SearchRequest, lookup: PageLookup | None = N
         if built.person:
             m = match_person(built.person, fields.get("persons", []), text, built.aliases,
                              page.get("raw_text") if page else None,
-                             fields.get("ocr_alternatives"), fields.get("alt_text"))
+                             fields.get("ocr_alternatives"), fields.get("alt_text"),
+                             page.get("corrected") if page else None)
             if m:
                 hit.why.append(m.label)
                 hit.box, hit.row = m.box, m.row
