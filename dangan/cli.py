@@ -516,14 +516,35 @@ def cmd_audit(cfg, args) -> int:
 
     db = _database(cfg)
     report = chain.verify(db.engine, cfg.data_dir)
-    if report.intact:
+    corrected, broken = _corrections_verified(cfg)
+    if report.intact and not broken:
         print(f"登记簿完整 register intact: 审计链 {report.entries} 条 entries，"
-              f"链头文件记到第 {report.anchored} 条 anchored")
+              f"链头文件记到第 {report.anchored} 条 anchored；著录更正 {corrected} 条记录完整")
         return Exit.OK
     for f in report.findings:
         where = f"第 {f.entry} 条 entry {f.entry}" if f.entry is not None else "—"
         print(f"[{f.what}] {where}：{f.message}", file=sys.stderr)
+    if broken:
+        print(f"[corrections] {broken}", file=sys.stderr)
     return Exit.FAILED
+
+
+def _corrections_verified(cfg) -> tuple[int, str | None]:
+    """The staff corrections' own digest chains (dangan/corrections/register.py), in the
+    page store: (rows checked, the first that no longer fits)."""
+    import sqlite3
+
+    from .corrections import register as corrections
+
+    if not cfg.store_path.exists():
+        return 0, None
+    db = sqlite3.connect(cfg.store_path)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name='corrections'").fetchone():
+            return 0, None
+        return corrections.verify(db)
+    finally:
+        db.close()
 
 
 def cmd_serve(cfg, args) -> int:

@@ -213,3 +213,17 @@ def test_a_backup_carries_the_corrections_and_their_reviews(kit, tmp_path):
         assert register.verify(copy.db) == (2, None)
     finally:
         copy.close()
+
+
+def test_audit_verify_checks_the_corrections_too(kit):
+    from conftest import run_dangan
+
+    cfg_path, _, store = kit
+    c = _correct_name(store, store.page_id("A.pdf", 1))
+    out = run_dangan(cfg_path, "audit", "verify")
+    assert "著录更正 2 条记录完整" in out.stdout
+    store.db.execute("DROP TRIGGER corrections_no_update")
+    store.db.execute("UPDATE corrections SET reason='' WHERE id=?", (c.id,))
+    store.db.commit()
+    out = run_dangan(cfg_path, "audit", "verify", check=False)
+    assert out.returncode != 0 and f"[corrections] corrections #{c.id}" in out.stderr
