@@ -300,11 +300,17 @@ class PageStore:
         self.db.commit()  # OCR is the expensive part: never lose a finished page
 
     # -- pages -------------------------------------------------------------------------
-    def _page(self, row) -> StoredPage:
+    def _page(self, row, corrected: set[tuple[str, int]] | None = None) -> StoredPage:
+        """A stored page with its confirmed corrections attached. `corrected`: the pages that
+        have any (one query for a whole listing, instead of one per page)."""
+        maybe = corrected is None or (row[0], row[1]) in corrected
         return StoredPage(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
                           [Line.from_json(x) for x in json.loads(row[7])],
                           PageFields.from_json(json.loads(row[8])),
-                          corrections.confirmed_for(self.db, row[0], row[1]))
+                          corrections.confirmed_for(self.db, row[0], row[1]) if maybe else [])
+
+    def _corrected(self) -> set[tuple[str, int]]:
+        return {(path, page) for path, page, _ in corrections.corrected_pages(self.db)}
 
     def page_id(self, path: str, page: int) -> int | None:
         """The page's identity as it reads now (file, page, content hash): what web routes,
@@ -346,7 +352,8 @@ class PageStore:
         rows = self.db.execute(
             "SELECT * FROM pages WHERE document=? ORDER BY page_in_document, path, page",
             (document,))
-        return [self._page(r) for r in rows]
+        corrected = self._corrected()
+        return [self._page(r, corrected) for r in rows]
 
     def pages_of_file(self, path: str) -> list[StoredPage]:
         """The stored pages of one file, in page order."""
@@ -361,13 +368,15 @@ class PageStore:
     def pages_of(self, documents: list[str]) -> list[StoredPage]:
         """The pages of these documents (a few hundred at a time), by document, file, page."""
         marks = ",".join("?" * len(documents))
-        return [self._page(row) for row in self.db.execute(
+        corrected = self._corrected()
+        return [self._page(row, corrected) for row in self.db.execute(
             f"SELECT * FROM pages WHERE document IN ({marks}) ORDER BY document, path, page",
             documents)]
 
     def all_pages(self) -> Iterator[StoredPage]:
+        corrected = self._corrected()
         for row in self.db.execute("SELECT * FROM pages ORDER BY path, page"):
-            yield self._page(row)
+            yield self._page(row, corrected)
 
     def page_view(self, path: str, page: int) -> dict | None:
         """What search and the dossier need of a page: its fields, and its text as read
