@@ -49,3 +49,18 @@ def test_ocr_noise_inside_the_number_is_tolerated():
 @pytest.mark.parametrize("issuer", ["劳社部发", "人社部发", "甘政办发", "国办函", "东政发", "财社字"])
 def test_real_issuers_keep_every_character(issuer):
     assert normalize_doc_number(f"{issuer}〔1999〕8号") == f"{issuer}〔1999〕8号"
+
+
+def test_a_docnumber_year_is_a_year_by_the_one_date_rule(monkeypatch):
+    """文号 years come from dangan/text/dates.py: from 1900 to this year, no fixed end."""
+    import datetime as dt
+
+    from dangan import clock
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 6))
+    assert normalize_doc_number("东政发〔2026〕52号") == "东政发〔2026〕52号"
+    assert normalize_doc_number("东政发〔2031〕52号") is None  # a year still to come
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2031, 3, 1))
+    assert normalize_doc_number("东政发〔2031〕52号") == "东政发〔2031〕52号"
+    assert normalize_doc_number("国民政府〔1899〕3号") is None
+    assert [d.year for d in find_doc_numbers("民国文件 渝字〔1946〕8号")] == [1946]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .dates import expand_two_digit_year
+from .dates import expand_two_digit_year, plausible_year
 from .normalize import HAN, halfwidth, strip_han_spaces, to_simplified
 
 _OPEN = r"[\[［【〔（(〖｛{]"
@@ -74,7 +74,7 @@ def find_doc_numbers(text: str) -> list[DocNumber]:
     found = []
     for m in _DOCNO.finditer(text):
         year = _expand_year(m.group("year"))
-        if not 1900 <= year <= 2030:  # Republic-era files carry 文号 too
+        if not plausible_year(year):  # what a year is: dates.py (1900 to this year)
             continue
         issuer = _clean_issuer(m.group("issuer"))
         # A bracket must open the year unless the issuer runs straight into it (OCR drop).
