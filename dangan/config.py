@@ -148,6 +148,22 @@ SCHEMA: dict[str, dict[str, str]] = {
     "pension": {"account_start": _STR, "special_jobs": _STR},
 }
 PEER_SCHEMA: dict[str, str] = {"code": _STR, "name": _STR, "url": _STR, "token": _STR}
+# The numbers that only make sense within bounds: (least, most; None = no bound). A port of
+# -1 or a commit every 0 pages is refused here, naming the key, rather than failing at once
+# in a socket or looping in a batch.
+RANGES: dict[tuple[str, str], tuple[float, float | None]] = {
+    ("ocr", "workers"): (0, 256),  # 0: one per core
+    ("ocr", "threads_per_worker"): (1, 64),
+    ("ocr", "max_side_len"): (64, None),
+    ("ocr", "max_pixels"): (1, None),
+    ("ocr", "commit_every"): (1, None),
+    ("web", "port"): (1, 65535),
+    ("web", "idle_minutes"): (1, 24 * 60),
+    ("requests", "deadline_days"): (1, None),
+    ("requests", "intake_per_hour"): (1, None),
+    ("federation", "timeout"): (0.1, 600),
+    ("federation", "api_per_minute"): (1, None),
+}
 
 
 def _is(value: object, kind: str) -> bool:
@@ -184,6 +200,17 @@ def validate(raw: dict, where: str) -> None:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: [{name}] must be a table")
         _check(value, SCHEMA[name], f"[{name}]", where)
+        for key, number in value.items():
+            if (name, key) in RANGES:
+                _check_range(number, *RANGES[name, key], f"[{name}] {key}", where)
+
+
+def _check_range(value: float, least: float, most: float | None, label: str,
+                 where: str) -> None:
+    if value < least or (most is not None and value > most):
+        bound = f"{least} 到 {most} 之间 / between {least} and {most}" if most is not None \
+            else f"至少为 {least} / at least {least}"
+        raise ConfigError(f"{where}: {label} 应{bound}，不能是 / not {value!r}")
 
 
 def _check(table: dict, schema: dict[str, str], label: str, where: str) -> None:

@@ -82,6 +82,37 @@ def test_a_number_is_accepted_where_a_float_is_wanted(tmp_path):
 
 
 def test_value_rules_also_name_the_file(tmp_path):
-    assert "deadline_days must be at least 1" in refused(tmp_path, "[requests]\ndeadline_days = 0\n")
+    assert "[requests] deadline_days 应至少为 1" in refused(tmp_path,
+                                                          "[requests]\ndeadline_days = 0\n")
     assert "not a date" in refused(tmp_path, '[requests]\nholidays = ["2026-13-01"]\n')
     assert "engine must be" in refused(tmp_path, '[ocr]\nengine = "easyocr"\n')
+
+
+@pytest.mark.parametrize("text, key", [
+    ("[web]\nport = -1\n", "[web] port"),
+    ("[web]\nport = 70000\n", "[web] port"),
+    ("[web]\nidle_minutes = 0\n", "[web] idle_minutes"),
+    ("[ocr]\nworkers = -3\n", "[ocr] workers"),
+    ("[ocr]\ncommit_every = 0\n", "[ocr] commit_every"),
+    ("[federation]\ntimeout = 0\n", "[federation] timeout"),
+])
+def test_numbers_out_of_range_are_refused_naming_the_key(tmp_path, text, key):
+    message = refused(tmp_path, text)
+    assert key in message and "应" in message
+
+
+def test_numbers_at_their_bounds_are_accepted(tmp_path):
+    cfg = config.load(write(tmp_path, "[web]\nport = 1\nidle_minutes = 1\n"
+                                      "[ocr]\nworkers = 0\ncommit_every = 1\n"))
+    assert (cfg.web_port, cfg.idle_minutes, cfg.ocr.workers, cfg.ocr.commit_every) == (1, 1, 0, 1)
+
+
+def test_a_bad_config_stops_the_command_with_exit_2_and_no_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "[web]\nport = -1\n")
+    proc = subprocess.run([sys.executable, "-m", "dangan.cli", "--config", str(path), "status"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "[web] port" in proc.stderr
+    assert "Traceback" not in proc.stderr
