@@ -22,10 +22,15 @@ class Progress:
             self._bar = tqdm(total=total, unit="页", file=self.stream, dynamic_ncols=True,
                              smoothing=0.1)
 
+    # A rate is stated only over this much time: the first page may come from a text layer
+    # or an unchanged file in a millisecond, and "110168.56 pages/s" then says nothing.
+    MIN_SECONDS = 3.0
+
     @property
-    def rate(self) -> float:
+    def rate(self) -> float | None:
+        """Pages per second since the start, or None while too little time has passed."""
         elapsed = time.monotonic() - self.start
-        return self.done / elapsed if elapsed > 0 else 0.0
+        return self.done / elapsed if elapsed >= self.MIN_SECONDS else None
 
     def update(self, pages: int = 1, failed: int = 0) -> None:
         self.done += pages
@@ -38,9 +43,12 @@ class Progress:
         if self.total and (now - self._last >= self.interval or self.done >= self.total):
             self._last = now
             rate = self.rate
-            eta = f"{(self.total - self.done) / rate:.0f}s" if rate > 0 else "?"
-            print(f"[dangan] {self.done}/{self.total} pages, {rate:.2f} pages/s, "
-                  f"ETA {eta}, {self.failed} failed", file=self.stream, flush=True)
+            if rate:
+                speed = f"{rate:.2f} pages/s, ETA {(self.total - self.done) / rate:.0f}s"
+            else:
+                speed = "测速中 measuring"
+            print(f"[dangan] {self.done}/{self.total} pages, {speed}, {self.failed} failed",
+                  file=self.stream, flush=True)
 
     def close(self) -> None:
         if self._bar is not None:
