@@ -183,8 +183,21 @@ def find_table(page_rows: list[Row], is_heading=None) -> tuple[Table, int] | Non
     def heading(cell: str) -> bool:
         return cell in ROSTER_HEADINGS or bool(is_heading and is_heading(cell))
 
+    def split(ln: Line) -> list[tuple[str, float]]:
+        """A header cell OCR ran into its neighbour ("序号姓名") as the headings it holds,
+        each at its share of the box; any other cell as it is."""
+        text = clean_cell(ln.text)
+        if heading(_plain_heading(text)):
+            return [(text, ln.cx)]
+        for k in range(2, len(text) - 1):
+            a, b = text[:k], text[k:]
+            if heading(a) and heading(_plain_heading(b)):
+                w = (ln.box[2] - ln.box[0]) / len(text)
+                return [(a, ln.box[0] + w * k / 2), (b, ln.box[0] + w * (k + len(text)) / 2)]
+        return [(text, ln.cx)]
+
     for i, row in enumerate(page_rows):
-        cells = [(clean_cell(ln.text), ln.cx) for ln in row.lines if ln.box]
+        cells = [cell for ln in row.lines if ln.box for cell in split(ln)]
         names = {_plain_heading(c) for c, _ in cells}
         headings = [c for c, _ in cells if heading(_plain_heading(c))]
         # A form row also says 姓名 … 性别 … 出生年月, but with values between the labels;

@@ -56,9 +56,8 @@ def office_roster(rng: random.Random, st: Styles, staff: list[Person], year: int
     heads = ["序号", "姓名", "性别", "工作单位", "出生年月", "参加工作时间", before, after,
              "增资额"]
     cols = [10, 24, 11, 44, 26, 26, 24, 24, 20]
-    if landscape:
-        cols = [c * 1.35 for c in cols]
     x0, y0, head_h = 12.0, 34.0, 13.0
+    cols = [c * (sh.width - 2 * x0) / sum(cols) for c in cols]  # the table fills the width
     rh = min(9.6, (sh.page.size[1] - y0 - head_h - 18) / len(staff))
     xs = [x0 + sum(cols[:k]) for k in range(len(cols) + 1)]
     for k, h in enumerate(heads):
