@@ -114,3 +114,31 @@ def test_a_sheet_without_a_dangan_column_is_refused(tmp_path):
     book.save(path)
     with pytest.raises(CatalogError, match="no 档号 column"):
         read_rows(path)
+
+
+def test_an_admin_uploads_reads_the_report_and_then_imports(kit):
+    import io
+
+    from webhelpers import login, make_app, token
+
+    cfg_path, cfg, xlsx = kit
+    app = make_app(cfg_path, cfg.data_dir)
+    clerk = login(app.test_client())
+    assert clerk.get("/admin/catalog/").status_code == 403
+    boss = login(app.test_client(), "boss", "boss-password")
+    t = token(boss, "/admin/catalog/")
+    r = boss.post("/admin/catalog/", data={"csrf_token": t, "file": (
+        io.BytesIO(xlsx.read_bytes()), "目录.xlsx")}, content_type="multipart/form-data")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and f"重复档号 DUPLICATE {OPEN_CODE}" in page
+    assert "将有 1 件受控档案变为开放" in page and _restricted(cfg, RESTRICTED_CODE)
+    name = page.split('name="name" value="')[1].split('"')[0]
+    r = boss.post("/admin/catalog/apply", data={"csrf_token": t, "name": name})
+    assert "已导入" in boss.get(r.headers["Location"]).get_data(as_text=True)
+    assert not _restricted(cfg, RESTRICTED_CODE)
+    for bad in ("../../config.toml", "x.xlsx"):
+        assert boss.post("/admin/catalog/apply", data={"csrf_token": t, "name": bad}
+                         ).status_code == 400
+    r = boss.post("/admin/catalog/", data={"csrf_token": t, "file": (
+        io.BytesIO(b"PK\x03\x04broken"), "坏.xlsx")}, content_type="multipart/form-data")
+    assert "无法读取目录" in boss.get(r.headers["Location"]).get_data(as_text=True)

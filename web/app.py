@@ -73,13 +73,23 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     app.url_map.converters["int"] = _IdConverter
 
     from . import auth
-    from .counter import admin, copies, corrections, dossier, search, verify, viewer, visits
+    from .counter import (
+        admin,
+        catalog,
+        copies,
+        corrections,
+        dossier,
+        search,
+        verify,
+        viewer,
+        visits,
+    )
     from .desk import intake
     from .desk import pages as desk
     from .partners import api, federated
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated,
-                   verify, dossier, corrections):
+                   verify, dossier, corrections, catalog):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.after_request(security_headers)
