@@ -2,7 +2,7 @@
 or the dossier), an admin confirms or rejects it, and a confirmed one is in the index at once.
 The rules and the register are dangan/corrections; here are only the forms, the gate
 (correcting a page is reading it: web/gate.py, as the viewer) and the access log, whose entry
-names the correction and its digest (so the log's hash chain covers it)."""
+names the correction and its digest (so the register's audit chain covers it)."""
 
 from __future__ import annotations
 
