@@ -117,7 +117,8 @@ OTHER_LABELS = ("填报日期", "填表日期", "民族", "文化程度", "职�
                 "政审意见", "序号")
 _LABELS_LONGEST = sorted([*LABELS, *OTHER_LABELS], key=len, reverse=True)
 _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "合作社", "社", "站", "所", "部",
-               "院", "校", "队", "场", "店")
+               "院", "校", "队", "场", "店", "矿", "馆", "处", "会", "团", "中心", "园", "行", "科",
+               "室", "委")
 
 # Prose: "于1979.12入伍，1983.3退伍", "1941年4月生", "1958年3月参加工作".
 _PROSE_EVENTS = {"入伍": "enlisted", "应征入伍": "enlisted", "退伍": "discharged",
@@ -177,6 +178,17 @@ def shown_text(kind: str, raw: str) -> str:
 _OLD_ID = re.compile(r"(?<![0-9])([0-9]{6})([0-9]{2})([01][0-9])([0-3][0-9])[0-9]{3}(?![0-9Xx])")
 
 
+def _amount(raw: str) -> str | None:
+    """The amount in a wage cell: "54.71元", "五级54.71", "3级 54.71" (the grade's number is
+    not the amount), "54．71" (a full-width point)."""
+    text = raw.replace(" ", "").replace("．", ".").replace("，", ".")
+    numbers = [m for m in re.finditer(r"\d+(?:\.\d{1,2})?", text)
+               if text[m.end():m.end() + 1] not in ("级", "档", "类", "等")]
+    if not numbers:
+        return None
+    return max(numbers, key=lambda m: ("." in m.group(0), len(m.group(0)))).group(0)
+
+
 def old_id_number(raw: str) -> str | None:
     """A 15-digit ID number (the format before 1999: region, YYMMDD born in 19YY, sequence;
     no check digit), taken only from a cell labelled as one, and only with a real birth day."""
@@ -201,12 +213,13 @@ def normalise_value(kind: str, raw: str) -> str | None:
         dates = find_dates(raw)
         return dates[0].iso if dates else None
     if kind in MONEY_KINDS:
-        m = re.search(r"\d+(?:\.\d{1,2})?", raw.replace(" ", ""))
-        return m.group(0) if m else None
+        return _amount(raw)
     if kind == "id_number":
+        raw = re.sub("[×ⅩХх]", "X", raw)  # the check character as OCR may read it
         found = find_id_numbers(raw)
         return found[0] if found else old_id_number(raw)
     if kind == "gender":
+        text = text.removesuffix("性")  # 男性
         return text if text in ("男", "女") else None
     if kind in ("name", "former_name"):
         text = text.strip("（）()【】[]")  # a name written in brackets: （岳欣欣）
@@ -365,8 +378,10 @@ def join_stacked_labels(lines: list[Line]) -> list[Line]:
 
 def heading_key(text: str) -> str:
     """A column heading as the LABELS know it: without a unit or format note in brackets
-    ("调整后工资（元）", "出生年月(年.月)") and without the spaces of a spaced-out heading."""
-    return re.sub(r"[（(][^）)]{0,6}[）)]?$", "", clean_cell(text)) or clean_cell(text)
+    ("调整后工资（元）", "出生年月(年.月)"), without the spaces of a spaced-out heading, and
+    职工姓名 or 教师姓名 as 姓名."""
+    from .layout import plain_heading
+    return plain_heading(text)
 
 
 def heading_kind(heading: str) -> str | None:

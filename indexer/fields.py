@@ -21,6 +21,7 @@ from .facts import (
     LABEL_DEBRIS,
     Fact,
     form_facts,
+    heading_key,
     heading_kind,
     join_stacked_labels,
     prose_facts,
@@ -280,7 +281,7 @@ def _roster_persons(body: list[Row], table) -> list[PersonHit]:
     found: list[PersonHit] = []
     row_no = 0
     for row in body:
-        name_cells = [ln for ln in row.lines if table.column_of(ln) == "姓名"
+        name_cells = [ln for ln in row.lines if heading_key(table.column_of(ln)) == "姓名"
                       and looks_like_name(clean_cell(ln.text), relaxed=True)]
         if not name_cells:
             continue

@@ -172,9 +172,12 @@ class Table:
         return any(w in self.column_of(line) for w in MONEY_WORDS)
 
 
-def _plain_heading(text: str) -> str:
-    """A heading without its unit note ("调整后工资（元）") or spaces."""
-    return re.sub(r"[（(][^）)]{0,6}[）)]?$", "", clean_cell(text)) or clean_cell(text)
+def plain_heading(text: str) -> str:
+    """A heading without its unit note ("调整后工资（元）") or spaces; 职工姓名 or 教师姓名 as
+    姓名 (the column rosters name their people by)."""
+    cell = clean_cell(text)
+    plain = re.sub(r"[（(][^）)]{0,6}[）)]?$", "", cell) or cell
+    return "姓名" if 2 < len(plain) <= 4 and plain.endswith("姓名") else plain
 
 
 def find_table(page_rows: list[Row], is_heading=None) -> tuple[Table, int] | None:
@@ -187,19 +190,19 @@ def find_table(page_rows: list[Row], is_heading=None) -> tuple[Table, int] | Non
         """A header cell OCR ran into its neighbour ("序号姓名") as the headings it holds,
         each at its share of the box; any other cell as it is."""
         text = clean_cell(ln.text)
-        if heading(_plain_heading(text)):
+        if heading(plain_heading(text)):
             return [(text, ln.cx)]
         for k in range(2, len(text) - 1):
             a, b = text[:k], text[k:]
-            if heading(a) and heading(_plain_heading(b)):
+            if heading(a) and heading(plain_heading(b)):
                 w = (ln.box[2] - ln.box[0]) / len(text)
                 return [(a, ln.box[0] + w * k / 2), (b, ln.box[0] + w * (k + len(text)) / 2)]
         return [(text, ln.cx)]
 
     for i, row in enumerate(page_rows):
         cells = [cell for ln in row.lines if ln.box for cell in split(ln)]
-        names = {_plain_heading(c) for c, _ in cells}
-        headings = [c for c, _ in cells if heading(_plain_heading(c))]
+        names = {plain_heading(c) for c, _ in cells}
+        headings = [c for c, _ in cells if heading(plain_heading(c))]
         # A form row also says 姓名 … 性别 … 出生年月, but with values between the labels;
         # a roster header is (almost) nothing but headings.
         if "姓名" in names and len(headings) >= 4 and len(headings) >= 0.75 * len(cells):

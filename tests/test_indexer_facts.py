@@ -320,3 +320,22 @@ def test_pattern_pages_read_by_the_real_recogniser_give_each_person_their_facts(
         found = {(f.subject, f.kind, f.value) for f in extract(read_page(engine, image)).facts}
         assert len(truth & found) >= 0.9 * len(truth), (doc.title, sorted(truth - found))
         assert not [f for f in found - truth if any(t[:2] == f[:2] for t in truth)]
+
+
+def test_values_as_other_archives_write_them():
+    assert normalise_value("wage_before", "3级 54.71") == "54.71"  # the grade is no amount
+    assert normalise_value("wage_before", "五级54.71元") == "54.71"
+    assert normalise_value("wage_after", "54．71") == "54.71"
+    assert normalise_value("gender", "男性") == "男"
+    assert normalise_value("id_number", "62042119410408482×") is None  # bad check, any X
+    assert normalise_value("unit", "东岭县文化馆") == "东岭县文化馆"
+    assert normalise_value("unit", "东岭县煤矿") == "东岭县煤矿"
+
+
+def test_a_roster_naming_its_people_under_a_longer_heading():
+    header = ["序号", "职工姓名", "性别", "出生年月", "工作单位"]
+    xs = [100, 300, 600, 800, 1100]
+    f = extract(_roster(header, [("1", "王秀瑛", "女", "1943.7", "东岭县文化馆"),
+                                 ("2", "刘桂芬", "女", "1948.2", "东岭县煤矿")], xs))
+    assert {("birth", "1948-02"), ("unit", "东岭县煤矿")} <= _facts(f, "刘桂芬")
+    assert [p.row for p in f.persons if p.role == "roster"] == [1, 2]
