@@ -81,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("username")
     q.add_argument("full_name")
     for name, text in (("disable", "stop an account from logging in"),
-                       ("enable", "allow a disabled account again")):
+                       ("enable", "allow a disabled account again"),
+                       ("unlock", "lift the login waits after failed passwords, at once")):
         usub.add_parser(name, help=text).add_argument("username")
     usub.add_parser("list", help="list accounts")
     usub.add_parser("ensure-admin",
@@ -428,6 +429,14 @@ def cmd_user(cfg, args) -> int:
             db.update_user(args.username, active=args.action == "enable")
             print(f"{'已启用 enabled' if args.action == 'enable' else '已停用 disabled'}: "
                   f"{args.username}")
+        elif args.action == "unlock":
+            if db.user(args.username) is None:
+                raise ValueError(f"无此用户 / no such user: {args.username}")
+            # The running server reads this before its next login (web/auth.py).
+            cfg.data_dir.mkdir(parents=True, exist_ok=True)
+            with open(cfg.data_dir / "login_unlocks", "a", encoding="utf-8") as f:
+                f.write(args.username + "\n")
+            print(f"已解除登录等待 login waits lifted: {args.username}")
         elif args.action == "list":
             for u in db.users():
                 print(f"{u.username}\t{u.full_name or '-'}\t{u.role}\t"

@@ -44,11 +44,20 @@ class PeerError(Exception):
         return STATES[self.state]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A partner's redirect is not followed: urllib would send our bearer token on to
+    wherever it points (another host included). The 3xx then stands as an HTTPError."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def _opener(proxy: str | None) -> urllib.request.OpenerDirector:
     """No proxy unless configured: an empty ProxyHandler overrides the environment's
-    http_proxy, which points at the internet, not at partner archives."""
+    http_proxy, which points at the internet, not at partner archives. No redirects."""
     return urllib.request.build_opener(
-        urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {}))
+        urllib.request.ProxyHandler({"http": proxy, "https": proxy} if proxy else {}),
+        _NoRedirect())
 
 
 def network_reason(e: BaseException) -> str:
@@ -89,6 +98,9 @@ def call(peer: Peer, method: str, path: str, *, params: dict | None = None,
         log.warning("partner %s %s %s: HTTP %s", peer.code, method, path, e.code)
         if e.code in (401, 403):
             raise PeerError("refused", f"{peer.name} 拒绝访问（令牌无效或已吊销）") from e
+        if 300 <= e.code < 400:
+            raise PeerError("error", f"{peer.name} 答复为重定向（{e.code}），未跟随：令牌只发往"
+                            "配置的地址，请核对外馆地址") from e
         detail = _error_text(e)
         raise PeerError("error", f"{peer.name} 返回错误 {e.code}{detail}") from e
     except TimeoutError as e:
@@ -105,7 +117,7 @@ def call(peer: Peer, method: str, path: str, *, params: dict | None = None,
         raise PeerError("down", f"{peer.name} 无法连接：{network_reason(e)}") from e
     try:
         answer = json.loads(payload)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: absurdly deep nesting
         log.warning("partner %s %s %s: answer is not JSON", peer.code, method, path)
         raise PeerError("error", f"{peer.name} 的答复不是 JSON") from e
     if not isinstance(answer, dict):

@@ -185,3 +185,42 @@ def test_peer_config_takes_an_optional_proxy(tmp_path):
     assert config_mod.load(path).peer_proxy == "http://10.0.0.1:3128"
     path.write_text("", encoding="utf-8")
     assert replace(config_mod.load(path)).peer_proxy is None
+
+
+def test_a_deeply_nested_answer_is_an_error_not_a_crash(partner):
+    partner.body = b'{"total": 1, "hits": ' + b"[" * 200_000 + b"]" * 200_000 + b"}"
+    (answer,) = federation.search_peers([partner.peer()], {"person": "王秀英"}, timeout=5)
+    assert answer.state == "error" and answer.label == "出错"
+
+
+def test_a_partners_redirect_is_not_followed_with_our_token(partner):
+    """A redirect to another host would carry our bearer token there: never followed."""
+    elsewhere = Partner()
+    seen_auth: list[str | None] = []
+    try:
+        class Redirect(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(302)
+                self.send_header("Location", elsewhere.url + "/api/v1/search?person=x")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        partner.server.RequestHandlerClass = Redirect
+        original = elsewhere.server.RequestHandlerClass
+
+        class Recording(original):
+            def _answer(self):
+                seen_auth.append(self.headers.get("Authorization"))
+                super()._answer()
+
+            do_GET = do_POST = _answer
+
+        elsewhere.server.RequestHandlerClass = Recording
+        (answer,) = federation.search_peers([partner.peer()], {"person": "王秀英"}, timeout=3)
+    finally:
+        elsewhere.close()
+    assert answer.state == "error" and "重定向" in answer.message
+    assert seen_auth == []  # the other host never heard from us
