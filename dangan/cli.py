@@ -570,6 +570,11 @@ def cmd_serve(cfg, args) -> int:
     host = args.host or cfg.web_host
     port = args.port or cfg.web_port
     app = create_app(cfg)
+    from .verification import public_url_problem
+
+    if problem := public_url_problem(cfg.public_url):
+        logging.getLogger("dangan.serve").warning("%s", problem)
+        print(f"dangan serve: 警告 WARNING: {problem}", file=sys.stderr)
 
     def warm() -> None:  # the first search at the counter should not pay for opening
         from .search.backend import IndexMissing

@@ -32,6 +32,23 @@ def verify_url(base: str, code: str) -> str:
     return f"{base.rstrip('/')}/verify/{code}"
 
 
+def public_url_problem(public_url: str) -> str | None:
+    """Why papers issued now would carry a verification address no 社保 office can open:
+    `[archive] public_url` unset (the address the clerk's browser used is printed), or
+    pointing at this machine. None when it names a real host."""
+    from urllib.parse import urlsplit
+
+    if not public_url:
+        return ("未设置 [archive] public_url：复制件上的核验地址将是窗口浏览器所用的地址"
+                "（常为内网或 localhost），外单位无法核验。请在 config.toml 设置本馆对外地址。")
+    host = (urlsplit(public_url).hostname or "").lower()
+    if host in ("", "localhost", "0.0.0.0", "::1") or host.startswith("127.") or \
+            host.endswith(".localhost"):
+        return (f"[archive] public_url = {public_url} 指向本机：复制件上的核验地址外单位无法打开。"
+                "请设置本馆对外地址。")
+    return None
+
+
 def qr_png(url: str) -> bytes:
     """The QR code of `url` as a PNG (segno: pure Python, no image library needed)."""
     import segno

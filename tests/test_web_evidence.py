@@ -171,3 +171,19 @@ def test_request_work_is_logged_to_the_request_and_suspends_the_visit(app):
     with app.extensions["dangan_db"].session() as s:
         last = s.scalars(select(Access).order_by(Access.id.desc()).limit(1)).one()
     assert last.visit_id == visit_id and last.request_number is None
+
+
+def test_an_unset_or_loopback_public_url_is_warned_of_loudly(app):
+    from dataclasses import replace
+
+    boss = login(app.test_client(), "boss", "boss-password")
+    html = boss.get("/admin/status").get_data(as_text=True)
+    assert 'id="public-url-warning"' in html and "public_url" in html
+    cfg = app.config["DANGAN"]
+    try:
+        app.config["DANGAN"] = replace(cfg, public_url="http://127.0.0.1:8080")
+        assert "指向本机" in boss.get("/admin/status").get_data(as_text=True)
+        app.config["DANGAN"] = replace(cfg, public_url="https://dangan.example.gov.cn")
+        assert 'id="public-url-warning"' not in boss.get("/admin/status").get_data(as_text=True)
+    finally:
+        app.config["DANGAN"] = cfg

@@ -17,6 +17,7 @@ from dangan.records.accounts import Access
 from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
 from dangan.search import engine as search_engine
+from dangan.verification import public_url_problem
 
 from ..security import admin_required
 from ..stores import page_store, search_index
@@ -51,6 +52,7 @@ def status():
     info = page_store().status(running=(running or {}).get("batch"))
     info["running_batch"] = running
     info["disk_warning"] = disk_warning(cfg.data_dir)
+    info["public_url_warning"] = public_url_problem(cfg.public_url)
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()

@@ -10,7 +10,6 @@ from flask import url_for as url
 from PIL import Image
 
 from dangan import clock
-from dangan.openness import open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import Visit
 from dangan.text.numbers import parse_int
@@ -123,7 +122,7 @@ def make_copy():
         chosen.append((page, meta, jpeg))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     pdf, code = issue("档案复制件", visit.number, len(chosen),
-                      [open_title(m) or reference(p, m) for p, m, _ in chosen],
+                      [reference(p, m) for p, m, _ in chosen],
                       lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
                                                   stamp, verification=(code, url)))
     for page_id, (page, _, _) in zip(ids, chosen, strict=True):

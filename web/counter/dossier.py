@@ -27,7 +27,6 @@ from dangan.dossier import open_dossier
 from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
 from dangan.dossier.timeline import service_line, shown_date
 from dangan.indexer.facts import FACT_KINDS
-from dangan.openness import open_title
 from dangan.pension.reckon import reckon
 from dangan.pension.special import settings_of
 from dangan.printing import load_stamp
@@ -160,7 +159,7 @@ def summary():
         return buf.getvalue()
 
     pdf, code = issue(TITLE, number, len(chosen),
-                      [open_title(m) or reference(p, m) for p, m, _ in chosen], build)
+                      [reference(p, m) for p, m, _ in chosen], build)
     for page_id, (page, _, _) in zip(page_ids, chosen, strict=True):
         log_access("copy", page.path, page.page, f"{TITLE} {name} 核验码 {code}",
                    page_uid=page_id)

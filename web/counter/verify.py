@@ -1,9 +1,9 @@
 """Issuing papers with a verification code, and the public page a 社保 office checks them on.
 
 `issue` numbers, (optionally) signs, fingerprints and records a PDF as it is handed out;
-`/verify/<code>` (no login) shows what was issued: archive, date, kind, pages, the titles of
-open items, and the SHA-256 of the PDF. Nothing personal is shown: not the requester, not the
-content, not a restricted item's title.
+`/verify/<code>` (no login) shows what was issued: archive, date, kind, pages, the 档号 of the
+items, and the SHA-256 of the PDF. Nothing personal is shown: not the requester, not the
+content, no title (an open title often names the person).
 """
 
 from __future__ import annotations

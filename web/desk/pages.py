@@ -32,7 +32,7 @@ from dangan.desk.forms import validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
 from dangan.exports import csv_text
-from dangan.openness import RESTRICTED_LABEL, is_restricted, open_title, public_label
+from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
 from dangan.printing import load_stamp
 from dangan.records import register
 from dangan.records.accounts import User
@@ -354,7 +354,7 @@ def reply(number: str):
             return buf.getvalue()
 
         pdf, code = issue(kind, number, len(chosen),
-                          [open_title(m) or reference(p, m) for p, m, _ in chosen], build)
+                          [reference(p, m) for p, m, _ in chosen], build)
         for row, (page, _meta, _jpeg) in zip(req.pages, chosen, strict=True):
             log_access("copy", page.path, page.page, f"申请 {number} 出具", page_uid=row.page_id)
     else:
