@@ -96,11 +96,16 @@ def test_a_clerk_proposes_another_admin_confirms_and_both_acts_are_logged(app):
     r = _post(clerk, f"/corrections/{c.id}/review", decision="confirm")
     assert "不能确认自己提出的更正" in clerk.get(r.headers["Location"]).get_data(as_text=True)
     other = login(app.test_client(), "clerk2", "clerk2-password")
+    register_visit(other)
     r = _post(other, f"/corrections/{c.id}/review", decision="confirm")
     assert "只有管理员" in other.get(r.headers["Location"]).get_data(as_text=True)
     assert register.get(_store(app).db, c.id).status == "pending"
 
     boss = login(app.test_client(), "boss", "boss-password")
+    listing = boss.get("/corrections/").get_data(as_text=True)  # no visit: no page's words
+    assert "曾广财" not in listing and "内容在查档登记" in listing
+    assert _post(boss, f"/corrections/{c.id}/review", decision="confirm").status_code == 403
+    register_visit(boss)
     assert "曾广财" in boss.get("/corrections/").get_data(as_text=True)
     r = _post(boss, f"/corrections/{c.id}/review", decision="confirm", note="核对无误")
     assert r.status_code == 302
@@ -108,7 +113,6 @@ def test_a_clerk_proposes_another_admin_confirms_and_both_acts_are_logged(app):
     (entry,) = _log(app, "correction_review")
     assert "确认更正" in entry.detail
     # searchable at once, through the counter's own index
-    register_visit(boss)
     found = boss.get("/", query_string={"person": "曾广财"}).get_data(as_text=True)
     assert "精确" in found and "X012-WS·1985-Y-0012" in found
 
@@ -173,6 +177,7 @@ def test_a_fact_corrected_from_the_dossier_is_what_the_dossier_states(app):
     assert r.status_code == 302 and r.headers["Location"].startswith("/dossier/")
     (c,) = register.pending(_store(app).db)
     boss = login(app.test_client(), "boss", "boss-password")
+    register_visit(boss)
     _post(boss, f"/corrections/{c.id}/review", decision="confirm")
     page = clerk.get("/dossier/", query_string={"name": "曾广才"}).get_data(as_text=True)
     assert "1931年5月" in page and "1931年3月" not in page

@@ -71,12 +71,26 @@ def correct(page_id: int):
     return redirect(_back(page_id))
 
 
+def _document_of(store, c) -> tuple[dict | None, str]:
+    """The catalogue meta and document of the file a correction is about (as it is now)."""
+    row = store.db.execute("SELECT document FROM files WHERE path=?", (c.path,)).fetchone()
+    document = row[0] if row and row[0] else ""
+    return (store.document(document) if document else None), document
+
+
+def shown(c) -> bool:
+    """May the text of this correction (a page's words) be shown here? The gate's answer
+    for the page's document: a scope, and clearance for a restricted item."""
+    meta, document = _document_of(page_store(), c)
+    return gate.decide(meta, document, "content").allowed
+
+
 @bp.route("/corrections/")
 def index():
     db = page_store().db
     log_access("corrections", detail="查看更正列表")
     return render_template("corrections.html", pending=register.pending(db),
-                           flagged=register.flagged(db), may_review=may_review)
+                           flagged=register.flagged(db), may_review=may_review, shown=shown)
 
 
 def may_review(c) -> bool:
@@ -90,6 +104,11 @@ def may_review(c) -> bool:
 def decide(correction_id: int):
     store = page_store()
     decision = request.form.get("decision", "")
+    c = register.get(store.db, correction_id)
+    if c is not None:  # deciding on a page's words is reading them: the viewer's gate
+        meta, document = _document_of(store, c)
+        gate.require(meta, document, "content", path=c.path, page=c.page,
+                     page_uid=c.page_id)
     try:
         c = review(store, correction_id, decision=decision, user_id=g.user.id,
                    user_name=g.user.display_name, is_admin=g.user.is_admin,
