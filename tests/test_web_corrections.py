@@ -182,3 +182,12 @@ def test_a_fact_corrected_from_the_dossier_is_what_the_dossier_states(app):
     page = clerk.get("/dossier/", query_string={"name": "曾广才"}).get_data(as_text=True)
     assert "1931年5月" in page and "1931年3月" not in page
     assert "人工核对（clerk" in page
+    # a partner archive learns the value and that staff checked it, not who
+    from dangan.records import tokens
+
+    auth = {"Authorization": "Bearer " + tokens.create(app.extensions["dangan_db"], "DL01")}
+    answer = app.test_client().get("/api/v1/persons?name=曾广才", headers=auth).get_json()
+    (birth,) = [f for f in answer["persons"][0]["facts"] if f["kind"] == "birth"]
+    (source,) = birth["values"][0]["sources"]
+    assert (source["text"], source["checked"]) == ("1931年5月", True)
+    assert "clerk" not in str(answer)

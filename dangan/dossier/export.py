@@ -30,7 +30,9 @@ def public_persons(d: Dossier, references: dict[str, str],
                                  "title": s.record.title, "date": s.record.date,
                                  "page": s.record.page, "row": s.record.row,
                                  "text": mask(s.fact.value) if f.kind == "id_number"
-                                 else s.fact.text}
+                                 else s.fact.text,
+                                 # 人工核对: staff checked it against the scan (no names)
+                                 "checked": bool(s.fact.checked)}
                                 for s in v.sources]})
             facts.append({"kind": f.kind, "label": f.label, "conflict": f.conflict,
                           "values": values})
