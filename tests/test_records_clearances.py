@@ -55,3 +55,4 @@ def test_an_approval_is_the_approving_admins_alone(db):
     for user in (other, clerk, None):
         assert not clearances.is_cleared(db, "X012-KZ-0001", user=user, visit_id=1,
                                          request_number=None)
+

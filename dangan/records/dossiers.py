@@ -36,12 +36,32 @@ class DossierDecision(Base):
         return json.loads(self.records)
 
 
+class NoteNeeded(ValueError):
+    """A decision would override another member of staff's: it needs a note saying why."""
+
+    def __init__(self, others: list[DossierDecision]):
+        self.others = others
+        super().__init__("此操作将改变其他工作人员对这些记录的决定，请在“说明”中写明理由")
+
+
+def overridden(db: Database, *, user_id: int, name: str, keys: list[str]
+               ) -> list[DossierDecision]:
+    """Earlier decisions by someone else about any of these records."""
+    wanted = set(keys)
+    return [d for d in decisions_for(db, name)
+            if d.user_id != user_id and wanted & set(d.keys)]
+
+
 def record_decision(db: Database, *, user_id: int, name: str, action: str, keys: list[str],
                     visit_id: int | None = None, note: str = "") -> DossierDecision:
+    """Append a decision. One that overrides another clerk's needs a note (NoteNeeded); both
+    stay, and the dossier page lists every decision with who made it and why."""
     if action not in ACTIONS:
         raise ValueError(f"未知操作：{action}")
     if not keys:
         raise ValueError("请选择至少一条记录")
+    if not note.strip() and (others := overridden(db, user_id=user_id, name=name, keys=keys)):
+        raise NoteNeeded(others)
     with db.session() as s:
         d = DossierDecision(user_id=user_id, visit_id=visit_id, name=name, action=action,
                             records=json.dumps(sorted(set(keys)), ensure_ascii=False),

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from pypdf import PdfReader, PdfWriter
+from sqlalchemy import select
 
 from dangan.corrections import fact_locator, provenance
 from dangan.doctypes import label as type_label
@@ -30,8 +31,14 @@ from dangan.indexer.facts import FACT_KINDS
 from dangan.pension.reckon import reckon
 from dangan.pension.special import settings_of
 from dangan.printing import load_stamp
-from dangan.records.accounts import Visit
-from dangan.records.dossiers import ACTION_LABELS, ACTIONS, decisions_for, record_decision
+from dangan.records.accounts import User, Visit
+from dangan.records.dossiers import (
+    ACTION_LABELS,
+    ACTIONS,
+    NoteNeeded,
+    decisions_for,
+    record_decision,
+)
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError
 from dangan.text.idnumbers import mask
@@ -82,7 +89,10 @@ def show():
     settings = settings_of(current_app.config["DANGAN"])
     retirement = {i: reckon(p, settings) for i, p in enumerate(d.persons, 1)
                   if p.group.confirmed}  # a reckoning rests on records staff confirmed
+    with _db().session() as s:
+        deciders = {u.id: u.display_name for u in s.scalars(select(User))}
     return render_template("dossier.html", d=d, name=name, kinds=FACT_KINDS, mask=mask,
+                           deciders=deciders,
                            references=d.references(page_store()), action_labels=ACTION_LABELS,
                            type_label=type_label, fact_locator=fact_locator,
                            provenance=provenance, retirement=retirement,
@@ -102,8 +112,12 @@ def decide():
         flash("请至少选择一条记录")
         return redirect(url_for("dossier.show", name=name))
     note = request.form.get("note", "")[:500]
-    record_decision(_db(), user_id=g.user.id, name=name, action=action, keys=keys,
-                    visit_id=current_visit_id(), note=note)
+    try:
+        record_decision(_db(), user_id=g.user.id, name=name, action=action, keys=keys,
+                        visit_id=current_visit_id(), note=note)
+    except NoteNeeded as e:
+        flash(str(e), "error")
+        return redirect(url_for("dossier.show", name=name))
     log_access("dossier_decision", detail=f"{name} {ACTION_LABELS[action]}：{','.join(keys)}")
     flash(f"已{ACTION_LABELS[action]}（{len(keys)} 条记录）")
     return redirect(url_for("dossier.show", name=name))

@@ -88,7 +88,23 @@ def status():
         cfg = current_app.config["DANGAN"]
         if not _limiter().allow("status:" + _client(), cfg.desk.intake_per_hour * 6):
             return render_template("error.html", code=429, message="查询过于频繁，请稍后再试"), 429
+        misses = _misses()
+        key = "number:" + number[:40]
+        if misses.count(key) >= MISSES_PER_NUMBER:
+            # Locked for the hour: the 4 digits cannot be tried through, from any address.
+            return render_template("error.html", code=429, message=LOCKED), 429
         req = records.get(current_app.extensions["dangan_db"], number)
         if req is not None and len(tail) == 4 and req.requester_id_number.endswith(tail):
             found = req
+        else:
+            misses.add(key)
     return render_template("apply_status.html", found=found, asked=asked, number=number)
+
+
+# A request number whose ID tail is mistyped this often in an hour is locked for the hour.
+MISSES_PER_NUMBER = 5
+LOCKED = "该申请编号查询错误次数过多，已暂停查询一小时；如需帮助请致电档案馆"
+
+
+def _misses() -> SlidingWindow:
+    return current_app.extensions.setdefault("dangan_status_misses", SlidingWindow(3600))
