@@ -394,6 +394,28 @@ def heading_kind(heading: str) -> str | None:
     return LABELS.get(label) if label and len(label) >= 3 else None
 
 
+def _cells_of(ln: Line, table: Table) -> list[tuple[str, Line]]:
+    """(heading, cell) for a line of a roster row: a line OCR ran over two columns (a long
+    unit and the date after it, an amount and the next) is cut where the second column's
+    value begins — a date or an amount at its end; any other line is one cell."""
+    spanned = table.spanned(ln)
+    if len(spanned) == 2:
+        first, second = spanned
+        kind = heading_kind(second)
+        found = None
+        if kind in DATE_KINDS:
+            dates = find_dates(ln.text)
+            found = (dates[-1].start, dates[-1].end) if dates else None
+        elif kind in MONEY_KINDS:
+            amounts = list(re.finditer(r"\d+\.\d{2}", ln.text))
+            found = (amounts[-1].start(), amounts[-1].end()) if len(amounts) >= 1 else None
+        if found and found[0] > 0 and ln.text[:found[0]].strip():
+            a, b = found
+            return [(first, Line(ln.text[:a], ln.span_box(0, a), ln.confidence)),
+                    (second, Line(ln.text[a:b], ln.span_box(a, b), ln.confidence))]
+    return [(table.column_of(ln), ln)]
+
+
 def roster_facts(body: list[Row], table: Table) -> list[Fact]:
     """One set of facts per roster row, by the heading each cell sits under. A row's unit is
     its own 单位 cell or none: the office named above the table (the one that issued it, or
@@ -401,7 +423,7 @@ def roster_facts(body: list[Row], table: Table) -> list[Fact]:
     facts: list[Fact] = []
     row_no = 0
     for row in body:
-        cells = [(table.column_of(ln), ln) for ln in row.lines]
+        cells = [cell for ln in row.lines for cell in _cells_of(ln, table)]
         names = [ln for heading, ln in cells if heading_key(heading) == "姓名"
                  and looks_like_name(clean_cell(ln.text), relaxed=True)]
         if not names:

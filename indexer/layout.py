@@ -163,10 +163,20 @@ class Table:
     columns: list[tuple[str, float]]  # (heading, centre x)
     slope: float = 0.0  # the page's skew: a column leans by -slope·dy as the rows go down
 
-    def column_of(self, line: Line) -> str:
+    def _shift(self, line: Line) -> float:
         header_cy = statistics.fmean(ln.cy for ln in self.header.lines)
-        x = line.cx + self.slope * (line.cy - header_cy)
+        return self.slope * (line.cy - header_cy)
+
+    def column_of(self, line: Line) -> str:
+        x = line.cx + self._shift(line)
         return min(self.columns, key=lambda c: abs(c[1] - x))[0]
+
+    def spanned(self, line: Line) -> list[str]:
+        """The headings whose column middles a cell's box covers, left to right: two when OCR
+        ran a long cell into its neighbour ("东岭县城关供销合作社1952年12月")."""
+        shift = self._shift(line)
+        return [h for h, x in sorted(self.columns, key=lambda c: c[1])
+                if line.box and line.box[0] + shift <= x <= line.box[2] + shift]
 
     def is_money(self, line: Line) -> bool:
         return any(w in self.column_of(line) for w in MONEY_WORDS)
@@ -190,7 +200,7 @@ def find_table(page_rows: list[Row], is_heading=None) -> tuple[Table, int] | Non
         """A header cell OCR ran into its neighbour ("序号姓名") as the headings it holds,
         each at its share of the box; any other cell as it is."""
         text = clean_cell(ln.text)
-        if heading(plain_heading(text)):
+        if plain_heading(text) in ROSTER_HEADINGS:
             return [(text, ln.cx)]
         for k in range(2, len(text) - 1):
             a, b = text[:k], text[k:]

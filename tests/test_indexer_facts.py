@@ -339,3 +339,16 @@ def test_a_roster_naming_its_people_under_a_longer_heading():
                                  ("2", "刘桂芬", "女", "1948.2", "东岭县煤矿")], xs))
     assert {("birth", "1948-02"), ("unit", "东岭县煤矿")} <= _facts(f, "刘桂芬")
     assert [p.row for p in f.persons if p.role == "roster"] == [1, 2]
+
+
+def test_cells_ocr_ran_over_two_columns_are_cut_where_the_second_begins():
+    # as the real recogniser read a scanned roster: 序号姓名 and 参加工作时间原工资 as one box
+    # each, and a long unit run into the birth date after it
+    header = [("序号姓名", 80, 225), ("工作单位", 400, 530), ("出生年月", 700, 830),
+              ("参加工作时间原工资", 890, 1170), ("新工资", 1235, 1340)]
+    row = [("1", 86, 120), ("朴军", 160, 240), ("东岭县城关供销合作社1952年12月", 410, 875),
+           ("1975.2", 897, 1005), ("124.39", 1077, 1185), ("153.35", 1245, 1355)]
+    lines = [L(t, x, 200, x2, 260) for t, x, x2 in header]
+    lines += [L(t, x, 300, x2, 350) for t, x, x2 in row]
+    assert {("unit", "东岭县城关供销合作社"), ("birth", "1952-12"), ("work_start", "1975-02"),
+            ("wage_before", "124.39"), ("wage_after", "153.35")} <= _facts(extract(lines), "朴军")
