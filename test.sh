@@ -4,4 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --test
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+# Test modules run in parallel (pytest-xdist), a module's tests together on one worker: they
+# share module fixtures (servers, archives), modules share nothing but the run's one OCR of
+# the sample (tests/conftest.py). DANGAN_TEST_WORKERS=0 runs everything in this process.
+exec .venv/bin/python -m pytest -n "${DANGAN_TEST_WORKERS:-2}" --dist loadfile "$@"

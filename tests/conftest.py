@@ -61,18 +61,42 @@ def truth() -> dict:
     return json.loads((SCANS / "truth.json").read_text(encoding="utf-8"))
 
 
+def _run_root(tmp_path_factory) -> Path:
+    """A folder of this test run shared by every pytest-xdist worker (each worker's basetemp
+    is a folder in it); without xdist, the run's own basetemp."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def sample_config(tmp_path_factory) -> Path:
     """The shipped scans/ indexed with real OCR into a private data folder.
 
+    Each image is OCR'd once per run: the first worker to ask indexes the sample (under a
+    lock), and every worker gets its own copy of that page store and index — the OCR cache
+    in it is keyed by the image's bytes, so nothing is read twice and no state is shared.
+
     DANGAN_TEST_SAMPLE_CONFIG may name the config of a sample indexed earlier, to iterate on
     tests without three minutes of OCR; CI never sets it."""
+    import fcntl
+    import shutil
+
     if os.environ.get("DANGAN_TEST_SAMPLE_CONFIG"):
         return Path(os.environ["DANGAN_TEST_SAMPLE_CONFIG"])
+    root = _run_root(tmp_path_factory)
+    built = root / "sample-ocr"
+    with open(root / "sample-ocr.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "indexed").exists():
+            shutil.rmtree(built, ignore_errors=True)
+            built.mkdir()
+            run_dangan(write_config(built / "config.toml", SCANS, built), "index")
+            (built / "indexed").touch()
     data = tmp_path_factory.mktemp("sample")
-    cfg = write_config(data / "config.toml", SCANS, data)
-    run_dangan(cfg, "index")
-    return cfg
+    for part in ("data", "index"):
+        shutil.copytree(built / part, data / part,
+                        ignore=shutil.ignore_patterns("*.lock", "logs", "reports"))
+    return write_config(data / "config.toml", SCANS, data)
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,10 @@ from dangan.indexer.store import PageStore
 
 CODES = ("A01", "B02", "C03")
 NAMES = {"A01": "甲县档案馆", "B02": "乙区档案馆", "C03": "丙市档案馆"}
-TIMEOUT = 2.0
+# Long enough that a healthy partner always answers in time, however loaded the machine (at 2 s
+# a busy test machine made healthy partners "slow"); the sleeping partner below never answers
+# at all, so what is tested is that it is reported and waited for no longer than this.
+TIMEOUT = 10.0
 
 
 def split_corpus(truth: dict) -> tuple[dict[str, list[str]], str]:
@@ -232,7 +235,7 @@ def test_a_sleeping_peer_is_reported_slow_within_the_timeout(archives):
         b.send_signal(signal.SIGCONT)
     assert states["B02"] == "slow" and states["C03"] == "ok"
     assert any(code == "C03" for code, _ in hits)
-    assert seconds < TIMEOUT + 5
+    assert TIMEOUT * 0.9 <= seconds < TIMEOUT * 3  # waited for it, then gave up on it
 
 
 def test_a_stopped_peer_is_reported_down_and_the_page_still_works(archives):
