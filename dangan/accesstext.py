@@ -15,7 +15,7 @@ ACTIONS = {
     "thumbnail": "缩略图", "copy": "复制", "view_refused": "查看被拒（受控档案）",
     "view_restricted": "调阅受控档案", "reply_restricted": "出具受控档案",
     "request_view": "查看申请", "request_attach": "加入申请", "request_reply": "出具答复",
-    "request_export": "导出申请表", "issue": "出具",
+    "request_export": "导出申请表", "issue": "出具", "request_work": "办理申请",
 }
 # The search form's fields in the order a clerk reads them.
 SEARCH_FIELDS = {"person": "姓名", "year": "年份", "from": "起始年份", "to": "终止年份",
@@ -72,6 +72,8 @@ def describe(action: str, detail: str = "", reference: str = "", page: int | Non
     if action == "request_export":
         rows = re.match(r"(\d+) rows", detail)
         return f"{verb}（{rows.group(1)} 条）" if rows else verb
+    if action == "request_work":
+        return detail or verb
     if action in ("request_view",):
         return f"{verb} {detail}".strip()
     if action == "request_attach":

@@ -61,7 +61,7 @@ def test_the_desk_needs_a_login(app):
 def test_a_request_taken_at_the_desk_has_a_number_a_deadline_and_a_history(app):
     c = login(app.test_client())
     number = new_request(c)
-    assert re.fullmatch(r"T01-\d{8}-R\d{3}", number)
+    assert re.fullmatch(r"T01-\d{8}-R\d{3}-[2-9A-HJ-NP-Z]{4}", number)
     with app.extensions["dangan_db"].session() as s:
         req = s.scalar(select(Request).where(Request.number == number))
     assert req.status == "已受理" and req.channel == "电话" and req.delegated

@@ -7,6 +7,7 @@ as the change, so the history can never disagree with the status.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,10 @@ def get(db, number: str) -> Request | None:
             selectinload(Request.events), selectinload(Request.pages)))
 
 
+# Letters and digits a citizen cannot confuse when reading a number aloud (no 0/O, 1/I).
+NUMBER_TAIL = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
 def open_request(db, cfg: Config, values: dict, *, actor: str, user_id: int | None = None,
                  origin_archive: str = "", origin_number: str = "") -> Request:
     """Accept a validated request (已受理) and set its deadline."""
@@ -44,7 +49,10 @@ def open_request(db, cfg: Config, values: dict, *, actor: str, user_id: int | No
         with db.session() as s:
             count = s.scalar(select(func.count(Request.id)).where(
                 Request.created_at >= dt.datetime.combine(today, dt.time())))
-            req = Request(number=f"{cfg.archive_code}-{today:%Y%m%d}-R{count + 1:03d}",
+            # The day's count for the desk, then 4 random characters: a citizen's number
+            # (typed into /apply/status) does not lead to the next one's by counting.
+            tail = "".join(secrets.choice(NUMBER_TAIL) for _ in range(4))
+            req = Request(number=f"{cfg.archive_code}-{today:%Y%m%d}-R{count + 1:03d}-{tail}",
                           status=workflow.ACCEPTED, accepted_on=today, due_on=due,
                           receiving_archive=receiving, origin_archive=origin_archive,
                           origin_number=origin_number, **values)

@@ -187,6 +187,8 @@ def work(number: str):
     """Make this request the one searches and views are logged against, and search for it."""
     req = _load(number)
     session["request_number"] = req.number
+    # Who worked the request, and when, stands in its own log (the visit is suspended).
+    log_access("request_work", detail=f"开始办理申请 {req.number}")
     return redirect(search_url(req))
 
 
@@ -328,7 +330,9 @@ def reply(number: str):
             reason = request.form.get("reason", "").strip() if request.method == "POST" else ""
             if not g.user.is_admin:
                 abort(403, description=f"申请含{RESTRICTED_LABEL}的页面，须由管理员填写理由后出具")
-            if not reason:
+            if not reason:  # an admin's look without a reason is logged like a refusal
+                for row, page in closed:
+                    gate.refuse_logged("reply", page.path, page.page, row.page_id)
                 return render_template("reply_reason.html", number=number,
                                        labels=[r.label for r, _ in closed]), 403
             for row, page in closed:
