@@ -276,6 +276,14 @@ def _pairs_in_line(ln: Line) -> list[tuple[str, str, int, int]] | None:
     return out
 
 
+_TAILS = re.compile(r"(?:名称|全称|及职务|及工种|（全称）|\(全称\)|年月日|年月|日期|时间)")
+
+
+def _label_tail(kind: str, rest: str) -> bool:
+    """What follows a label in its own cell and is more label, not a value."""
+    return bool(_TAILS.fullmatch(rest)) and normalise_value(kind, rest) is None
+
+
 def form_facts(page_rows: list[Row]) -> list[Fact]:
     """Labelled cells: the label and its value in one line ("出生年月：1941.4") or the value
     in the next cell to the right. The subject is the last 姓名 read above."""
@@ -310,6 +318,8 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
                 continue
             # a label's bracket or bar read into the cell ("姓名）", "姓名|"): still the label
             rest = cell[len(label):].lstrip(LABEL_DEBRIS)
+            if rest and _label_tail(LABELS[label], rest):
+                rest = ""  # 单位名称, 工作单位及职务: the label goes on; its value is right of it
             if rest:
                 # the value's position in the line as read (labels may be spaced out: 姓　　名)
                 start = ln.text.find(rest[0], len(label))

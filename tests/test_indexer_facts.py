@@ -352,3 +352,10 @@ def test_cells_ocr_ran_over_two_columns_are_cut_where_the_second_begins():
     lines += [L(t, x, 300, x2, 350) for t, x, x2 in row]
     assert {("unit", "东岭县城关供销合作社"), ("birth", "1952-12"), ("work_start", "1975-02"),
             ("wage_before", "124.39"), ("wage_after", "153.35")} <= _facts(extract(lines), "朴军")
+
+
+def test_a_label_that_goes_on_in_its_cell_still_takes_the_value_beside_it():
+    lines = [L("职工登记表", 500, 50, 1200, 120),
+             L("姓名", 100, 200, 250, 260), L("王秀瑛", 400, 200, 560, 260),
+             L("单位名称", 100, 300, 300, 360), L("东岭县文化馆", 400, 300, 700, 360)]
+    assert ("unit", "东岭县文化馆") in _facts(extract(lines), "王秀瑛")
