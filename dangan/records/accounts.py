@@ -164,7 +164,7 @@ class IssuedPaper(Base):
     kind: Mapped[str] = mapped_column(String(16))  # 档案复制件 / 档案查询结果告知书 / 查无档案证明
     number: Mapped[str] = mapped_column(String(40))  # 查档登记号 or 申请编号
     pages: Mapped[int] = mapped_column(Integer)  # archive pages certified
-    titles: Mapped[str] = mapped_column(Text, default="")  # 档号 of the items, one a line
+    titles: Mapped[str] = mapped_column(Text, default="")  # 档号 and page of each, one a line
     sha256: Mapped[str] = mapped_column(String(64))
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -122,7 +122,7 @@ def make_copy():
         chosen.append((page, meta, jpeg))
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     pdf, code = issue("档案复制件", visit.number, len(chosen),
-                      [reference(p, m) for p, m, _ in chosen],
+                      [f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen],
                       lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
                                                   stamp, verification=(code, url)))
     for page_id, (page, _, _) in zip(ids, chosen, strict=True):

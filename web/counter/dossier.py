@@ -173,7 +173,7 @@ def summary():
         return buf.getvalue()
 
     pdf, code = issue(TITLE, number, len(chosen),
-                      [reference(p, m) for p, m, _ in chosen], build)
+                      [f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen], build)
     for page_id, (page, _, _) in zip(page_ids, chosen, strict=True):
         log_access("copy", page.path, page.page, f"{TITLE} {name} 核验码 {code}",
                    page_uid=page_id)

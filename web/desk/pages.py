@@ -358,7 +358,8 @@ def reply(number: str):
             return buf.getvalue()
 
         pdf, code = issue(kind, number, len(chosen),
-                          [reference(p, m) for p, m, _ in chosen], build)
+                          [f"{reference(p, m)} 第{p.page_in_document}页"
+                           for p, m, _ in chosen], build)
         for row, (page, _meta, _jpeg) in zip(req.pages, chosen, strict=True):
             log_access("copy", page.path, page.page, f"申请 {number} 出具", page_uid=row.page_id)
     else:
