@@ -16,13 +16,21 @@ PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    parent = os.getppid()
+    # The parent as multiprocessing knows it (the pid it was started by), not os.getppid():
+    # a parent killed while this process was still starting (a second of imports before
+    # this runs) has already made it an orphan, and getppid() would name the new parent.
+    import multiprocessing
+
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None and started_by.pid else os.getppid()
     try:  # Linux: the kernel sends SIGKILL the moment the parent dies
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # it died before the line above: nobody would signal us
+        os._exit(1)
 
     def watch() -> None:  # elsewhere, and as a second guard: notice the parent is gone
         while os.getppid() == parent:

@@ -98,3 +98,64 @@ def test_a_second_batch_says_who_holds_the_lock_and_leaves(tmp_path):
     finally:
         os.killpg(first.pid, signal.SIGTERM)
         first.communicate(timeout=120)
+
+
+def _ps() -> list[tuple[int, int, str, str]]:
+    """`ps` of every process: pid, parent pid, state, command line."""
+    rows = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,stat=,args="], capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+    return [(int(r.split()[0]), int(r.split()[1]), r.split()[2],
+             " ".join(r.split()[3:])) for r in rows]
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every live process below `pid` (children, grandchildren): pid → command line."""
+    table = _ps()
+    found: dict[int, str] = {}
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, pp, stat, _ in table
+                    if pp in frontier and p not in found and not stat.startswith("Z")}
+        found.update({p: a for p, _, _, a in table if p in frontier})
+    return found
+
+
+def _alive(pids) -> dict[int, str]:
+    """Which of `pids` `ps` still lists (zombies waiting for a reaper do not count)."""
+    return {p: a for p, _, stat, a in _ps() if p in pids and not stat.startswith("Z")}
+@pytest.mark.slow
+@pytest.mark.parametrize("after", [0.0, 0.7, 3.0])
+def test_killing_the_batch_alone_mid_rebuild_leaves_no_process_behind(tmp_path, after):
+    """kill -9 of the batch process only (the OOM killer's way), `after` seconds into its
+    shard writers' lives (0: while they are still starting up; 0.7: writing; 3: done, the
+    batch going on) — and `ps` shows none of its shard writers, OCR workers or
+    multiprocessing's resource tracker 10 s later."""
+    from test_indexer_integrity import _pdfs
+
+    cfg = _pdfs(tmp_path, n=40, commit_every=5)
+    run_dangan(cfg, "index")
+    for marker in (tmp_path / "index").rglob("dangan-schema.json"):  # a schema bump: rebuild
+        marker.write_text(json.dumps({**json.loads(marker.read_text()), "version": 1}))
+    proc = _start(cfg)
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        seen.update(_descendants(proc.pid))
+        if any("multiprocessing" in a for a in seen.values()):
+            break  # the shard writers' pool (and its resource tracker) is starting
+        time.sleep(0.05)
+    time.sleep(after)
+    assert proc.poll() is None, ("the batch finished before it could be killed", seen,
+                                 proc.communicate())
+    seen.update(_descendants(proc.pid))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _alive(seen)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert len(seen) >= 2 and not left, f"outlived the batch: {left} (children were {seen})"
+    run_dangan(cfg, "index")  # the rebuild again, from the start
+    assert "检查通过" in run_dangan(cfg, "check").stdout
