@@ -76,6 +76,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pdfs", type=int, default=60)
+    ap.add_argument("--pages", type=int, default=len(PEOPLE), help="printed pages (OCR'd)")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
@@ -84,7 +85,7 @@ def main() -> int:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(args.pdfs):
         pdf_copy(folder, i)
-    for i, person in enumerate(PEOPLE):
+    for i, person in enumerate(PEOPLE[:args.pages]):
         page(f"姓名{person}").save(folder / f"page-{i:02d}.png")
     cfg = work / "config.toml"
     cfg.write_text(f'[paths]\nscan_root = "{folder}"\nindex_dir = "{work / "index"}"\n'

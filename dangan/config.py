@@ -106,9 +106,12 @@ class Config:
 
     def scan_path(self, key: str) -> Path:
         """Where a file named `key` in the store and index lies: keys are relative to the scan
-        root when the file is inside it (so the archive can move), absolute otherwise."""
+        root when the file is inside it (so the archive can move), absolute otherwise. A key
+        decoded from a Windows (GBK) name leads back to its bytes (dangan/filenames.py)."""
+        from .filenames import on_disk
+
         p = Path(key)
-        return p if p.is_absolute() else self.scan_root / p
+        return on_disk(p if p.is_absolute() else self.scan_root / p)
 
     @property
     def store_path(self) -> Path:

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dangan import filenames
 from dangan.config import Config
 from dangan.corrections import register as corrections
 from dangan.openness import is_restricted
@@ -219,6 +220,9 @@ class Batch:
             self.lock.note_batch(batch_id)
             log.info("batch %d started", batch_id)
             try:
+                with locks.commit_lock(self.cfg.data_dir):  # what a kill left behind
+                    for name in self.index.remove_stale():
+                        log.info("removed stale index generation %s", name)
                 changed = self._load_catalogs()
                 reason = self.index.outdated_reason()
                 if reason:
@@ -301,6 +305,10 @@ class Batch:
                     self.summary.skipped.append(entry)
                 continue
             key = self.key_for(found)
+            try:  # a name from a Windows PC (GBK bytes): stored under its decoded name
+                key, decoded = filenames.stored_name(key)
+            except ValueError:
+                decoded = None  # not reversibly storable: refused by _read, as before
             if key in seen:  # the same file twice: a repeated argument, or a link to it
                 if found != seen[key]:
                     self.summary.skipped.append({
@@ -313,14 +321,20 @@ class Batch:
             with self._guarded(item, batch_id):
                 if self._read(item, key, known.get(key)):
                     todo.append(item)
+                    if decoded:
+                        self.summary.warnings.append({"path": item.key, "warning": (
+                            "文件名不是 UTF-8，已按 GB18030（Windows 中文）解码 / file name "
+                            "decoded as GB18030" if decoded == filenames.GB18030 else
+                            "文件名无法解码，无法识别的字节显示为 \\xNN / undecodable bytes "
+                            "of the file name shown as \\xNN")})
         self.store.commit()
         return todo
 
     def _read(self, item: _Pending, key: str, prior) -> bool:
         """Stat, read, hash and split one file into pages; False if it is unchanged."""
         if item.key != key:
-            raise sources.BadFile("文件名不是有效的 UTF-8 编码，请改名后重新索引 / file name "
-                                  "is not valid UTF-8; rename it")
+            raise sources.BadFile("文件名无法按任何编码保存，请改名后重新索引 / file name "
+                                  "cannot be stored; rename it")
         st = item.path.stat()  # before reading: a change after it is seen next time
         item.size, item.mtime = st.st_size, st.st_mtime
         retry = prior is not None and prior[3] == "failed" and prior[4] < MAX_ATTEMPTS

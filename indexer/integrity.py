@@ -9,9 +9,11 @@ complete). Files gone from the scan folder are named; forgetting them stays a de
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from dangan import filenames
 from dangan.config import Config
 from dangan.openness import is_restricted
 from dangan.search.backend import IndexMissing, SearchIndex
@@ -31,6 +33,8 @@ KINDS = {
     "orphan_page": "页面没有对应的文件记录 / page without a file record",
     "page_count": "文件记录的页数与页面不符 / file record and pages disagree",
     "gone_from_disk": "扫描件已不在扫描文件夹中（dangan index --prune 可清除）/ scan gone",
+    "changed_on_disk": "扫描件在索引后有改动（大小或修改时间不同），检索的是索引时的内容"
+                       "（运行 dangan index 重新读取）/ scan changed since it was indexed",
 }
 
 
@@ -71,6 +75,7 @@ def check(cfg: Config) -> Report:
                   store.db.execute("SELECT path, page FROM pages")}
         files = {r[0]: (r[1], r[2]) for r in store.db.execute(
             "SELECT path, status, pages FROM files")}
+        state = store.file_state()  # path → (sha256, size, mtime, status, attempts)
         try:
             keys = Counter(index.all_keys())
             if not index.is_current():
@@ -100,13 +105,24 @@ def check(cfg: Config) -> Report:
             if status == "ok" and per_file.get(path, 0) != n:
                 report.problems.append(Problem("page_count", path,
                                                f"记录 {n} 页，实有 {per_file.get(path, 0)} 页"))
-            if status == "ok" and not cfg.scan_path(path).exists():
+            if status != "ok":
+                continue
+            try:
+                st = cfg.scan_path(path).stat()
+            except OSError:
                 report.problems.append(Problem("gone_from_disk", path))
+                continue
+            if (st.st_size, st.st_mtime) != tuple(state[path][1:3]):
+                report.problems.append(Problem("changed_on_disk", path))
         new = _not_yet_indexed(cfg, files)
         if new:
             report.notes.append(f"{new} 个扫描件尚未索引（运行 dangan index）/ not indexed yet")
-        interrupted = store.interrupted_batches(
-            (locks.running_batch(cfg.data_dir) or {}).get("batch"))
+        running = locks.running_batch(cfg.data_dir)
+        stale = [] if running else index.stale_generations()
+        if stale:
+            report.notes.append("遗留的索引代（被中断的重建留下，下次 dangan index 时删除）/ "
+                                "stale index generations: " + ", ".join(g.name for g in stale))
+        interrupted = store.interrupted_batches((running or {}).get("batch"))
         if interrupted:
             report.notes.append(f"{len(interrupted)} 个批次曾中断（已提交的内容完好）/ "
                                 "interrupted batches")
@@ -124,6 +140,8 @@ def _not_yet_indexed(cfg: Config, files: dict) -> int:
             continue
         real = found.resolve()
         key = real.relative_to(root).as_posix() if real.is_relative_to(root) else str(real)
+        with contextlib.suppress(ValueError):
+            key = filenames.stored_name(key)[0]
         count += key not in files
     return count
 

@@ -11,6 +11,7 @@ import errno
 import io
 import os
 import stat
+import struct
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ MIN_TEXT_CHARS = 20
 
 class BadFile(Exception):
     """A file that cannot be indexed; the message says why, in words for the batch report."""
+
+
+# What Pillow raises for a damaged or cut-off image besides OSError: a TIFF whose later page
+# headers are missing gives TypeError "Missing dimensions" or SyntaxError, others KeyError,
+# IndexError or struct.error. Each is this file's 损坏或不完整, never a Python error name.
+_CORRUPT = (OSError, SyntaxError, EOFError, ValueError, TypeError, KeyError, IndexError,
+            struct.error, ZeroDivisionError)
 
 
 def reason(error: BaseException) -> str:
@@ -148,7 +156,7 @@ def open_image(path: Path | io.BytesIO, max_pixels: int) -> Image.Image:
         raise BadFile(f"图像像素过多 / image too large: {e}") from e
     except Image.DecompressionBombWarning as e:
         raise BadFile(f"图像像素过多 / image too large: {e}") from e
-    except (OSError, SyntaxError, EOFError, ValueError) as e:
+    except _CORRUPT as e:
         raise BadFile(f"图像已损坏或不完整 / corrupt or truncated image: {e}") from e
     w, h = image.size
     if w * h > max_pixels:
@@ -181,8 +189,14 @@ def for_ocr(image: Image.Image) -> Image.Image:
 
 
 def image_pages(path: Path, max_pixels: int) -> int:
-    image = open_image(path, max_pixels)
-    return getattr(image, "n_frames", 1)
+    return _frames(open_image(path, max_pixels))
+
+
+def _frames(image: Image.Image) -> int:
+    try:  # counting a TIFF's pages reads every page's header: a truncated one fails here
+        return getattr(image, "n_frames", 1)
+    except _CORRUPT as e:
+        raise BadFile(f"图像已损坏或不完整 / corrupt or truncated image: {e}") from e
 
 
 def load_image_page(path: Path | io.BytesIO, index: int, max_pixels: int) -> Image.Image:
@@ -193,7 +207,7 @@ def load_image_page(path: Path | io.BytesIO, index: int, max_pixels: int) -> Ima
         image.load()
         image = ImageOps.exif_transpose(image)
         return for_ocr(image)
-    except (OSError, SyntaxError, EOFError, ValueError) as e:
+    except _CORRUPT as e:
         raise BadFile(f"图像已损坏或不完整 / corrupt or truncated image: {e}") from e
 
 
@@ -234,8 +248,7 @@ def pages(path: Path, max_pixels: int, data: bytes | None = None) -> list[PageRe
     ext = path.suffix.lower()
     source = io.BytesIO(data) if data is not None else path
     if ext in IMAGE_EXTS:
-        image = open_image(source, max_pixels)
-        return [PageRef(path, i, "image") for i in range(getattr(image, "n_frames", 1))]
+        return [PageRef(path, i, "image") for i in range(_frames(open_image(source, max_pixels)))]
     if ext in PDF_EXTS:
         reader = _pdf_reader(source)
         refs = []

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 import dangan.indexer.sources  # noqa: F401 - registers the HEIC reader (and writer) with Pillow
+from dangan.config import load as load_config
 
 FONT = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)
 NOTICE = "东政发〔1993〕52号关于做好工资套改工作的通知.pdf"  # text layer: names 单国栋
@@ -60,8 +61,12 @@ GOOD = {"plain.png": "张建国", "grey16.png": "李秀兰", "transparent.png": 
         "page.avif": "周玉兰", "page.heic": "吴春生"}
 # name → words its failure line must contain.
 BAD = {"aes-user-password.pdf": "加密", "truncated.jpg": "损坏", "unreadable.jpg": "无权读取",
-       "\udcff\udcfe.jpg": "UTF-8", "empty.jpg": "空", "not-an-image.png": "图像",
+       "truncated.tif": "损坏或不完整", "empty.jpg": "空", "not-an-image.png": "图像",
        "broken.pdf": "PDF"}
+# Names from a Windows PC (GBK bytes) and bytes no encoding explains: indexed, under the name
+# shown here (name as written → name stored, person printed on it).
+ODD_NAMES = {"王秀英工龄认定.png".encode("gbk"): ("王秀英工龄认定.png", "朱桂英"),
+             b"\xff\xfe.jpg": ("\\xff\\xfe.jpg", "马德明")}
 SKIPPED = {"dangling.jpg": "不存在", "loop.jpg": "循环", "fifo.jpg": "管道",
            "folder-link": "文件夹", "notes.txt": "不是扫描件格式", "link-to-plain.png": "同一文件"}
 
@@ -82,9 +87,12 @@ def make_corpus(folder: Path) -> None:
     (folder / "truncated.jpg").write_bytes(jpeg.read_bytes()[:200])
     shutil.move(jpeg, folder / "unreadable.jpg")
     (folder / "unreadable.jpg").chmod(0)
-    bad_name = os.path.join(os.fsencode(folder), b"\xff\xfe.jpg")
-    with open(bad_name, "wb") as f:
-        f.write((folder / "plain.png").read_bytes())
+    for raw, (_, person) in ODD_NAMES.items():
+        text_image(f"姓名{person}").save(os.path.join(os.fsencode(folder), raw), "PNG")
+    pages = [text_image(f"第{n}页") for n in (1, 2, 3)]  # a TIFF cut off in its second page
+    pages[0].save(folder / "tiff.tmp", "TIFF", save_all=True, append_images=pages[1:])
+    (folder / "truncated.tif").write_bytes((folder / "tiff.tmp").read_bytes()[:122])
+    (folder / "tiff.tmp").unlink()
     (folder / "empty.jpg").write_bytes(b"")
     (folder / "not-an-image.png").write_text("这不是图像", encoding="utf-8")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
@@ -129,7 +137,15 @@ def test_every_bad_file_is_one_reported_failure_and_the_good_files_are_indexed(t
         assert words in line, (name, out)
     report = sorted((tmp_path / "data" / "reports").glob("batch-*.txt"))[-1]
     assert report.read_text(encoding="utf-8").count("失败 FAILED") == len(BAD)
-    assert f"{len(GOOD) + 2} indexed" in out and f"{len(BAD)} failed" in out, out
+    assert f"{len(GOOD) + 2 + len(ODD_NAMES)} indexed" in out, out
+    assert f"{len(BAD)} failed" in out, out
+    assert "TypeError" not in out, out  # a truncated TIFF: 损坏或不完整, not a Python error
+    for shown, person in ODD_NAMES.values():  # searched as text: found under that name
+        found = subprocess.run([*DANGAN, "--config", str(cfg), "search", "--json", person],
+                               capture_output=True, text=True, timeout=120).stdout
+        assert [h["path"] for h in json.loads(found)["hits"]] == [shown], (shown, out)
+        assert load_config(cfg).scan_path(shown).read_bytes()  # and leads back to the file
+        assert any(ln.startswith("注意") and shown in ln and "文件名" in ln for ln in lines), out
     assert any(ln.startswith("注意") and "drawing.png" in ln and "未识别出文字" in ln
                for ln in lines), out
 

@@ -236,3 +236,35 @@ def test_a_backup_with_a_postgresql_register_holds_its_dump_and_no_password(tmp_
                              capture_output=True, text=True, check=True).stdout
     assert "TABLE DATA public users" in listing or "TABLE DATA public accounts" in listing, \
         listing
+
+
+def test_check_names_a_scan_changed_since_it_was_indexed_and_the_next_index_reads_it(tmp_path):
+    cfg = _pdfs(tmp_path)
+    run_dangan(cfg, "index")
+    changed = tmp_path / "scans" / "notice-1.pdf"
+    changed.write_bytes(changed.read_bytes() + b"\n%changed\n")  # same text, new bytes
+    proc = run_dangan(cfg, "check", check=False)
+    assert proc.returncode == 1 and "检查通过" not in proc.stdout
+    line = next(ln for ln in proc.stdout.splitlines() if "notice-1.pdf" in ln)
+    assert "索引后有改动" in line, proc.stdout
+    assert "1 indexed" in run_dangan(cfg, "index").stdout
+    assert "检查通过" in run_dangan(cfg, "check").stdout
+
+
+def test_a_generation_a_kill_left_behind_is_named_by_check_and_removed_by_the_next_index(
+        tmp_path):
+    cfg = _pdfs(tmp_path)
+    run_dangan(cfg, "index")
+    index = SearchIndex(tmp_path / "index")
+    live = index.live_dir()
+    half_built = tmp_path / "index" / "gen-000099"  # a rebuild killed before its switch
+    shutil.copytree(live, half_built)
+    (half_built / VERSION_FILE).unlink()
+    previous = tmp_path / "index" / "gen-000000"  # killed between the switch and the cleanup
+    shutil.copytree(live, previous)
+    checked = run_dangan(cfg, "check").stdout  # not an inconsistency: exit 0, named
+    assert "遗留的索引代" in checked and "gen-000099" in checked and "gen-000000" in checked
+    run_dangan(cfg, "index")
+    assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == [live.name]
+    assert "遗留的索引代" not in run_dangan(cfg, "check").stdout
+    assert search_json(cfg, "--person", "单国栋")["total"] == 3

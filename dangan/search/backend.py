@@ -282,6 +282,20 @@ class SearchIndex:
         return sorted(p for p in self.dir.glob(GENERATION_PREFIX + "*") if p.is_dir()
                       and p.name[len(GENERATION_PREFIX):].isdigit())
 
+    def stale_generations(self) -> list[Path]:
+        """Generation folders searches do not use: half-built by a rebuild killed before its
+        switch, or the previous one when the kill came between the switch and its removal.
+        (While a rebuild runs its new generation is one of them: ask under the batch lock.)"""
+        live = self.live_dir()
+        return [g for g in self._generations_on_disk() if g != live] if self.dir.exists() else []
+
+    def remove_stale(self) -> list[str]:
+        """Delete the stale generations (call under the batch lock); their names."""
+        stale = self.stale_generations()
+        for g in stale:
+            shutil.rmtree(g, ignore_errors=True)
+        return [g.name for g in stale]
+
     def _remove_unfinished(self) -> None:
         """Generations a killed rebuild left behind (no version marker, not live)."""
         live = self.live_dir()
