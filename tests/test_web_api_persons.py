@@ -41,6 +41,9 @@ def test_a_partner_gets_each_candidate_persons_facts_with_sources(app, auth):
     source = facts["birth"]["values"][0]["sources"][0]
     assert source["date"] == "1958-03-05" and source["page"] == 1
     assert "path" not in source and "page_id" not in source  # nothing of this node's layout
+    assert source["text"] == "1941.4"  # each source as its page wrote it
+    assert first["wage_changes"] == [{"date": "1985-10", "shown_date": "1985年10月",
+                                      "detail": "原 五级 55.50元 → 六级 62.00元；执行时间 1985年10月"}]
     assert second["records"] == 1
 
 
