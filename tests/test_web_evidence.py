@@ -200,3 +200,21 @@ def test_a_request_number_is_locked_after_a_few_wrong_id_tails(app):
         assert other.get(f"/apply/status?number={number}&id_tail={tail}").status_code == 200
     r = citizen.get(f"/apply/status?number={number}&id_tail=002X")
     assert r.status_code == 429 and "错误次数过多" in r.get_data(as_text=True)
+
+
+def test_a_colleague_picking_up_a_request_ends_its_clearances(app):
+    page_id = _page_id(app, RESTRICTED_CODE)
+    boss = login(app.test_client(), "boss", "boss-password")
+    number = _request(boss)
+    _post(boss, f"/requests/{number}/work")
+    assert boss.get(f"/page/{page_id}").status_code == 403  # asked for a reason: logged
+    assert _post(boss, f"/page/{page_id}", reason="本人申请，经批准").status_code == 200
+    boss2 = login(app.test_client(), "boss2", "boss2-password")
+    _post(boss2, f"/requests/{number}/work")
+    assert boss2.get(f"/page/{page_id}").status_code == 403  # not boss2's clearance
+    assert boss.get(f"/page/{page_id}").status_code == 403  # and it ended for boss too
+    with app.extensions["dangan_db"].session() as s:
+        refused = list(s.scalars(select(Access).where(Access.request_number == number,
+                                                      Access.action == "view_refused")))
+    assert {a.user_id for a in refused} == {app.extensions["dangan_db"].user(u).id
+                                            for u in ("boss", "boss2")}

@@ -5,7 +5,8 @@ One approval opens one document, for the admin who gave it, for one visit or for
 (or one reply to it), with the reason on record. It never opens anything for the rest of a
 login session, for the next visitor, or for anyone else: staff never see restricted content,
 and another admin gives an approval of their own. A visit changing hands (dangan/records/
-custody.py) ends every approval granted on it so far.
+custody.py), or a colleague starting work on a request, ends every approval granted on it
+so far.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .accounts import Clearance, Database, User
-from .custody import clearance_cutoff
+from .custody import clearance_cutoff, request_taken_at
 
 
 def _query(db: Database, user: User | None, *, visit_id: int | None,
@@ -27,6 +28,8 @@ def _query(db: Database, user: User | None, *, visit_id: int | None,
                     Clearance.id > clearance_cutoff(db, visit_id))
     else:
         q = q.where(Clearance.request_number == request_number)
+        if purpose == "view" and (since := request_taken_at(db, request_number, user)):
+            q = q.where(Clearance.at > since)
     return q
 
 

@@ -4,14 +4,15 @@ A visit belongs to the clerk who registered it. It changes hands only by a hand-
 holder to a named colleague, or by an admin taking it over; either is a new row in
 visit_events (who, to whom, when), and either ends every clearance granted on the visit so
 far, so an approval given to one admin for one citizen never reaches another person's screen.
-Only the holder or an admin closes a visit.
+Only the holder or an admin closes a visit. A request is the desk's, worked by whoever picks
+it up; a colleague starting work on it ends the clearances granted on it before.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from .accounts import Clearance, Database, User, Visit, VisitEvent
+from .accounts import Access, Clearance, Database, User, Visit, VisitEvent
 
 
 class CustodyError(ValueError):
@@ -77,3 +78,13 @@ def take_over(db: Database, visit: Visit, *, by: User) -> bool:
                            "或由管理员接管")
     _change_hands(db, visit, by=by, to=by, action="takeover")
     return True
+
+
+def request_taken_at(db: Database, number: str, user: User):
+    """When someone other than `user` last started working the request (its log's
+    request_work entries), or None: the desk shares requests, but a colleague picking one up
+    ends the clearances granted on it before, as a takeover does for a visit."""
+    with db.session() as s:
+        return s.scalar(select(func.max(Access.at)).where(
+            Access.request_number == number, Access.action == "request_work",
+            Access.user_id != user.id))
