@@ -116,3 +116,21 @@ def test_a_release_that_renames_a_private_name_runs_stock(tmp_path):
     path, version, problem = _check_in(env_with(site)).split(" ", 2)
     assert (path, version) == ("stock", "2.7.6")
     assert "W3LeafMatcher._read_data" in problem
+
+
+def test_whoosh_is_imported_only_behind_the_seam():
+    """Query building and the search around it speak dangan's own query objects (terms.py);
+    only the engine's modules (backend, the fast path, schema, analysis, the translation of
+    queries) import whoosh, and nothing outside dangan/search does."""
+    import re
+    from pathlib import Path
+
+    root = Path(whoosh_internals.__file__).resolve().parents[2]
+    seam = {"backend.py", "fastpath.py", "fastwrite.py", "whoosh_internals.py", "sidecar.py",
+            "schema.py", "analysis.py", "whoosh_queries.py", "engine.py"}
+    importing = re.compile(r"^\s*(from|import) whoosh\b", re.M)
+    for folder in ("dangan", "indexer", "web"):
+        for source in (root / folder).rglob("*.py"):
+            if source.parent.name == "search" and source.name in seam:
+                continue
+            assert not importing.search(source.read_text(encoding="utf-8")), source

@@ -42,6 +42,7 @@ from whoosh.searching import Searcher
 from . import engine as engine_check
 from .hits import Found, Unsupported
 from .schema import SCHEMA_VERSION, build_schema, term_shapers
+from .whoosh_queries import to_whoosh
 
 log = logging.getLogger(__name__)
 VERSION_FILE = "dangan-schema.json"
@@ -465,7 +466,9 @@ class SearchIndex:
                limit: int | None = 10, page: int = 1,
                facets: dict[str, str] | None = None) -> Found:
         """The page of hits for `query`, with each hit's stored fields, the total and, when
-        `facets` maps names to fields, the count of hits per value of each field."""
+        `facets` maps names to fields, the count of hits per value of each field. The
+        queries are dangan's own (terms.py), handed to Whoosh here."""
+        query, filter, mask = to_whoosh(query), to_whoosh(filter), to_whoosh(mask)
         with self.lease() as gen:
             searcher = gen.searcher
             if not searcher.doc_count_all():  # a new, empty index: nothing to match, no error

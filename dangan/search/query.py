@@ -11,8 +11,6 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-
 from dangan.doctypes import TYPES
 from dangan.text.dates import MIN_YEAR, expand_two_digit_year, max_year
 from dangan.text.docnumbers import normalize_doc_number
@@ -22,6 +20,7 @@ from dangan.text.numbers import echo, fold_digits
 from dangan.text.pinyin import name_key
 
 from . import policies
+from . import terms as Q  # dangan's own query objects; backend.py hands them to Whoosh
 from .analysis import _RUN, query_grams
 
 # How much each way of matching a name weighs: a labelled cell beats a mention in prose, the
@@ -284,13 +283,13 @@ def parse_year(text: str | None) -> int | None:
 
 def _power_query(text: str) -> Q.Query:
     """Whoosh query syntax over the text fields, for staff who know it:
-    `persons:王秀英 AND years:[1990 TO 1995]`, `套改 OR 调资`, `"工资套改"`."""
-    from whoosh.qparser import MultifieldParser
+    `persons:王秀英 AND years:[1990 TO 1995]`, `套改 OR 调资`, `"工资套改"`. Checked here, so
+    a typo is a QueryError when the query is built, not when it runs."""
+    from .whoosh_queries import SyntaxProblem, parse_syntax
 
-    from .schema import build_schema
-
-    parser = MultifieldParser(["grams", "words"], build_schema())
+    text = normalize(text)
     try:
-        return parser.parse(normalize(text))
-    except Exception as e:  # whoosh raises several kinds on malformed syntax
+        parse_syntax(text)
+    except SyntaxProblem as e:
         raise QueryError(f"高级查询语法有误：{e}") from e
+    return Q.Syntax(text)

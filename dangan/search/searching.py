@@ -10,12 +10,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from whoosh import query as Q
-
 from dangan.openness import RESTRICTED_LABEL, open_title
 from dangan.text.idnumbers import mask_in_text
 from dangan.text.normalize import normalize
 
+from . import terms as Q
 from .backend import SearchIndex
 from .explain import RELATIONS, match_person
 from .highlight import Span, snippet, to_html, to_terminal

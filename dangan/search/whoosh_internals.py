@@ -649,7 +649,11 @@ def _page(path: str, text: str, persons: str, years: list[int], doc_type: str) -
 def _queries():
     from whoosh import query as Q
 
-    from .query import phrase
+    from .query import phrase as dangan_phrase
+    from .whoosh_queries import to_whoosh
+
+    def phrase(text: str):
+        return to_whoosh(dangan_phrase(text))
 
     return [
         (Q.Term("persons", "王秀英"), None, None),
