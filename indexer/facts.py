@@ -123,7 +123,11 @@ _UNIT_WORDS = ("厂", "局", "公司", "小学", "中学", "学校", "医院", "
 # Prose: "于1979.12入伍，1983.3退伍", "1941年4月生", "1958年3月参加工作".
 _PROSE_EVENTS = {"入伍": "enlisted", "应征入伍": "enlisted", "退伍": "discharged",
                  "参加工作": "work_start", "出生": "birth", "生）": "birth", "生)": "birth",
-                 "转正": "regularized", "退休": "retired"}
+                 "转正": "regularized", "退休": "retired", "参军": "enlisted",
+                 "起任民办教师": "teaching_start", "任民办教师": "teaching_start",
+                 "起担任民办教师": "teaching_start", "担任民办教师": "teaching_start",
+                 "开始任教": "teaching_start", "起任教": "teaching_start",
+                 "招工": "recruited", "被招收": "recruited"}
 
 
 @dataclass
@@ -465,12 +469,18 @@ def roster_facts(body: list[Row], table: Table) -> list[Fact]:
     return facts
 
 
-def prose_facts(text: str, boxes_of, subject: str | None) -> list[Fact]:
+def prose_facts(text: str, boxes_of, subject: str | None, names=()) -> list[Fact]:
     """Dates followed by the event they date: "1979年12月入伍", "1941.4生）". A date wrapped
-    at the end of a line ("批准你于一九" / "八四年十二月三日应征入伍") is read whole."""
+    at the end of a line ("批准你于一九" / "八四年十二月三日应征入伍") is read whole. Each
+    event is the fact of the person named last before it (of `names`, the page's persons),
+    else of `subject`: "其夫刘建国1962年8月参军" is 刘建国's."""
     joined, where = _unwrapped(text)
+    mentions = sorted((m.start(), name) for name in {*names, *([subject] if subject else [])}
+                      for m in re.finditer(re.escape(name), joined))
     facts = []
     for d in find_dates(joined):
+        before = [name for at, name in mentions if at < d.start]
+        owner = before[-1] if before else subject
         after = joined[d.end:d.end + 8]
         for word, kind in _PROSE_EVENTS.items():
             if word + "时间" in after or word + "日期" in after:
@@ -479,7 +489,7 @@ def prose_facts(text: str, boxes_of, subject: str | None) -> list[Fact]:
             if after.startswith(word) or spaced:
                 boxes = boxes_of(where[d.start], where[d.end - 1] + 1)
                 facts.append(Fact(kind, d.iso, d.text, boxes[0] if boxes else None, None,
-                                  subject, None, "prose"))
+                                  owner, None, "prose"))
                 break
     return facts
 

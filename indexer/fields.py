@@ -230,10 +230,10 @@ def _with_prose_facts(facts: list[Fact], lines: list[Line], reading: ReadingText
         facts += prose_gender(reading.text, boxes_of, subject)
     if any(f.kind not in ("name", "gender") for f in facts):
         return facts  # a form's cells say it (its "1958年3月退休时间" is a label)
-    seen = {(f.kind, f.value) for f in facts}
-    for f in prose_facts(reading.text, boxes_of, subject):
-        if (f.kind, f.value) not in seen:
-            seen.add((f.kind, f.value))
+    seen = {(f.kind, f.value, f.subject) for f in facts}
+    for f in prose_facts(reading.text, boxes_of, subject, [p.name for p in persons]):
+        if (f.kind, f.value, f.subject) not in seen:
+            seen.add((f.kind, f.value, f.subject))
             facts.append(f)
     return facts
 

@@ -359,3 +359,14 @@ def test_a_label_that_goes_on_in_its_cell_still_takes_the_value_beside_it():
              L("姓名", 100, 200, 250, 260), L("王秀瑛", 400, 200, 560, 260),
              L("单位名称", 100, 300, 300, 360), L("东岭县文化馆", 400, 300, 700, 360)]
     assert ("unit", "东岭县文化馆") in _facts(extract(lines), "王秀瑛")
+
+
+def test_prose_dates_teaching_and_enlistment_as_letters_write_them():
+    lines = [L("证明", 500, 50, 800, 120),
+             L("兹证明王秀瑛同志（女，1943年7月生）于1965年9月起任民办教师，", 100, 200, 1900, 260),
+             L("其夫刘建国同志1962年8月参军。", 100, 300, 900, 360)]
+    f = extract(lines)
+    assert {("teaching_start", "1965-09"), ("gender", "女"),
+            ("birth", "1943-07")} <= _facts(f, "王秀瑛")
+    assert ("enlisted", "1962-08") not in _facts(f, "王秀瑛")  # her husband's
+    assert ("enlisted", "1962-08") in _facts(f, "刘建国")
