@@ -218,3 +218,20 @@ def test_a_colleague_picking_up_a_request_ends_its_clearances(app):
                                                       Access.action == "view_refused")))
     assert {a.user_id for a in refused} == {app.extensions["dangan_db"].user(u).id
                                             for u in ("boss", "boss2")}
+
+
+def test_a_dossier_summary_is_in_the_visits_copies_with_its_code(app):
+    from dangan.dossier.summary import TITLE
+
+    page_id = _page_id(app, "X012-WS·1985-Y-0012")
+    clerk = login(app.test_client())
+    register_visit(clerk, name="曾广才")
+    visit_id = _visit_id(clerk)
+    key = str(page_id)
+    assert _post(clerk, "/dossier/decide", name="曾广才", action="confirm", key=key) \
+        .status_code == 302
+    r = _post(clerk, "/dossier/summary", name="曾广才", key=key)
+    assert r.status_code == 200 and r.mimetype == "application/pdf", r.get_data(as_text=True)
+    html = clerk.get(f"/visits/{visit_id}").get_data(as_text=True)
+    copied = html.split('id="copied"')[1].split("</div>")[0]
+    assert TITLE in copied and "核验码" in copied and "X012-WS·1985-Y-0012 第1页" in copied
