@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from whoosh import index as windex  # noqa: E402
 
-from dangan.search import fastwrite, sidecar  # noqa: E402
+from dangan.search import engine, fastwrite, sidecar  # noqa: E402
 from dangan.search.schema import build_schema  # noqa: E402
 
 
@@ -78,6 +78,9 @@ def commit(folder: Path, docs: list[dict], stock: bool, **how) -> None:
 
 
 def main() -> None:
+    # As a shard writer: the start-up check, and with it segments kept mapped (engine.py).
+    if not engine.status().fast:
+        raise SystemExit(f"the fast path is off: {engine.status().problem}")
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--merge", type=int, default=4, help="segments to merge (0: skip)")
