@@ -602,7 +602,11 @@ def cmd_serve(cfg, args) -> int:
     logging.getLogger("dangan.serve").info("serving %s on http://%s:%s/", cfg.archive_code,
                                            host, port)
     print(f"dangan: serving {cfg.archive_name} on http://{host}:{port}/", flush=True)
-    serve(app, host=host, port=port, threads=8, ident="dangan")
+    # Waitress drops X-Forwarded-For/-Proto/-Host from any peer it was not told to trust,
+    # before the app sees them: behind nginx (proxy = true) the app's ProxyFix, which
+    # believes exactly one hop, must get them, or every counter PC looks like 127.0.0.1.
+    serve(app, host=host, port=port, threads=8, ident="dangan",
+          clear_untrusted_proxy_headers=not cfg.web_proxy)
     return Exit.OK
 
 

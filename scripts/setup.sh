@@ -23,7 +23,9 @@ done
 apt_pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming fonts-wqy-microhei
           tesseract-ocr tesseract-ocr-chi-sim python3-venv)
 # postgresql: the tests run the records against a real server (a throwaway cluster).
-[ $want_test = 1 ] && apt_pkgs+=(chromium postgresql)
+# nginx, openssl, systemd: tests/test_deploy.py runs deploy/'s nginx site in front of dangan
+# (a throwaway certificate) and checks deploy/'s units with systemd-analyze verify.
+[ $want_test = 1 ] && apt_pkgs+=(chromium postgresql nginx openssl systemd)
 
 missing=()
 for p in "${apt_pkgs[@]}"; do
