@@ -125,23 +125,25 @@ def _scenario(group: R.Group, births: list[int], prefix: str, basis: list[Basis]
     first, last = rs[0], rs[-1]
     new_age = " 至 ".join(dict.fromkeys(R.age_text(r.age) for r in rs))
     delayed = ("（出生早于新规定适用范围，按原规定）" if last.delayed == 0 else "")
+    birth = [b for b in basis if b.label.startswith("出生")]
     lines = [
         Line("age", f"{prefix}法定退休年龄",
              f"原规定 {R.age_text(first.original_age)}；2025年起新规定 {new_age}{delayed}",
              basis, [f"适用：{group.label}"]),
         Line("month", f"{prefix}退休时间",
              f"原规定 {_span([r.original_month for r in rs])}；"
-             f"新规定 {_span([r.month for r in rs])}", basis),
+             f"新规定 {_span([r.month for r in rs])}", birth, ["出生年月加退休年龄"]),
         Line("flexible", f"{prefix}弹性退休",
              f"最早可申请弹性提前退休 {_span([r.earliest_flexible for r in rs])}"
              f"（{R.age_text(first.earliest_flexible_age)}）；"
-             f"弹性延迟最晚 {_span([r.latest_flexible for r in rs])}", basis,
-             ["弹性提前退休须已达到最低缴费年限，且不得早于原法定退休年龄；弹性延迟须单位与职工协商一致"]),
+             f"弹性延迟最晚 {_span([r.latest_flexible for r in rs])}", [],
+             ["弹性提前退休须已达到最低缴费年限，提前最多三年且不得早于原法定退休年龄；"
+              "弹性延迟最多三年，须单位与职工协商一致"]),
     ]
     years = sorted({r.month // 12 for r in rs} | {r.earliest_flexible // 12 for r in rs})
     minimum = "；".join(f"{y}年退休 {R.years_text(R.minimum_contribution(y))}" for y in years)
-    lines.append(Line("minimum", f"{prefix}最低缴费年限", minimum, basis,
-                      ["2030年1月1日起每年提高6个月，至2039年达20年"]))
+    lines.append(Line("minimum", f"{prefix}最低缴费年限", minimum, [],
+                      ["按退休年份：2030年1月1日起每年提高6个月，至2039年达20年"]))
     return lines
 
 
