@@ -21,6 +21,7 @@ from . import documents as D
 from . import people as P
 from .borndigital import write_notice
 from .render import render
+from .retirees import RETIREMENT_PEOPLE, retirement_items
 from .scan import Degradation, degrade
 from .sheet import Sheet
 
@@ -248,6 +249,7 @@ def sample_plan(seed: int) -> list[Item]:
         )
         n += 1
     items += dossier_items(rng, person)
+    items += retirement_items(rng)
     return items
 
 
@@ -509,7 +511,7 @@ def write_sample(out: Path, seed: int) -> dict:
         "format": "pdf_text",
         "pages": [_numbered({**t, "roster_rows": []}, n) for n, t in enumerate(pages, 1)],
     }
-    result["people"] = DOSSIER_PEOPLE
+    result["people"] = {**DOSSIER_PEOPLE, **RETIREMENT_PEOPLE}
     _finish(out, result, seed)
     return result
 
