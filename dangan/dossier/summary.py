@@ -68,7 +68,7 @@ def retirement_lines(r: Reckoning, ref: dict[str, str]) -> list[str]:
     for ln in r.lines:
         out.append(f"{ln.label}：{ln.value}")
         if ln.basis:
-            out.append("　依据：" + "；".join(f"{b.label} {b.text}（{ref.get(b.record_key, '')}）"
+            out.append("　依据：" + "；".join(f"{b.label} {b.text}，{ref.get(b.record_key, '')}"
                                           for b in ln.basis))
         out += [f"　说明：{n}" for n in ln.notes]
     if r.uncertainties:
