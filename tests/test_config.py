@@ -116,3 +116,12 @@ def test_a_bad_config_stops_the_command_with_exit_2_and_no_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "[web] port" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_pension_account_start_is_a_month_and_has_no_default(tmp_path):
+    """视同缴费年限 count to the month the province began personal accounts: no province's
+    date is built in, and a value that is not a month is refused."""
+    assert config.load(ROOT / "config.toml").pension_account_start is None
+    assert config.load(write(tmp_path, '[pension]\naccount_start = "1996-01"\n')
+                       ).pension_account_start == "1996-01"
+    assert "account_start" in refused(tmp_path, '[pension]\naccount_start = "1996"\n')

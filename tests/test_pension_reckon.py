@@ -131,3 +131,15 @@ def test_a_man_born_1965_03(archive):
     assert _line(r, "age").value == "原规定 60岁；2025年起新规定 60岁1个月"
     assert _line(r, "month").value == "原规定 2025年3月；新规定 2025年4月"
     assert not [ln for ln in r.lines if ln.key == "special"]  # 车工 is on no list
+
+
+def test_a_provinces_list_replaces_a_class_and_names_its_own_source(archive, tmp_path):
+    local = tmp_path / "special.toml"
+    local.write_text('source = "某省特殊工种名录（示例）"\n[[class]]\nname = "其他有害身体健康"\n'
+                     'years = 10\njobs = ["喷漆"]\n', encoding="utf-8")
+    store, idx = archive
+    person = open_dossier(idx, store, "周红梅").persons[0]
+    r = reckon(person, PensionSettings("1996-01", load_special_jobs(str(local))))
+    special = _line(r, "special")
+    assert "未达该类累计年限" in special.value  # 9年4个月 of 喷漆工 against 10
+    assert any("须累计满10年（某省特殊工种名录（示例））" in n for n in special.notes)
