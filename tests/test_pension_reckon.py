@@ -37,6 +37,9 @@ FILES = {
     "li/工资1993.pdf": ["职工工资调整审批表", "姓名 李建军 性别 男 出生年月 1965年3月",
                        "工作单位 东岭县水泥厂 参加工作时间 1983年7月", "职务(工种) 车工",
                        "执行时间 1993年10月"],
+    # 吴建国: a man whose one record gives his birth and start of work as years only
+    "wu/登记表.pdf": ["职工登记表", "姓名 吴建国 性别 男 出生年月 1965年",
+                     "工作单位 东岭县水泥厂 参加工作时间 1983年"],
 }
 
 
@@ -143,3 +146,15 @@ def test_a_provinces_list_replaces_a_class_and_names_its_own_source(archive, tmp
     special = _line(r, "special")
     assert "未达该类累计年限" in special.value  # 9年4个月 of 喷漆工 against 10
     assert any("须累计满10年（某省特殊工种名录（示例））" in n for n in special.notes)
+
+
+def test_a_birth_known_only_to_the_year_gives_the_range_and_says_so(archive):
+    _, r = _reckon(archive, "吴建国")
+    # born January 1965: 60岁1个月 (2025-02); December 1965: 60岁3个月 (2026-03)
+    assert _line(r, "age").value == "原规定 60岁；2025年起新规定 60岁1个月 至 60岁3个月"
+    assert _line(r, "month").value == ("原规定 2025年1月 至 2025年12月；"
+                                       "新规定 2025年2月 至 2026年3月")
+    assert any("只记至年" in u and "1月和12月" in u for u in r.uncertainties)
+    deemed = _line(r, "deemed")
+    assert deemed.value == "13年（测算上限）"  # from January 1983, said to be the earliest
+    assert any("只记至年" in n for n in deemed.notes)
