@@ -126,6 +126,8 @@ def test_a_woman_whose_records_leave_the_original_age_open_gets_both(archive):
     assert cadre.value == "原规定 2027年6月；新规定 2028年2月"
     assert worker.value == "原规定 2022年6月；新规定 2022年6月"
     assert "按原规定" in _line(r, "age", "如为工人").value
+    assert _line(r, "flexible", "如为工人").value.startswith("不适用：原退休时间在2025年1月之前")
+    assert _line(r, "flexible", "如为干部").value.startswith("最早可申请弹性提前退休 2027年6月")
     assert not [ln for ln in r.lines if ln.key == "special"]  # 保管 is on no list
 
 

@@ -138,7 +138,9 @@ def _scenario(group: R.Group, births: list[int], prefix: str, basis: list[Basis]
              f"（{R.age_text(first.earliest_flexible_age)}）；"
              f"弹性延迟最晚 {_span([r.latest_flexible for r in rs])}", [],
              ["弹性提前退休须已达到最低缴费年限，提前最多三年且不得早于原法定退休年龄；"
-              "弹性延迟最多三年，须单位与职工协商一致"]),
+              "弹性延迟最多三年，须单位与职工协商一致"])
+        if first.original_month >= R.REFORM_START or last.original_month >= R.REFORM_START else
+        Line("flexible", f"{prefix}弹性退休", "不适用：原退休时间在2025年1月之前，按原规定退休"),
     ]
     years = sorted({r.month // 12 for r in rs} | {r.earliest_flexible // 12 for r in rs})
     minimum = "；".join(f"{y}年退休 {R.years_text(R.minimum_contribution(y))}" for y in years)
