@@ -117,3 +117,44 @@ def test_without_the_switch_the_benchmark_says_which_kernels_ran():
         assert "openvino bf16" in detector
     if flags["avx512f"]:
         assert "avx512" in detector or "amx" in detector
+
+
+def test_blank_margins_are_cut_off_before_detection_and_the_page_reads_the_same():
+    """The detector sees only the part of the page that holds ink (a third of it here),
+    at the same scale: with the deterministic onnxruntime detector the page reads the same,
+    line for line, each box within a few pixels (the network's view reaches past the
+    window's edge, so a box edge may move by a pixel or three), as when the whole page is
+    detected."""
+    import numpy as np
+    from PIL import Image
+    from rapidocr.utils.process_img import reduce_max_side
+
+    from dangan.indexer.ocr.rapid import RapidEngine, ink_window
+
+    image = Image.open(SCANS / "scan0007.jpg")
+    small, _, _ = reduce_max_side(np.asarray(image.convert("RGB")), 2000)
+    x0, y0, x1, y1 = ink_window(small)
+    assert (x1 - x0) * (y1 - y0) < 0.5 * small.shape[0] * small.shape[1]
+    assert (x1 - x0) % 32 == 0 and (y1 - y0) % 32 == 0 and min(x1 - x0, y1 - y0) >= 736
+    cut, whole = RapidEngine(use_openvino=False), RapidEngine(use_openvino=False,
+                                                              crop_margins=False)
+    got, want = cut.read(image), whole.read(image)
+    assert [ln.text for ln in got] == [ln.text for ln in want]
+    for a, b in zip(got, want, strict=True):
+        assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 4, (a, b)
+        assert len(a.char_x or ()) == len(b.char_x or ())
+
+
+def test_a_page_of_blank_paper_or_small_image_is_read_whole():
+    """No ink, or an image smaller than the detector's input: nothing to cut."""
+    import numpy as np
+
+    from dangan.indexer.ocr.rapid import ink_window
+
+    paper = np.full((1984, 1408, 3), 200, np.uint8)
+    assert ink_window(paper) is None
+    specks = paper.copy()
+    rng = np.random.default_rng(1)
+    specks[rng.integers(0, 1984, 400), rng.integers(0, 1408, 400)] = 0  # a dirty scan
+    assert ink_window(specks) is None
+    assert ink_window(np.full((96, 480, 3), 200, np.uint8)) is None

@@ -24,6 +24,8 @@ from .base import Line, OcrEngine
 RED_LEAD, RED_MIN = 50, 110
 # Below this share of red pixels a page has no seal worth the trouble (a red pen tick).
 MIN_RED_SHARE = 0.002
+# The detector's input side for a seal's view (rapidocr enlarges any image to 736 px).
+SEAL_DETECTOR_SIDE = 320
 
 
 def red_ink(rgb: np.ndarray) -> np.ndarray:
@@ -137,11 +139,21 @@ def read_seals(engine: OcrEngine, mask: np.ndarray) -> list[Line]:
         views = [np.ascontiguousarray(_unrolled(crop))] if round_ else [crop]
         texts = []
         for view in views:
-            texts += [ln.text for ln in engine.read(Image.fromarray(view).convert("RGB"))
+            texts += [ln.text for ln in _read_view(engine, Image.fromarray(view).convert("RGB"))
                       if len(ln.text.strip()) >= 2]
         for text in dict.fromkeys(texts):
             out.append(Line(text, (x1, y1, x2, y2), 1.0, None, None, "seal"))
     return out
+
+
+def _read_view(engine: OcrEngine, view: Image.Image) -> list[Line]:
+    """A seal's view read at the detector size that suits its large characters, where the
+    engine has such a size (rapidocr); measured on the sample's seals: same or better
+    readings than at rapidocr's default 736 px, at a quarter of the time."""
+    read_small = getattr(engine, "read_small", None)
+    if read_small is None:
+        return engine.read(view)
+    return read_small(view, SEAL_DETECTOR_SIDE)
 
 
 def read_page(engine: OcrEngine, image: Image.Image) -> list[Line]:
