@@ -14,6 +14,7 @@ wherever shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import asdict, dataclass
 
@@ -244,6 +245,7 @@ def normalise_value(kind: str, raw: str) -> str | None:
 LABEL_DEBRIS = "）)(（]】[【|｜丨/"
 
 
+@functools.lru_cache(maxsize=4096)
 def _label_at(cell: str) -> str | None:
     for label in _LABELS_LONGEST:
         if cell.startswith(label):
@@ -398,6 +400,7 @@ def heading_key(text: str) -> str:
     return plain_heading(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def heading_kind(heading: str) -> str | None:
     """The kind of fact a roster column holds, by its heading: a label as forms print it, or
     one that begins with it ("工作单位名称", "原工资标准额")."""

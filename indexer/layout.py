@@ -7,6 +7,7 @@ marks a roster, and each cell below it belongs to the heading it sits under.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass
@@ -119,14 +120,18 @@ def skew(boxed: list[Line]) -> float:
     if len(boxed) < 8:
         return 0.0
     h = statistics.median(ln.height for ln in boxed) or 1
+    by_cy = sorted((ln.cy, ln.box[0], ln.box[2], ln.cx) for ln in boxed)
+    cys = [t[0] for t in by_cy]
     slopes = []
-    for a in boxed:
-        right = [b for b in boxed if b is not a and b.box[0] >= a.box[2] - 0.2 * h
-                 and abs(b.cy - a.cy) < 0.6 * h and b.box[0] - a.box[2] < 12 * h]
-        if right:
-            b = min(right, key=lambda b: b.box[0])
-            if b.cx - a.cx > 2 * h:
-                slopes.append((b.cy - a.cy) / (b.cx - a.cx))
+    for cy, _, right_edge, cx in by_cy:
+        lo, hi = bisect.bisect_left(cys, cy - 0.6 * h), bisect.bisect_right(cys, cy + 0.6 * h)
+        best = None
+        for ocy, ox0, _, ocx in by_cy[lo:hi]:
+            if ox0 >= right_edge - 0.2 * h and ox0 - right_edge < 12 * h and (
+                    best is None or ox0 < best[0]):
+                best = (ox0, ocy, ocx)
+        if best and best[2] - cx > 2 * h:
+            slopes.append((best[1] - cy) / (best[2] - cx))
     if len(slopes) < 6:
         return 0.0
     slope = statistics.median(slopes)
@@ -164,6 +169,8 @@ class Table:
     slope: float = 0.0  # the page's skew: a column leans by -slope·dy as the rows go down
 
     def _shift(self, line: Line) -> float:
+        if not self.slope:
+            return 0.0
         header_cy = statistics.fmean(ln.cy for ln in self.header.lines)
         return self.slope * (line.cy - header_cy)
 
