@@ -370,3 +370,9 @@ def test_prose_dates_teaching_and_enlistment_as_letters_write_them():
             ("birth", "1943-07")} <= _facts(f, "王秀瑛")
     assert ("enlisted", "1962-08") not in _facts(f, "王秀瑛")  # her husband's
     assert ("enlisted", "1962-08") in _facts(f, "刘建国")
+
+
+def test_a_name_the_word_list_knows_is_a_name_when_addressed_with_its_sex():
+    lines = [L("入伍通知书", 500, 50, 1000, 120), L("罗杰同志（男，汉族）：", 100, 200, 700, 260),
+             L("批准你于一九七一年十月九日应征入伍。", 100, 300, 1200, 360)]
+    assert {("gender", "男"), ("enlisted", "1971-10-09")} <= _facts(extract(lines), "罗杰")

@@ -127,10 +127,13 @@ def names_in_prose(text: str) -> list[tuple[str, int]]:
     for pattern in (_BEFORE_TONGZHI, _BEFORE_SEX, _BEFORE_WORK):
         for m in pattern.finditer(text):
             name = _tail_name(m.group(1))
-            # a three-character name with a common surname before 同志 is a name even when
-            # the word list knows it (郝红梅 is a person there too)
-            addressed = (pattern is _BEFORE_TONGZHI and name and len(name) == 3
-                         and surname_of(name) in common_surnames())
+            # a name with a common surname before 同志 is a name even when the word list
+            # knows it (郝红梅, 罗杰 are persons there too): three characters, or two with
+            # the sex in brackets after (罗杰同志（男，…）
+            addressed = (pattern is _BEFORE_TONGZHI and name
+                         and surname_of(name) in common_surnames()
+                         and (len(name) == 3 or re.match(r"\s*[（(]\s*[男女]",
+                                                         text[m.end():m.end() + 4])))
             if name and (addressed or name not in common_words()):
                 found.append((name, m.end(1) - len(name)))
     for m in _AFTER_LABEL.finditer(text):
