@@ -35,6 +35,10 @@ from .reading import ReadingText, normalized_line, reading_text
 PERSON_LABELS = {"姓名": "姓名", "曾用名": "曾用名"}
 UNIT_LABELS = ("工作单位", "填报单位", "招工单位", "任教学校", "单位（盖章）", "单位(盖章)", "单位")
 _UNIT_RE = re.compile(f"^[{HAN}]{{3,24}}(厂|局|公司|小学|中学|学校|医院|合作社|社|站|所|部)$")
+# The words of a sentence that lead into a unit ("，分配到东岭县水泥厂"): the unit is what
+# follows them, never the phrase (OCR joins the label and the unit written after it).
+_INTO_UNIT = re.compile(
+    "^(?:分配|调动|调|借调|招收|录用|安排|派|转|回|进|迁)(?:到|至|入|往|回|在)|^进入|^调入|^来自")
 
 
 @dataclass
@@ -332,6 +336,7 @@ def _units(page_rows: list[Row]) -> list[str]:
     for row in page_rows:
         for ln in row.lines:
             cell = clean_cell(ln.text)
+            cell = _INTO_UNIT.sub("", cell)
             for label in UNIT_LABELS:
                 if cell.startswith(label):
                     value = cell[len(label):]

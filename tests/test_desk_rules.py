@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar, urgency
-from dangan.desk.forms import validate
+from dangan.desk.forms import normalize_phone, validate
 from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.printing import default_stamp
 
@@ -68,6 +68,7 @@ def test_urgency_marks_overdue_and_due_today_until_a_result_exists():
 
 
 @pytest.mark.parametrize(("current", "new", "allowed"), [
+    ("已提交", "已受理", True), ("已提交", "查找中", False), ("已提交", "已出具", False),
     ("已受理", "查找中", True), ("查找中", "已出具", True), ("查找中", "未查到", True),
     ("已出具", "已反馈", True), ("未查到", "已反馈", True), ("已受理", "转外馆", True),
     ("已受理", "已反馈", False), ("已受理", "已出具", False), ("已反馈", "查找中", False),
@@ -108,6 +109,32 @@ def test_a_complete_request_passes_and_本人_is_the_subject():
 def test_each_problem_is_named(change, message):
     _values, errors = validate({**GOOD, **change}, holding=("DL01",))
     assert any(message in e for e in errors), errors
+
+
+def test_numbers_are_taken_as_people_write_them_and_made_one_form():
+    """The ID as printed on the card (in groups), a phone with dashes, years of two digits
+    by the archive's one rule: accepted and stored in one form, nothing cut off."""
+    values, errors = validate({**GOOD, "requester_id_number": "110105 19491231 002x",
+                               "requester_phone": "139-0931-2345", "year_from": "61",
+                               "year_to": "93", "subject_birth_year": "1944年"},
+                              holding=("DL01",))
+    assert errors == []
+    assert values["requester_id_number"] == "11010519491231002X"
+    assert values["requester_phone"] == "13909312345"
+    assert (values["year_from"], values["year_to"], values["subject_birth_year"]) == (
+        1961, 1993, 1944)
+    dashed, errors = validate({**GOOD, "requester_id_number": "110105-19491231-002X",
+                               "requester_phone": "(0931) 812 3456"}, holding=("DL01",))
+    assert errors == [] and dashed["requester_phone"] == "0931-8123456"
+    assert dashed["requester_id_number"] == "11010519491231002X"
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("139 0931 2345", "13909312345"), ("+86 139-0931-2345", "13909312345"),
+    ("１３９０９３１２３４５", "13909312345"), ("010-12345678", "010-12345678"),
+    ("02112345678", "021-12345678"), ("0931-8123456", "0931-8123456")])
+def test_phone_numbers_in_every_usual_form(typed, read):
+    assert normalize_phone(typed) == read
 
 
 def test_a_request_for_an_archive_that_is_not_a_partner_is_refused():

@@ -90,3 +90,14 @@ def test_an_alternative_never_competes_with_a_clean_year():
 def test_text_the_recogniser_nearly_read_is_kept_around_each_alternative():
     f = extract([Line("断肠声里忆年生", (65, 781, 607, 873), alternatives=[(5, "平", 0.278)])])
     assert f.alt_text == ["断肠声里忆平生"]
+
+
+def test_a_unit_written_after_分配到_is_the_unit_not_the_phrase():
+    """OCR joins "，分配到" and the unit written after it into one line: the unit facet lists
+    the unit (东岭县水泥厂), never the sentence around it."""
+    lines = [L("招收工人录用审批表", 800, 100, 1400, 180),
+             L("拟录用为固定工", 100, 300, 600, 360), L("，分配到东岭县水泥厂", 650, 300, 1300, 360),
+             L("工作单位", 100, 420, 300, 480), L("东岭县水泥厂", 400, 420, 800, 480)]
+    f = extract(lines)
+    assert f.units == ["东岭县水泥厂"]
+    assert not any(u.startswith("分配") for u in f.units)

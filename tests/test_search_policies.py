@@ -25,3 +25,14 @@ def test_an_archive_extends_the_table_in_its_own_file(tmp_path):
     p = policies.find("79调资", str(extra))
     assert p.name == "东岭县1979年调资" and p.doc_numbers == ("东劳字〔1979〕5号",)
     assert policies.find("93套改", str(extra)).name == "1993年工资套改"
+
+
+@pytest.mark.parametrize("said", ["85年41号文", "1985年第41号", "八五年41号文", "〔85〕41号",
+                                  "(1985)41号文件", "41号文（85年）", "８５年４１号文"])
+def test_a_document_said_by_year_and_number_reaches_its_full_number(said):
+    assert policies.spoken_doc_numbers(said) == ("劳人薪〔1985〕41号",)
+
+
+@pytest.mark.parametrize("said", ["85年42号文", "85年", "41号文", "劳人薪", "104号文"])
+def test_no_full_number_is_invented_for_what_the_table_does_not_know(said):
+    assert policies.spoken_doc_numbers(said) == ()

@@ -46,3 +46,9 @@ def test_year_and_type_are_filters_not_scored_clauses():
     built = build(SearchRequest(person="王秀英", year=1993, doc_type="wage_adjustment"))
     assert built.filter is not None
     assert "years" not in str(built.query)
+
+
+def test_a_document_said_as_year_and_number_is_searched_by_its_full_number():
+    built = build(SearchRequest(policy="85年41号文"))
+    assert built.doc_numbers == ["劳人薪〔1985〕41号"]
+    assert "劳人薪〔1985〕41号" in built.highlight

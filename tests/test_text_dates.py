@@ -3,7 +3,7 @@
 import pytest
 
 from dangan import clock
-from dangan.text.dates import find_dates, year_mentions
+from dangan.text.dates import find_dates, read_year, year_mentions
 
 
 @pytest.mark.parametrize("text, iso", [
@@ -94,3 +94,10 @@ def test_catalogue_dates_are_shown_as_staff_read_them():
     assert display_date("1993-10") == "1993年10月"
     assert display_date("见附件") == "见附件"  # not one date: as written
     assert display_date(None) == ""
+
+
+@pytest.mark.parametrize(("typed", "year"), [
+    ("1961", 1961), ("61", 1961), ("93", 1993), ("六一", 1961), ("１９９３", 1993),
+    ("1961年", 1961), (" 85 ", 1985), ("2213", None), ("abc", None), ("", None)])
+def test_a_year_as_typed_in_a_form_by_the_one_rule(typed, year):
+    assert read_year(typed) == year

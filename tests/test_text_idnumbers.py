@@ -1,6 +1,6 @@
 """ID numbers: only checksum-valid ones are kept, and they are always shown masked."""
 
-from dangan.text.idnumbers import find_id_numbers, is_valid, mask
+from dangan.text.idnumbers import clean, find_id_numbers, is_valid, mask
 
 VALID = "11010519491231002X"
 
@@ -33,3 +33,9 @@ def test_id_shaped_numbers_are_masked_even_with_a_wrong_check_digit():
     assert mask_in_text("1101051949 1231 002X") == "110105********002X"  # split by OCR
     assert mask_in_text("1985年 工资 12345678 电话 13912345678") == \
         "1985年 工资 12345678 电话 13912345678"  # not ID-shaped: left alone
+
+
+def test_a_number_copied_from_the_card_in_groups_is_the_same_number():
+    assert clean("110105 19491231 002x") == "11010519491231002X"
+    assert clean("110105-1949-1231-002X") == "11010519491231002X"
+    assert clean("１１０１０５　１９４９１２３１００２Ｘ") == "11010519491231002X"

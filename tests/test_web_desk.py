@@ -197,10 +197,24 @@ def test_the_public_form_needs_no_login_and_gives_a_number_and_status(app):
     with app.extensions["dangan_db"].session() as s:
         req = s.scalar(select(Request).where(Request.number == number))
     assert req.channel == "网上"  # whatever the form said
-    status = c.get(f"/apply/status?number={number}&id_tail=002X").get_data(as_text=True)
-    assert 'id="status">已受理' in status and "王小兰" not in status
-    wrong = c.get(f"/apply/status?number={number}&id_tail=0000").get_data(as_text=True)
-    assert "未找到该申请" in wrong
+    # The citizen is told 已提交 until someone at the archive has accepted it.
+    assert "申请已提交" in html and "已受理" not in html
+
+    def status(number, tail):
+        return c.post("/apply/status", data={"number": number, "id_tail": tail,
+                                             "csrf_token": token(c, "/apply/status")})
+
+    asked = status(number, "002x").get_data(as_text=True)
+    assert 'id="status">已提交' in asked and "王小兰" not in asked
+    # The number as typed in lower case finds it too; a GET never looks anything up.
+    assert 'id="status">已提交' in status(number.lower(), "002X").get_data(as_text=True)
+    assert 'id="status"' not in c.get(f"/apply/status?number={number}&id_tail=002X"
+                                      ).get_data(as_text=True)
+    wrong = status(number, "0000")
+    assert wrong.status_code == 404 and "未找到该申请" in wrong.get_data(as_text=True)
+    staff = login(app.test_client())
+    staff.post(f"/requests/{number}/work", data={"csrf_token": token(staff, f"/requests/{number}")})
+    assert 'id="status">已受理' in status(number, "002X").get_data(as_text=True)
 
 
 def test_the_public_form_validates_and_refuses_robots(app):

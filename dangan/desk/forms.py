@@ -7,16 +7,41 @@ import re
 from collections.abc import Mapping
 
 from dangan.doctypes import TYPES
-from dangan.text.dates import MIN_YEAR, max_year
+from dangan.text.dates import MIN_YEAR, max_year, read_year
 from dangan.text.idnumbers import clean as clean_id
 from dangan.text.idnumbers import problem as id_problem
-from dangan.text.numbers import parse_int
+from dangan.text.numbers import fold_digits
 
 from .workflow import APPLICANT_TYPES, CHANNELS, DOC_PURPOSES
 
 _NAME = re.compile(r"^[\u4e00-\u9fffA-Za-z·．. ]{2,30}$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_LANDLINE = re.compile(r"^(0\d{2,3})-(\d{7,8})$")
+# Area codes of three digits (010 Beijing, 02x the large cities); all others have four.
+_SHORT_AREA = re.compile(r"^0(?:10|2\d)")
+
+
+def normalize_phone(typed: str) -> str:
+    """A phone number as people write it, made one form: 139-0931-2345, 139 0931 2345,
+    +86 13909312345 → 13909312345; (0931)8123456, 0931 812 3456 → 0931-8123456. What cannot
+    be read as a number is returned as typed, for the error message to quote."""
+    raw = fold_digits(str(typed or "")).strip()
+    raw = re.sub(r"^(?:\+|00)86[\s\-]*", "", raw)
+    parts = [p for p in re.split(r"[\s\u3000\-－‐‑–—()（）.．]+", raw) if p]
+    if not parts or not all(p.isdigit() for p in parts):
+        return raw
+    digits = "".join(parts)
+    if _MOBILE.match(digits) or not digits.startswith("0"):
+        return digits
+    # a landline: the area code as typed when it was set apart, else by its known length
+    area = parts[0] if len(parts) > 1 and 3 <= len(parts[0]) <= 4 else (
+        digits[:3] if _SHORT_AREA.match(digits) else digits[:4])
+    return f"{area}-{digits[len(area):]}"
+
+
+def phone_ok(phone: str) -> bool:
+    """A normalised phone number (normalize_phone) that can be called."""
+    return bool(_MOBILE.match(phone) or _LANDLINE.match(phone))
 
 
 def _text(form: Mapping, key: str, limit: int) -> str:
@@ -26,12 +51,13 @@ def _text(form: Mapping, key: str, limit: int) -> str:
 
 def _year(form: Mapping, key: str, lo: int, hi: int, what: str, errors: list[str]
           ) -> int | None:
-    raw = _text(form, key, 8)
+    raw = _text(form, key, 12)
     if not raw:
         return None
-    year = parse_int(raw, lo, hi)
-    if year is None:
-        errors.append(f"{what}应为 {lo}–{hi} 之间的四位年份")
+    year = read_year(raw)  # 1961, or 61 as people write it: the archive's one year rule
+    if year is None or not lo <= year <= hi:
+        errors.append(f"{what}应为 {lo}–{hi} 之间的年份，如 1961 或 61")
+        return None
     return year
 
 
@@ -54,8 +80,8 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     errors: list[str] = []
     v: dict = {
         "requester_name": _text(form, "requester_name", 30),
-        "requester_id_number": clean_id(_text(form, "requester_id_number", 40))[:18],
-        "requester_phone": _text(form, "requester_phone", 20).replace(" ", ""),
+        "requester_id_number": clean_id(_text(form, "requester_id_number", 60))[:18],
+        "requester_phone": normalize_phone(_text(form, "requester_phone", 32))[:32],
         "requester_address": _text(form, "requester_address", 200),
         "applicant_type": _text(form, "applicant_type", 8),
         "relation": _text(form, "relationship", 16),
@@ -70,10 +96,11 @@ def validate(form: Mapping, *, channel: str | None = None, holding: tuple[str, .
     }
     if not _NAME.match(v["requester_name"]):
         errors.append("申请人姓名应为 2–30 个汉字或字母")
-    if reason := id_problem(clean_id(_text(form, "requester_id_number", 40))):
+    if reason := id_problem(clean_id(_text(form, "requester_id_number", 60))):
         errors.append(f"申请人身份证号码无效：{reason}")
-    if not (_MOBILE.match(v["requester_phone"]) or _LANDLINE.match(v["requester_phone"])):
-        errors.append("联系电话应为 11 位手机号或带区号的固定电话")
+    if not phone_ok(v["requester_phone"]):
+        errors.append("联系电话应为 11 位手机号（如 139-0931-2345）或带区号的固定电话"
+                      "（如 0931-8123456）")
     if v["applicant_type"] not in APPLICANT_TYPES:
         errors.append("请选择申请人类型：本人、亲属或代理")
     elif v["applicant_type"] == "亲属" and not v["relation"]:

@@ -7,6 +7,7 @@ as the change, so the history can never disagree with the status.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar
 from dangan.records.accounts import now
 from dangan.records.requests import Request, RequestEvent, RequestPage
+from dangan.text.numbers import fold_digits
 
 
 class DeskError(ValueError):
@@ -39,12 +41,30 @@ def get(db, number: str) -> Request | None:
 NUMBER_TAIL = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+def typed_number(typed: str) -> str:
+    """A request number as a citizen typed it, made comparable: any case, full-width digits,
+    spaces around the dashes (t01-20261206-r001-k7qf is T01-20261206-R001-K7QF)."""
+    return re.sub(r"\s+", "", fold_digits(typed or "")).replace("－", "-").upper()[:60]
+
+
+def find_typed(db, typed: str) -> Request | None:
+    """The request a citizen means by the number they typed (typed_number)."""
+    number = typed_number(typed)
+    if not number or len(number) > 40:
+        return None
+    with db.session() as s:
+        return s.scalar(select(Request).where(func.upper(Request.number) == number))
+
+
 def open_request(db, cfg: Config, values: dict, *, actor: str, user_id: int | None = None,
                  origin_archive: str = "", origin_number: str = "") -> Request:
-    """Accept a validated request (已受理) and set its deadline."""
+    """Record a validated request and set its deadline: 已受理 when staff or a partner
+    entered it, 已提交 when a citizen filed it alone (workflow.first_status)."""
     today = clock.today()
     due = calendar(cfg).add_working_days(today, cfg.desk.deadline_days)
     receiving = origin_archive or cfg.archive_code
+    first = workflow.first_status(values["channel"])
+    verb = "提交" if first == workflow.SUBMITTED else "受理"
     for _attempt in range(5):  # two desks saving in the same instant get different numbers
         with db.session() as s:
             count = s.scalar(select(func.count(Request.id)).where(
@@ -53,13 +73,13 @@ def open_request(db, cfg: Config, values: dict, *, actor: str, user_id: int | No
             # (typed into /apply/status) does not lead to the next one's by counting.
             tail = "".join(secrets.choice(NUMBER_TAIL) for _ in range(4))
             req = Request(number=f"{cfg.archive_code}-{today:%Y%m%d}-R{count + 1:03d}-{tail}",
-                          status=workflow.ACCEPTED, accepted_on=today, due_on=due,
+                          status=first, accepted_on=today, due_on=due,
                           receiving_archive=receiving, origin_archive=origin_archive,
                           origin_number=origin_number, **values)
             s.add(req)
             s.add(RequestEvent(request=req, actor=actor, user_id=user_id,
-                               to_status=workflow.ACCEPTED,
-                               note=f"{values['channel']}受理，期限 {due:%Y-%m-%d}"))
+                               to_status=first,
+                               note=f"{values['channel']}{verb}，期限 {due:%Y-%m-%d}"))
             try:
                 s.commit()
             except IntegrityError:
@@ -94,17 +114,37 @@ def change_status(db, number: str, new: str, *, actor: str, user_id: int | None,
         return req
 
 
+def accept(db, number: str, *, actor: str, user_id: int | None) -> bool:
+    """A member of staff takes up a request filed on the public form (已提交 → 已受理);
+    False when it had been accepted already."""
+    with db.session() as s:
+        req = s.scalar(select(Request).where(Request.number == number))
+        if req is None:
+            raise DeskError("无此申请")
+        if req.status != workflow.SUBMITTED:
+            return False
+        s.add(RequestEvent(request=req, actor=actor, user_id=user_id, from_status=req.status,
+                           to_status=workflow.ACCEPTED, note="受理"))
+        req.status = workflow.ACCEPTED
+        s.commit()
+        return True
+
+
 def attach_page(db, number: str, page_id: int, label: str, actor: str) -> bool:
     """Add a found page; False when it was attached already."""
     with db.session() as s:
         req = s.scalar(select(Request).where(Request.number == number))
         if req is None:
             raise DeskError("无此申请")
-        if req.status not in (workflow.ACCEPTED, workflow.SEARCHING):
+        if req.status not in workflow.OPEN:
             raise DeskError(f"申请已是“{req.status}”，不能再附加页面")
         if any(p.page_id == page_id for p in req.pages):
             return False
         s.add(RequestPage(request=req, page_id=page_id, label=label[:200], added_by=actor))
+        if req.status == workflow.SUBMITTED:  # working on it is accepting it
+            s.add(RequestEvent(request=req, actor=actor, from_status=req.status,
+                               to_status=workflow.ACCEPTED, note="受理"))
+            req.status = workflow.ACCEPTED
         if req.status == workflow.ACCEPTED:  # finding a page is searching
             s.add(RequestEvent(request=req, actor=actor, from_status=req.status,
                                to_status=workflow.SEARCHING, note="开始查找"))
@@ -118,7 +158,7 @@ def detach_page(db, number: str, row_id: int) -> None:
         row = s.get(RequestPage, row_id)
         if row is None or row.request.number != number:
             raise DeskError("无此页面")
-        if row.request.status not in (workflow.ACCEPTED, workflow.SEARCHING):
+        if row.request.status not in workflow.OPEN:
             raise DeskError("已出具的申请不能再移除页面")
         s.delete(row)
         s.commit()

@@ -1,6 +1,9 @@
 """The statuses of a request and which may follow which.
 
-已受理 → 查找中 → 已出具 / 未查到 → 已反馈. A request that belongs to another archive is
+已提交 → 已受理 → 查找中 → 已出具 / 未查到 → 已反馈. A request filed on the public form is
+已提交 until a member of staff has seen and accepted it (the citizen is told 已受理 only
+then); one taken at the desk or from a partner is accepted as it is entered. A request that
+belongs to another archive is
 转外馆 (forwarded) instead of being searched here; the partner's status then flows back.
 Every change is made by a named person and kept as history, so the order is enforced here
 and not left to the form.
@@ -8,12 +11,15 @@ and not left to the form.
 
 from __future__ import annotations
 
-ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED = (
-    "已受理", "查找中", "已出具", "未查到", "已反馈", "转外馆")
+SUBMITTED, ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED = (
+    "已提交", "已受理", "查找中", "已出具", "未查到", "已反馈", "转外馆")
 
-STATUSES = (ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED)
+STATUSES = (SUBMITTED, ACCEPTED, SEARCHING, ISSUED, NOT_FOUND, DELIVERED, FORWARDED)
+# Still to be searched: pages may be attached and removed, the search may be worked.
+OPEN = (SUBMITTED, ACCEPTED, SEARCHING)
 
 NEXT: dict[str, tuple[str, ...]] = {
+    SUBMITTED: (ACCEPTED, FORWARDED),
     ACCEPTED: (SEARCHING, FORWARDED),
     SEARCHING: (ISSUED, NOT_FOUND, FORWARDED),
     ISSUED: (DELIVERED, SEARCHING),  # back to searching: a page was missed
@@ -26,6 +32,7 @@ NEXT: dict[str, tuple[str, ...]] = {
 RESULT_REACHED = {ISSUED, NOT_FOUND, DELIVERED, FORWARDED}
 
 APPLICANT_TYPES = ("本人", "亲属", "代理")
+SELF_SERVICE = "网上"  # the channel whose requests nobody has seen yet when they arrive
 CHANNELS = ("窗口", "电话", "网上", "外馆转来")
 DELIVERY = ("邮寄", "自取", "网上")
 DOC_PURPOSES = ("工龄认定", "退休核定", "待遇核定", "继承", "其他")
@@ -49,3 +56,9 @@ def check(current: str, new: str) -> None:
     if new not in NEXT.get(current, ()):
         allowed = "、".join(NEXT.get(current, ())) or "无（已办结）"
         raise TransitionError(f"“{current}”之后只能是：{allowed}")
+
+
+def first_status(channel: str) -> str:
+    """已提交 for what a citizen filed alone on the public form; 已受理 for what staff or a
+    partner archive entered, which a person has already read."""
+    return SUBMITTED if channel == SELF_SERVICE else ACCEPTED

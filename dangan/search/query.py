@@ -206,6 +206,12 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
             scored.append(Q.Or([Q.Term("doc_numbers", canonical, boost=4.0),
                                 Q.Term("ocr_alternatives", canonical, boost=1.0)]))
             highlight.append(canonical)
+        elif spoken := policies.spoken_doc_numbers(req.policy, policies_file):
+            # "85年41号文": the year and number staff say, matched in the policy table
+            built.doc_numbers = list(spoken)
+            scored.append(Q.Or([Q.Term("doc_numbers", n, boost=4.0) for n in spoken] +
+                               [Q.Term("ocr_alternatives", n, boost=1.0) for n in spoken]))
+            highlight.extend(spoken)
         elif (policy := policies.find(req.policy, policies_file)) is not None:
             built.policy = policy
             scored.append(policy_query(policy))

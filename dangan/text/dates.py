@@ -38,6 +38,15 @@ def expand_two_digit_year(yy: int) -> int:
         return 1900 + yy
     return 2000 + yy
 
+def read_year(text: str) -> int | None:
+    """A year as a person types it in a form: 1961, 61, ６１, 六一 or 1961年 → 1961 (two
+    digits by the one pivot above); None when it is not a year or not a plausible one."""
+    raw = re.sub(r"[\s\u3000]+", "", str(text or "")).translate(_FULL_WIDTH)
+    raw = raw.removesuffix("年")
+    return _year(raw) if raw else None
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_D = "〇零○一二三四五六七八九"

@@ -22,9 +22,14 @@ def check_digit(body17: str) -> str:
     return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _WEIGHTS, strict=True)) % 11]
 
 
+# What people put between the groups of a number they copy from a card: spaces, dashes.
+SEPARATORS = re.compile(r"[\s\u3000\-－‐‑‒–—―_·.．]+")
+
+
 def clean(number: str) -> str:
-    """As typed, made comparable: spaces dropped, full-width digits and Ｘ folded, upper case."""
-    return re.sub(r"[\s\u3000]+", "", fold_digits(number)).upper()
+    """As typed, made comparable: spaces and dashes dropped (the card prints the number in
+    groups, "620421 19440301 2221"), full-width digits and Ｘ folded, upper case."""
+    return SEPARATORS.sub("", fold_digits(number)).upper()
 
 
 def problem(number: str) -> str | None:

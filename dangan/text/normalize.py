@@ -47,6 +47,13 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def display_form(text: str) -> str:
+    """A page's text as staff read it beside the scan: simplified characters (the recogniser
+    often answers a simplified 东 with 東), the page's own spacing and punctuation kept. The
+    stored reading is not changed; this is how it is shown, as snippets are."""
+    return to_simplified(text)
+
+
 def normalize(text: str) -> str:
     """The form every page and every query is indexed and matched in.
 

@@ -37,7 +37,7 @@ from dangan.search.backend import IndexMissing
 from dangan.search.explain import match_person
 from dangan.search.query import QueryError
 from dangan.text.dates import display_date
-from dangan.text.normalize import normalize
+from dangan.text.normalize import display_form, normalize
 from dangan.text.numbers import parse_int
 
 from .. import gate
@@ -126,7 +126,7 @@ def view(page_id: int):
         next_page=ids[here + 1] if here + 1 < len(ids) else None,
         hit=_hit_position(page_id), results_url=_results_url(), context=context,
         restricted=restricted, display_date=display_date, attached=attached,
-        screen_width=SCREEN_WIDTH, reading=reading,
+        screen_width=SCREEN_WIDTH, reading=reading, display_form=display_form,
         corrections=register.of_page(store.db, page_id), may_review=may_review)
 
 

@@ -2,8 +2,10 @@
 
 No CAPTCHA — the elderly and their children use it on phones — so abuse is held off by
 validation, a hidden field that only robots fill in, and a per-address hourly limit. The
-answer page gives the request number and deadline; the status page needs the number and the
-last four characters of the ID number, and shows nothing personal.
+answer page gives the request number and deadline and says back what was understood (the
+phone as one number, two-digit years as full years); the status page needs the number and the
+last four characters of the ID number, takes them by POST so they stay out of URLs, history
+and server logs, and shows nothing personal.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from flask import (
 from dangan.desk import records, workflow
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
+from dangan.text.idnumbers import clean as clean_id
+from dangan.text.idnumbers import mask
 
 from ..limits import SlidingWindow
 
@@ -76,29 +80,45 @@ def done():
     req = records.get(current_app.extensions["dangan_db"], number) if number else None
     if req is None:
         return redirect(url_for("intake.apply"))
-    return render_template("apply_done.html", req=req)
+    return render_template("apply_done.html", req=req, masked=mask(req.requester_id_number),
+                           types=TYPES)
 
 
-@bp.route("/status")
+# What each status means to the person who filed the request.
+MEANING = {
+    workflow.SUBMITTED: "已提交，等待档案馆工作人员受理",
+    workflow.ACCEPTED: "档案馆已受理，即将查找",
+    workflow.SEARCHING: "档案馆正在查找",
+    workflow.ISSUED: "已查到，正在出具复制件",
+    workflow.NOT_FOUND: "未查到相关档案，将出具查无档案证明",
+    workflow.DELIVERED: "已办结，结果已反馈",
+    workflow.FORWARDED: "已转交保管该档案的档案馆办理",
+}
+
+
+@bp.route("/status", methods=["GET", "POST"])
 def status():
-    number = request.args.get("number", "").strip()
-    tail = request.args.get("id_tail", "").strip().upper()
-    found, asked = None, bool(number)
+    """Look a request up by number and the ID's last four characters, sent by POST."""
+    number = session.get("applied", "")  # this browser's own request, to save retyping
+    found, asked = None, request.method == "POST"
     if asked:
+        number = request.form.get("number", "").strip()[:40]
+        tail = clean_id(request.form.get("id_tail", ""))[-4:]
         cfg = current_app.config["DANGAN"]
         if not _limiter().allow("status:" + _client(), cfg.desk.intake_per_hour * 6):
             return render_template("error.html", code=429, message="查询过于频繁，请稍后再试"), 429
         misses = _misses()
-        key = "number:" + number[:40]
+        key = "number:" + records.typed_number(number)
         if misses.count(key) >= MISSES_PER_NUMBER:
             # Locked for the hour: the 4 digits cannot be tried through, from any address.
             return render_template("error.html", code=429, message=LOCKED), 429
-        req = records.get(current_app.extensions["dangan_db"], number)
+        req = records.find_typed(current_app.extensions["dangan_db"], number)
         if req is not None and len(tail) == 4 and req.requester_id_number.endswith(tail):
             found = req
         else:
             misses.add(key)
-    return render_template("apply_status.html", found=found, asked=asked, number=number)
+    return render_template("apply_status.html", found=found, asked=asked, number=number,
+                           meaning=MEANING), (404 if asked and not found else 200)
 
 
 # A request number whose ID tail is mistyped this often in an hour is locked for the hour.

@@ -152,6 +152,7 @@ def _detail_page(req: Request, draft: dict | None = None, status_error: str = ""
     return render_template(
         "request_detail.html", req=req, mask=mask, mark=mark, left=left, types=TYPES,
         next_statuses=workflow.NEXT.get(req.status, ()), delivery=workflow.DELIVERY,
+        open_statuses=workflow.OPEN,
         search_url=search_url(req), criteria=criteria(req), peers=_cfg().peers,
         working=session.get("request_number") == number, draft=draft or {},
         status_error=status_error, work_log=work_log,
@@ -186,6 +187,8 @@ def search_url(req: Request) -> str:
 def work(number: str):
     """Make this request the one searches and views are logged against, and search for it."""
     req = _load(number)
+    if records.accept(_db(), req.number, actor=g.user.username, user_id=g.user.id):
+        flash(f"已受理申请 {req.number}")  # the citizen's status page now says 已受理
     session["request_number"] = req.number
     # Who worked the request, and when, stands in its own log (the visit is suspended).
     log_access("request_work", detail=f"开始办理申请 {req.number}")
@@ -207,7 +210,7 @@ def status(number: str):
                               note=request.form.get("note", "").strip(),
                               delivery=request.form.get("delivery", ""))
         flash(f"状态已改为：{request.form.get('status')}")
-        if request.form.get("status") not in (workflow.ACCEPTED, workflow.SEARCHING) and \
+        if request.form.get("status") not in workflow.OPEN and \
                 session.get("request_number") == number:
             session.pop("request_number", None)  # the search for it is over
     except records.DeskError as e:
