@@ -16,6 +16,7 @@ ACTIONS = {
     "view_restricted": "调阅受控档案", "reply_restricted": "出具受控档案",
     "request_view": "查看申请", "request_attach": "加入申请", "request_reply": "出具答复",
     "request_export": "导出申请表", "issue": "出具", "request_work": "办理申请",
+    "login": "登录", "account": "账号管理",
 }
 # The search form's fields in the order a clerk reads them.
 SEARCH_FIELDS = {"person": "姓名", "year": "年份", "from": "起始年份", "to": "终止年份",

@@ -438,9 +438,12 @@ def cmd_user(cfg, args) -> int:
                 f.write(args.username + "\n")
             print(f"已解除登录等待 login waits lifted: {args.username}")
         elif args.action == "list":
+            logins = db.last_logins()
             for u in db.users():
+                last = logins.get(u.id)
                 print(f"{u.username}\t{u.full_name or '-'}\t{u.role}\t"
-                      f"{'active' if u.active else 'disabled'}")
+                      f"{'active' if u.active else 'disabled'}\t"
+                      f"{last.strftime('%Y-%m-%d %H:%M') if last else '-'}")
         elif args.action == "ensure-admin":
             if db.users():
                 return Exit.OK

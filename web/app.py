@@ -25,6 +25,7 @@ from .security import (
     held_visit_id,
     open_visits,
     security_headers,
+    staff_name,
 )
 from .stores import close_page_store
 
@@ -80,6 +81,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         corrections,
         dossier,
         search,
+        users,
         verify,
         viewer,
         visits,
@@ -89,7 +91,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
     from .partners import api, federated
 
     for module in (auth, search, visits, viewer, copies, admin, desk, intake, api, federated,
-                   verify, dossier, corrections, catalog):
+                   verify, dossier, corrections, catalog, users):
         app.register_blueprint(module.bp)
     app.before_request(before_request)
     app.after_request(security_headers)
@@ -102,7 +104,7 @@ def create_app(cfg: Config, *, testing: bool = False) -> Flask:
         return {"cfg": cfg, "csrf_token": csrf_token, "user": g.get("user"),
                 "visit_number": session.get("visit_number") if held_visit_id() else None,
                 "request_number": session.get("request_number"),
-                "open_visits": open_visits}
+                "open_visits": open_visits, "staff_name": staff_name}
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -25,7 +25,7 @@ from flask import (
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .limits import SlidingWindow
-from .security import local_target, start_session
+from .security import local_target, log_access, start_session
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("dangan.web")
@@ -89,6 +89,9 @@ def login():
         elif user.check_password(password):
             failures.clear(account)
             start_session(user)
+            g.user = user
+            # In the access log: who worked when, and each account's last login (admin/users).
+            log_access("login", required=False)
             log.info("login: user %s", user.id)
             return redirect(local_target(request.args.get("next"), url_for("search.index")))
         failures.add(account)

@@ -179,6 +179,17 @@ def open_visits() -> list[tuple[int, str]]:
     return [(v.id, v.number) for v in candidates if custody.may_work(db, g.user, v)][:3]
 
 
+def staff_name(login: str) -> str:
+    """A member of staff as every screen names them: the real name where the account has
+    one, else the login. History rows store the login the system wrote; they are shown
+    through here, so a name set later shows everywhere at once."""
+    names = g.get("staff_names")
+    if names is None:
+        names = g.staff_names = {u.username: u.display_name
+                                 for u in current_app.extensions["dangan_db"].users()}
+    return names.get(login, login)
+
+
 class AccessLogUnavailable(RuntimeError):
     """The access log cannot be written (a full disk): a view that cannot be logged is not
     shown (app.py answers in Chinese, 503)."""

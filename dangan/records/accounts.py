@@ -7,6 +7,7 @@ dir by default. Nothing here is ever deleted by the application: the register is
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    func,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -25,6 +27,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from dangan import clock
 
 ROLES = ("staff", "admin")
+# A login is typed on the counter's keyboard and shown in logs: letters, digits, _ . -
+USERNAME = re.compile(r"[A-Za-z0-9_.\-]{2,64}")
 RELATIONSHIPS = ("本人", "亲属", "代理")
 PURPOSES = ("工龄认定", "退休核定", "继承", "其他")
 OUTCOMES = ("查到", "未查到")
@@ -200,7 +204,10 @@ class Database:
     def add_user(self, username: str, password: str, role: str = "staff",
                  full_name: str = "") -> User:
         if role not in ROLES:
-            raise ValueError(f"role must be one of {ROLES}")
+            raise ValueError(f"角色应为 {' 或 '.join(ROLES)} / role must be one of {ROLES}")
+        if not USERNAME.fullmatch(username or ""):
+            raise ValueError("用户名应为 2–64 位字母、数字或 _ . - / username: 2–64 letters, "
+                             "digits, _ . -")
         if len(password) < 8:
             raise ValueError("密码至少 8 位 / password needs at least 8 characters")
         with self.session() as s:
@@ -230,6 +237,11 @@ class Database:
                 if len(password) < 8:
                     raise ValueError("密码至少 8 位 / password needs at least 8 characters")
                 user.set_password(password)
+            if active is False and user.is_admin and user.active and not s.scalar(
+                    select(func.count(User.id)).where(User.role == "admin", User.active,
+                                                      User.id != user.id)):
+                raise ValueError("不能停用唯一可用的管理员账号 / cannot disable the only "
+                                 "active admin")
             if active is not None:
                 user.active = active
             if full_name is not None:
@@ -237,6 +249,13 @@ class Database:
             if password is not None or active is False:
                 user.session_version = (user.session_version or 0) + 1  # end every session
             s.commit()
+
+    def last_logins(self) -> dict[int, dt.datetime]:
+        """Each account's latest login, as the access log recorded it (not a copy kept on
+        the account, which could disagree with the log)."""
+        with self.session() as s:
+            return dict(s.execute(select(Access.user_id, func.max(Access.at))
+                                  .where(Access.action == "login").group_by(Access.user_id)).all())
 
     def end_sessions(self, user_id: int) -> None:
         """Every session of this user stops working (logout ends copied cookies too)."""

@@ -181,4 +181,6 @@ def summary():
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{number}-{code}.pdf").write_bytes(pdf)
     return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={number}-summary.pdf"})
+                    # inline: the button says 打印, so it opens in the browser's PDF viewer
+                    # to be printed, as a certified copy does, rather than downloading
+                    headers={"Content-Disposition": f"inline; filename={number}-summary.pdf"})
