@@ -17,6 +17,7 @@ ACTIONS = {
     "request_view": "查看申请", "request_attach": "加入申请", "request_reply": "出具答复",
     "request_export": "导出申请表", "issue": "出具", "request_work": "办理申请",
     "login": "登录", "account": "账号管理",
+    "dossier": "查看", "dossier_decision": "人员档案", "log_export": "导出访问日志",
 }
 # The search form's fields in the order a clerk reads them.
 SEARCH_FIELDS = {"person": "姓名", "year": "年份", "from": "起始年份", "to": "终止年份",
@@ -75,8 +76,15 @@ def describe(action: str, detail: str = "", reference: str = "", page: int | Non
         return f"{verb}（{rows.group(1)} 条）" if rows else verb
     if action == "request_work":
         return detail or verb
-    if action in ("request_view",):
+    if action in ("request_view", "dossier"):
         return f"{verb} {detail}".strip()
+    if action == "dossier_decision":  # "刘桂芬 确认为同一人：49,50,42" (record keys)
+        m = re.match(r"(\S+) (\S+?)：(.*)$", detail)
+        if m:
+            keys = [k for k in m.group(3).split(",") if k]
+            return f"{verb} {m.group(1)}：{m.group(2)}（{len(keys)} 条记录）"
+    if action in ("account", "login"):  # the detail is already a sentence
+        return detail or verb
     if action == "request_attach":
         return f"{where} {verb} {detail}".strip()
     return " ".join(p for p in (verb, where, detail) if p)

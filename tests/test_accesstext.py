@@ -25,3 +25,13 @@ def test_other_entries_keep_their_detail_after_the_verb():
     assert describe("image", "w=1600", "X012", 1) == "扫描件 X012 第1页"
     assert describe("image", "", "X012", 1) == "扫描件 X012 第1页（原尺寸）"
     assert describe("something_new", "x") == "something_new x"  # never hidden
+
+
+def test_every_entry_the_counter_writes_reads_as_a_sentence_without_codes():
+    assert describe("dossier_decision", "刘桂芬 确认为同一人：49,50,42") == \
+        "人员档案 刘桂芬：确认为同一人（3 条记录）"
+    assert describe("dossier", "人员档案线索 刘桂芬：5 条记录，2 个候选人员") == \
+        "查看 人员档案线索 刘桂芬：5 条记录，2 个候选人员"
+    assert describe("login") == "登录"
+    assert describe("account", "新建账号 lixiumei（窗口人员）") == "新建账号 lixiumei（窗口人员）"
+    assert describe("log_export", "登记 T01-V1") == "导出访问日志 登记 T01-V1"

@@ -3,23 +3,25 @@ log, and the tokens issued to partner archives."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from dangan import clock
+from dangan import accesslog, clock
 from dangan.desk.deadlines import calendar_warning
 from dangan.desk.records import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
 from dangan.indexer import locks
-from dangan.records.accounts import Access
 from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
 from dangan.search import engine as search_engine
+from dangan.text.numbers import parse_int
 from dangan.verification import public_url_problem
 
-from ..security import admin_required
+from ..security import admin_required, log_access
 from ..stores import page_store, search_index
 from .logview import entries
 
@@ -73,12 +75,58 @@ def status():
     return render_template("admin_status.html", info=info)
 
 
+def _log_filter() -> tuple[accesslog.LogFilter, str]:
+    """The log's filter from the query string, and what was wrong with it (Chinese)."""
+    a = request.args
+    problem, days = "", []
+    for key in ("from", "to"):
+        try:
+            day = accesslog.parse_day(a.get(key))
+        except ValueError as e:
+            problem, day = str(e), None
+        days.append(day)
+    return accesslog.LogFilter(
+        visit=a.get("visit", "").strip()[:40], request=a.get("request", "").strip()[:40],
+        user=a.get("user", "").strip()[:64], person=a.get("person", "").strip()[:30],
+        day_from=days[0], day_to=days[1]), problem
+
+
 @bp.route("/log")
 @admin_required
 def log():
-    with current_app.extensions["dangan_db"].session() as s:
-        rows = entries(s, list(s.scalars(select(Access).order_by(Access.id.desc()).limit(500))))
-    return render_template("admin_log.html", rows=rows)
+    """Every entry of the access register, newest first, a page at a time, filtered."""
+    f, problem = _log_filter()
+    page = parse_int(request.args.get("p"), 1, 10**6) or 1
+    db = current_app.extensions["dangan_db"]
+    with db.session() as s:
+        total = accesslog.count(s, f)
+        pages = max(1, -(-total // accesslog.PAGE_SIZE))
+        page = min(page, pages)
+        rows = entries(s, accesslog.page_of(s, f, page))
+    args = {k: v for k, v in request.args.items() if k != "p" and v}
+    return render_template("admin_log.html", rows=rows, total=total, page=page, pages=pages,
+                           args=args, users=db.users(), problem=problem), (
+        400 if problem else 200)
+
+
+@bp.route("/log.csv")
+@admin_required
+def log_csv():
+    """The filtered register as a spreadsheet: the same sentences, ID numbers masked as
+    they were written. The export is itself an entry."""
+    f, problem = _log_filter()
+    if problem:
+        abort(400, description=problem)
+    log_access("log_export", detail=f.words())
+    db = current_app.extensions["dangan_db"]
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["时间", "用户", "登记 / 申请", "记录"])
+    with db.session() as s:
+        for e in entries(s, list(accesslog.every(s, f))):
+            w.writerow([e.at, e.user, e.visit, e.sentence])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=access-log.csv"})
 
 
 @bp.route("/api-log")

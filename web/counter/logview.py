@@ -43,10 +43,23 @@ def entries(session, rows: list[Access]) -> list[Entry]:
     visit_ids = {a.visit_id for a in rows if a.visit_id}
     numbers = dict(session.execute(select(Visit.id, Visit.number)
                                    .where(Visit.id.in_(visit_ids))).all()) if visit_ids else {}
-    out = []
+    out: list[Entry] = []
+    thumbs: list[str] = []  # the run of thumbnails being gathered into the entry out[-1]
+    previous: Access | None = None
     for a in rows:
         where, page = ref(a)
-        out.append(Entry(at=clock.shown(a.at, seconds=True), user=a.user.display_name,
-                         visit=numbers.get(a.visit_id, "") or a.request_number or "",
-                         sentence=describe(a.action, a.detail, where, page, TYPES)))
+        visit = numbers.get(a.visit_id, "") or a.request_number or ""
+        named = f"{where} 第{page}页" if where and page else where
+        if (a.action == "thumbnail" and previous is not None and previous.action == "thumbnail"
+                and previous.user_id == a.user_id and out[-1].visit == visit
+                and abs((previous.at - a.at).total_seconds()) < 60):
+            # A result list's thumbnails are one entry, not one line each.
+            thumbs.append(named)
+            out[-1].sentence = f"检索结果缩略图 {len(thumbs)} 张：{'、'.join(thumbs)}"
+        else:
+            thumbs = [named] if a.action == "thumbnail" else []
+            out.append(Entry(at=clock.shown(a.at, seconds=True), user=a.user.display_name,
+                             visit=visit, sentence=describe(a.action, a.detail, where, page,
+                                                            TYPES)))
+        previous = a
     return out

@@ -239,10 +239,13 @@ def attach(number: str):
                 abort(403, description=f"{RESTRICTED_LABEL}：须由管理员在办理此申请时填写理由"
                                        "打开后方可加入申请")
             label = f"{public_label(meta)} 第{page.page_in_document}页"
-        else:
-            label = f"档号：{reference(page, meta)} 第{page.page_in_document}页"
+        elif meta.get("archive_code"):
+            label = f"档号：{meta['archive_code']} 第{page.page_in_document}页"
             if meta.get("title"):
                 label += f"（{meta['title']}）"
+        else:  # not catalogued yet: it has a title, and no 档号 line to print
+            title = meta.get("title") or page.fields.title or "未编目档案"
+            label = f"{title} 第{page.page_in_document}页"
         try:
             added += records.attach_page(_db(), number, page_id, label, g.user.username)
         except records.DeskError as e:
