@@ -85,6 +85,7 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path, sample_conf
         page.fill("input[name=requester_name]", "王建华")
         page.fill("input[name=id_number]", "11010519491231002X")
         page.select_option("select[name=relationship]", "亲属")
+        page.fill("input[name=subject_name]", "王秀英")  # whose records: the parent's
         page.select_option("select[name=purpose]", "退休核定")
         page.screenshot(path=SCREENS / "2-visit.png")
         page.click("#visit-form button[type=submit]")
@@ -383,6 +384,7 @@ def test_admin_log_reads_as_sentences_and_fits_the_screen(server):
         page.fill("input[name=requester_name]", "孙立平")
         page.fill("input[name=id_number]", "11010519491231002X")
         page.select_option("select[name=relationship]", "亲属")
+        page.fill("input[name=subject_name]", "王秀英")
         page.select_option("select[name=purpose]", "继承")
         page.click("#visit-form button[type=submit]")
         page.wait_for_url(server + "/")

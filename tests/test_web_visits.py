@@ -71,8 +71,9 @@ def test_closing_needs_an_outcome_chosen_and_the_csv_has_note_and_closing_time(a
     c = login(app.test_client())
     t = token(c, "/visits/new")
     c.post("/visits/new", data={"requester_name": "郑海燕", "id_number": VALID_ID,
-                                "relationship": "亲属", "purpose": "继承",
-                                "note": "查其父 1985 年调资", "csrf_token": t})
+                                "relationship": "亲属", "subject_name": "郑国栋",
+                                "purpose": "继承", "note": "查其父 1985 年调资",
+                                "csrf_token": t})
     listing = c.get("/visits/?name=郑海燕").get_data(as_text=True)
     visit_id = re.search(r'href="/visits/(\d+)"', listing).group(1)
     detail = c.get(f"/visits/{visit_id}").get_data(as_text=True)
@@ -111,3 +112,22 @@ def test_search_mistakes_are_told_in_chinese(app, query, message):
     c = login(app.test_client())
     html = c.get("/?" + query).get_data(as_text=True)
     assert message in html and "没有找到符合条件" not in html
+
+
+def test_a_visit_says_whose_records_are_sought_and_a_number_to_call_back(app):
+    c = login(app.test_client())
+    t = token(c, "/visits/new")
+    missing = c.post("/visits/new", data={"requester_name": "郑海燕", "id_number": VALID_ID,
+                                          "relationship": "亲属", "purpose": "继承",
+                                          "phone": "139-0931", "csrf_token": t})
+    page = missing.get_data(as_text=True)
+    assert missing.status_code == 400 and "所查人员" in page and "回电号码" in page
+    c.post("/visits/new", data={"requester_name": "郑海燕", "id_number": VALID_ID,
+                                "relationship": "亲属", "subject_name": "郑国栋",
+                                "phone": "139-0931-2345", "purpose": "继承", "csrf_token": t})
+    listing = c.get("/visits/?name=郑海燕").get_data(as_text=True)
+    visit_id = re.search(r'href="/visits/(\d+)"', listing).group(1)
+    detail = c.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert '<b id="visit-subject">郑国栋</b>' in detail
+    assert '<span id="visit-phone">13909312345</span>' in detail
+    assert "人员档案线索：郑国栋（所查人员）" in detail

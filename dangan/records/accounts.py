@@ -81,6 +81,9 @@ class Visit(Base):
     requester_name: Mapped[str] = mapped_column(String(64))
     id_number: Mapped[str] = mapped_column(String(18))
     relation: Mapped[str] = mapped_column("relationship", String(8))  # 本人 / 亲属 / 代理
+    # Whose records are sought (the requester's own for 本人) and a number to call back.
+    subject_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     purpose: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

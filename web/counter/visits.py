@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dangan import clock
+from dangan.desk.forms import normalize_phone, phone_ok
 from dangan.exports import csv_text
 from dangan.records import custody
 from dangan.records import register as registry
@@ -70,9 +71,18 @@ def validate(form) -> tuple[dict, list[str]]:
         errors.append("请选择与档案当事人的关系")
     if purpose not in PURPOSES:
         errors.append("请选择查档用途")
+    subject = form.get("subject_name", "").strip()[:60]
+    if (subject and not _NAME.match(subject)) or (
+            relationship in RELATIONSHIPS and relationship != "本人" and not subject):
+        errors.append("亲属或代理查档，请填写所查人员姓名（如 父亲的姓名）")
+    phone = normalize_phone(form.get("phone", "")[:32]) if form.get("phone", "").strip() else ""
+    if phone and not phone_ok(phone):
+        errors.append("回电号码应为 11 位手机号（如 139-0931-2345）或带区号的固定电话")
     note = form.get("note", "").strip()[:500]
+    if not errors and not subject:
+        subject = name  # 本人: one's own records (only on saving: the form shows what was typed)
     return {"requester_name": name, "id_number": number, "relation": relationship,
-            "purpose": purpose, "note": note}, errors
+            "purpose": purpose, "note": note, "subject_name": subject, "phone": phone}, errors
 
 
 def register(archive_code: str, staff_id: int, values: dict) -> Visit | None:
