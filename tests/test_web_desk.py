@@ -109,9 +109,14 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
     detail = c.get(f"/requests/{number}").get_data(as_text=True)
     assert 'id="status">查找中' in detail and "第1页" in detail.split('id="found"')[1]
 
-    post(c, f"/requests/{number}/status", status="已出具", note="查到工资调整表 1 页")
-    r = c.get(f"/requests/{number}/reply.pdf")
+    # The reply is built first, and the request marked 已出具 with it: never "issued"
+    # before a paper exists.
+    assert c.get(f"/requests/{number}/reply.pdf").status_code == 409
+    assert 'id="status">查找中' in c.get(f"/requests/{number}").get_data(as_text=True)
+    r = post(c, f"/requests/{number}/reply.pdf", note="查到工资调整表 1 页")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
+    detail = c.get(f"/requests/{number}").get_data(as_text=True)
+    assert 'id="status">已出具' in detail and "档案查询结果告知书 核验码" in history(c, number)
     text, pages = _text(r.data)
     assert pages == 2  # the letter, then the certified copy of the one page
     assert "档案查询结果告知书" in text and number in text and "退休核定" in text
@@ -134,17 +139,20 @@ def test_not_found_produces_the_certificate(app):
     r = post(c, f"/requests/{number}/status", status="已出具")
     assert r.status_code == 400 and "只能是" in r.get_data(as_text=True)
     post(c, f"/requests/{number}/status", status="查找中")
-    post(c, f"/requests/{number}/status", status="未查到", note="已查 1985–1995 年全部工资档案")
-    assert c.get(f"/requests/{number}/reply.pdf").status_code == 200
-    text, _ = _text(c.get(f"/requests/{number}/reply.pdf").data)
+    r = post(c, f"/requests/{number}/reply.pdf", note="已查 1985–1995 年全部工资档案")
+    assert r.status_code == 200
+    text, _ = _text(r.data)
     assert "查无档案证明" in text and "欧阳无此人" in text and number in text
+    assert "已查 1985–1995 年全部工资档案" in text
+    assert 'id="status">未查到' in c.get(f"/requests/{number}").get_data(as_text=True)
+    assert c.get(f"/requests/{number}/reply.pdf").status_code == 200  # printed again
 
 
 def test_a_reply_before_a_result_is_refused(app):
     c = login(app.test_client())
     number = new_request(c)
     r = c.get(f"/requests/{number}/reply.pdf")
-    assert r.status_code == 409 and "尚未出具" in r.get_data(as_text=True)
+    assert r.status_code == 409 and "尚在办理" in r.get_data(as_text=True)
 
 
 def test_overdue_and_due_today_requests_stand_out_at_the_top(app):

@@ -287,7 +287,7 @@ def refresh(number: str):
     return redirect(url_for("desk.detail", number=number))
 
 
-def _facts(req: Request) -> LetterFacts:
+def _facts(req: Request, note: str = "") -> LetterFacts:
     issued = next((e for e in reversed(req.events)
                    if e.to_status in (workflow.ISSUED, workflow.NOT_FOUND)), None)
     # 经办人 is a person's real name, not a login: the member of staff who issued the result.
@@ -306,7 +306,7 @@ def _facts(req: Request) -> LetterFacts:
         subject_birth_year=req.subject_birth_year, subject_unit=req.subject_unit,
         year_from=req.year_from, year_to=req.year_to,
         doc_types=[TYPES[t] for t in req.doc_types.split(",") if t in TYPES],
-        found=[p.label for p in req.pages], search_note=req.result_note or "")
+        found=[p.label for p in req.pages], search_note=note or req.result_note or "")
 
 
 @bp.route("/<number>/reply.pdf", methods=["GET", "POST"])
@@ -316,10 +316,17 @@ def reply(number: str):
     req = _load(number)
     cfg = _cfg()
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
-    found = req.status == workflow.ISSUED or (req.status == workflow.DELIVERED and req.pages)
-    if req.status == workflow.NOT_FOUND or (req.status == workflow.DELIVERED and not req.pages):
+    # While searching, POST builds the reply first and then marks the request with it
+    # (已出具 with pages, 未查到 without): the status never claims a paper not yet made.
+    marking = request.method == "POST" and req.status == workflow.SEARCHING
+    result = (workflow.ISSUED if req.pages else workflow.NOT_FOUND) if marking else None
+    note = request.form.get("note", "").strip()[:500] if marking else ""
+    found = result == workflow.ISSUED or req.status == workflow.ISSUED or (
+        req.status == workflow.DELIVERED and req.pages)
+    if result == workflow.NOT_FOUND or req.status == workflow.NOT_FOUND or (
+            req.status == workflow.DELIVERED and not req.pages):
         kind = "查无档案证明"
-        facts = _facts(req)
+        facts = _facts(req, note)
         pdf, code = issue(kind, number, 0, [], lambda code, url: not_found_certificate(
             replace(facts, verification=(code, url)), stamp))
     elif found:
@@ -339,7 +346,7 @@ def reply(number: str):
             if not reason:  # an admin's look without a reason is logged like a refusal
                 for row, page in closed:
                     gate.refuse_logged("reply", page.path, page.page, row.page_id)
-                return render_template("reply_reason.html", number=number,
+                return render_template("reply_reason.html", number=number, note=note,
                                        labels=[r.label for r, _ in closed]), 403
             for row, page in closed:
                 gate.grant(page.document, reason, purpose="reply", request_number=number,
@@ -348,7 +355,7 @@ def reply(number: str):
             # The reply's scope is the request itself, whatever this window is working on.
             gate.require(meta, page.document, "reply", scope=Scope(request_number=number),
                          path=page.path, page=page.page, page_uid=row.page_id)
-        facts = _facts(req)
+        facts = _facts(req, note)
         kind = "档案查询结果告知书"
 
         def build(code: str, url: str) -> bytes:
@@ -369,7 +376,15 @@ def reply(number: str):
         for row, (page, _meta, _jpeg) in zip(req.pages, chosen, strict=True):
             log_access("copy", page.path, page.page, f"申请 {number} 出具", page_uid=row.page_id)
     else:
-        abort(409, description="申请尚未出具结果：请先将状态改为“已出具”或“未查到”")
+        abort(409, description="申请尚在办理：请在申请页点“出具结果告知书”或“出具查无档案证明”")
+    if result is not None:
+        try:
+            records.change_status(_db(), number, result, actor=g.user.username,
+                                  user_id=g.user.id, by_hand=False,
+                                  note=f"{note}（{kind} 核验码 {code}）" if note
+                                  else f"{kind} 核验码 {code}")
+        except records.DeskError as e:  # changed at another desk meanwhile
+            abort(409, description=str(e))
     out = cfg.data_dir / "replies"
     out.mkdir(parents=True, exist_ok=True)
     name = f"{number}-{clock.now():%Y%m%d%H%M%S}.pdf"
