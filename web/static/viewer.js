@@ -28,6 +28,17 @@ function init() {
     const a = document.getElementById(id);
     if (a) a.addEventListener('click', (e) => { e.preventDefault(); go(a.href); });
   });
+  // A copy with nothing ticked is answered here, beside the form, keeping what was chosen.
+  const copyForm = document.getElementById('copy-form');
+  if (copyForm) {
+    copyForm.addEventListener('submit', (e) => {
+      if (copyForm.querySelector('input[name=page_id]:checked')) return;
+      e.preventDefault();
+      const error = document.getElementById('copy-error');
+      error.textContent = '请至少勾选一页';
+      error.hidden = false;
+    });
+  }
   const first = document.querySelector('.hl');
   const scan = scanEl();
   const showMark = () => { if (first && scale === 1) first.scrollIntoView({block: 'center'}); };
