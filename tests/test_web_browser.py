@@ -126,11 +126,12 @@ def test_counter_workflow_in_a_real_browser(server, truth, tmp_path, sample_conf
         assert page.evaluate("document.getElementById('sheet').style.width") == "125%"
         page.click("button[data-zoom='0']")
 
-        page.fill("#copy-form input[name=use]", "退休核定")
+        # 用途 is chosen from the register's purposes, the visit's preselected (issue 30).
+        assert page.input_value("#copy-use") == "退休核定"
         # The certified copy opens in the browser's PDF viewer, ready to print.
         visit = page.inner_text(".visitbar b")
         with page.expect_response(lambda r: r.url.endswith("/copy")) as answer:
-            page.click("#copy-form button[type=submit]")
+            page.click("#make-copy")
         assert answer.value.status == 200
         assert answer.value.headers["content-type"] == "application/pdf"
         assert answer.value.headers["content-disposition"].startswith("inline")

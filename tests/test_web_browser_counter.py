@@ -5,6 +5,7 @@ test-output/screens/counter-*.png and were looked at."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -280,4 +281,136 @@ def test_the_dossier_table_reads_whole_words_and_its_summary_opens_to_print(serv
         assert answer.value.status == 200
         assert answer.value.headers["content-disposition"].startswith("inline")
         assert answer.value.headers["content-type"] == "application/pdf"
+        browser.close()
+
+
+@pytest.mark.parametrize("size", ["desk", "phone"])
+def test_a_visit_names_whose_records_and_a_phone_to_call_back(server, size):  # noqa: F811
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = _page(browser, size)
+        _login(page, server)
+        page.goto(server + "/visits/new")
+        page.fill("input[name=requester_name]", "王小兰")
+        page.fill("input[name=id_number]", "110105 19491231 002X")
+        page.select_option("select[name=relationship]", "亲属")
+        page.select_option("select[name=purpose]", "退休核定")
+        page.click("#visit-form button[type=submit]")
+        assert "所查人员" in page.inner_text(".error")  # a relative: whose records?
+        assert page.input_value("input[name=requester_name]") == "王小兰"
+        page.fill("input[name=subject_name]", "王秀英")
+        page.fill("input[name=phone]", "139-0931-2345")
+        assert _fits(page)
+        _shot(page, f"12-visit-form-{size}")
+        page.click("#visit-form button[type=submit]")
+        page.wait_for_url(server + "/")
+        number = page.inner_text(".visitbar b")
+        page.goto(server + "/visits/?name=王小兰")
+        page.locator("a", has_text=number).first.click()
+        assert page.inner_text("#visit-subject") == "王秀英"
+        assert page.inner_text("#visit-phone") == "13909312345"
+        assert "人员档案线索：王秀英" in page.inner_text("#visit-dossier")
+        _shot(page, f"13-visit-detail-{size}")
+        browser.close()
+
+
+@pytest.mark.parametrize("size", ["desk", "phone"])
+def test_pages_from_two_hits_make_one_certified_copy(server, size, tmp_path):  # noqa: F811
+    from pypdf import PdfReader
+
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = _page(browser, size)
+        _login(page, server)
+        _visit(page, server, "王秀英")
+        page.goto(server + "/?person=王秀英")
+        page.wait_for_selector(".hit")
+        opened = page.locator(".hit a.open")
+        assert opened.count() >= 2
+        hrefs = [opened.nth(i).get_attribute("href") for i in range(2)]
+        # Nothing ticked: the answer stands beside the form; viewer and 用途 are kept.
+        page.goto(server + hrefs[0])
+        page.select_option("#copy-use", "继承")
+        page.locator("#copy-form input[name=page_id]").evaluate_all(
+            "els => els.forEach(e => e.checked = false)")
+        page.click("#make-copy")
+        assert page.is_visible("#copy-error") and "至少勾选一页" in page.inner_text("#copy-error")
+        assert "/page/" in page.url and page.input_value("#copy-use") == "继承"
+        _shot(page, f"14-copy-nothing-ticked-{size}")
+        # Collect the current page of each hit.
+        page.reload()
+        page.click("#add-to-list")
+        assert "已加入复制清单 1 页" in page.inner_text(".flash")
+        page.goto(server + hrefs[1])
+        page.click("#add-to-list")
+        assert "清单共 2 页" in page.inner_text(".flash")
+        page.click("#copy-list-link")
+        rows = page.locator("#copy-list tr[data-page]")
+        assert rows.count() == 2
+        assert page.input_value("#list-copy-form select[name=use]") == "退休核定"  # the visit's
+        assert _fits(page)
+        _shot(page, f"15-copy-list-{size}")
+        with page.expect_response(lambda r: r.url.endswith("/copy")) as answer:
+            page.click("#make-list-copy")
+        assert answer.value.status == 200
+        assert answer.value.headers["content-disposition"].startswith("inline")
+        pdf = tmp_path / "copy.pdf"
+        pdf.write_bytes(answer.value.body())
+        text = "".join(pg.extract_text() for pg in PdfReader(pdf).pages)
+        assert len(PdfReader(pdf).pages) == 2 and "仅供退休核定使用" in text
+        page.goto(server + "/copy/list")
+        assert page.is_visible("#copy-list-empty")  # what was copied left the list
+        browser.close()
+
+
+@pytest.mark.parametrize("size", ["desk", "phone"])
+def test_the_access_log_reads_as_sentences_filters_pages_and_exports(server, size):  # noqa: F811
+    with sync_playwright() as p:
+        browser = _browser(p)
+        clerk = _page(browser, "desk")
+        _login(clerk, server)
+        _visit(clerk, server, "刘桂芬")
+        visit = clerk.inner_text(".visitbar b")
+        clerk.goto(server + "/?person=刘桂芬")
+        clerk.wait_for_selector(".hit")
+        clerk.goto(server + "/dossier/?name=刘桂芬")
+        clerk.wait_for_selector("#person-count")
+        clerk.locator("#person-1 button.confirm").click()
+        clerk.wait_for_selector("#person-1 .badge.ok")
+
+        admin = _page(browser, size)
+        _login(admin, server, "boss", "boss-password")
+        admin.goto(server + "/admin/log")
+        log = admin.inner_text("#access-log")
+        assert "dossier_decision" not in log and "person=" not in log and "%E" not in log
+        assert "人员档案 刘桂芬：确认为同一人" in log
+        # A result list's thumbnails are one entry, not one line each.
+        assert not re.search(r"缩略图 [^\n]*\n[^\n]*\t缩略图", log)
+        # Filters: by visit, then by person searched, by member of staff, by date.
+        admin.fill("#log-filter input[name=visit]", visit.lower())
+        admin.click("#log-filter button[type=submit]")
+        rows = admin.locator("#access-log tr").all_inner_texts()[1:]
+        assert rows and all(visit in r for r in rows), rows
+        admin.goto(server + "/admin/log?person=刘桂芬")
+        assert "检索 姓名 刘桂芬" in admin.inner_text("#access-log")
+        admin.goto(server + "/admin/log?user=boss")
+        assert "刘桂芬" not in admin.inner_text("#access-log")
+        admin.goto(server + "/admin/log?from=2001-01-01&to=2001-01-02")
+        assert "没有符合条件的记录" in admin.inner_text("#access-log")
+        admin.goto(server + "/admin/log?from=昨天")
+        assert "日期格式不正确" in admin.inner_text("#log-problem")
+        # Every entry can be reached: older pages, not only the latest.
+        admin.goto(server + "/admin/log")
+        total = int(re.search(r"共 (\d+) 条", admin.inner_text("#log-count")).group(1))
+        assert total > 0
+        _shot(admin, f"16-access-log-{size}")
+        admin.goto(server + f"/admin/log?visit={visit}")
+        with admin.expect_download() as dl:
+            admin.click("#log-export")
+        text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
+        assert text.startswith("时间,用户,登记 / 申请,记录") and visit in text
+        assert "11010519491231002X" not in text
+        admin.goto(server + "/admin/log")
+        assert "导出访问日志 登记 " + visit in admin.inner_text("#access-log")
+        assert _fits(admin)
         browser.close()

@@ -210,18 +210,19 @@ def make_copy():
         flash("制作复制件前请先登记查档", "warn")
         return redirect(url("visits.new"))
     ids = _ticked()
-    use = request.form.get("use", "").strip()
+    cfg = current_app.config["DANGAN"]
+    db = current_app.extensions["dangan_db"]
+    with db.session() as s:
+        visit = s.get(Visit, visit_id)
+    use = request.form.get("use", "").strip() or visit.purpose
     if not ids:
         return _back("请至少勾选一页，再生成复制件", use)
     if len(ids) > MAX_PAGES:
         return _back(f"一次最多复制 {MAX_PAGES} 页", use)
     if use not in PURPOSES:
-        # printed as 仅供…使用 on a certified paper: one of the register's purposes only
-        return _back("请选择用途（仅供…使用）", use)
-    cfg = current_app.config["DANGAN"]
-    db = current_app.extensions["dangan_db"]
-    with db.session() as s:
-        visit = s.get(Visit, visit_id)
+        # printed as 仅供…使用 on a certified paper: one of the register's purposes, never
+        # free text ("仅供任意用途使用" was printed once)
+        return _back("请从登记的查档用途中选择“仅供…使用”的用途", "")
     chosen = []
     for page_id in ids:
         try:
