@@ -43,6 +43,16 @@ def reference(page, meta: dict | None) -> str:
     return f"{title}（未编档号）" if title else "未编档号"
 
 
+def footer_name(page, meta: dict | None) -> str:
+    """How a copy's footer names its item: 档号：… when catalogued; an item not catalogued
+    yet has no 档号 line to print, only its title."""
+    code = (meta or {}).get("archive_code")
+    if code:
+        return f"档号：{code}"
+    title = (meta or {}).get("title") or page.fields.title
+    return f"题名：{title}（未编档号）" if title else "未编档号"
+
+
 def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
               stamp: Image.Image, number_label: str = "查档登记号",
               verification: tuple[str, str] | None = None) -> bytes:
@@ -75,7 +85,7 @@ def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
         c.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, w, h)
         c.setFont(font, 9)
         c.drawString(12 * mm, 14 * mm,
-                     f"档号：{reference(page, meta)}　第{page.page_in_document}页　{archive_name}　"
+                     f"{footer_name(page, meta)}　第{page.page_in_document}页　{archive_name}　"
                      f"复制日期：{today}　{number_label}：{visit_number}　"
                      f"（复制件第{n}/{len(pages)}页）")
         c.setFont(font, 12)

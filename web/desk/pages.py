@@ -244,8 +244,8 @@ def attach(number: str):
             if meta.get("title"):
                 label += f"（{meta['title']}）"
         else:  # not catalogued yet: it has a title, and no 档号 line to print
-            title = meta.get("title") or page.fields.title or "未编目档案"
-            label = f"{title} 第{page.page_in_document}页"
+            title = meta.get("title") or page.fields.title
+            label = (f"题名：{title}" if title else "未编档号") + f" 第{page.page_in_document}页"
         try:
             added += records.attach_page(_db(), number, page_id, label, g.user.username)
         except records.DeskError as e:
