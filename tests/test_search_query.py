@@ -52,3 +52,9 @@ def test_a_document_said_as_year_and_number_is_searched_by_its_full_number():
     built = build(SearchRequest(policy="85年41号文"))
     assert built.doc_numbers == ["劳人薪〔1985〕41号"]
     assert "劳人薪〔1985〕41号" in built.highlight
+
+
+def test_the_same_said_number_typed_as_keywords_is_the_same_document_number():
+    built = build(SearchRequest(text="85年41号文"))
+    assert built.doc_numbers == ["劳人薪〔1985〕41号"]
+    assert build(SearchRequest(text="85年 工资")).doc_numbers == []

@@ -181,6 +181,12 @@ def policy_query(policy: policies.Policy) -> Q.Query:
     return Q.Or(options)
 
 
+def _doc_numbers_query(numbers) -> Q.Query:
+    """Pages citing any of these 文号, as printed or as the recogniser nearly read them."""
+    return Q.Or([Q.Term("doc_numbers", n, boost=4.0) for n in numbers] +
+                [Q.Term("ocr_alternatives", n, boost=1.0) for n in numbers])
+
+
 def build(req: SearchRequest, aliases=None, policies_file: str | None = None) -> BuiltQuery:
     """The query for a request. `aliases(name)` returns other recorded names of a person."""
     if req.is_empty():
@@ -209,8 +215,7 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
         elif spoken := policies.spoken_doc_numbers(req.policy, policies_file):
             # "85年41号文": the year and number staff say, matched in the policy table
             built.doc_numbers = list(spoken)
-            scored.append(Q.Or([Q.Term("doc_numbers", n, boost=4.0) for n in spoken] +
-                               [Q.Term("ocr_alternatives", n, boost=1.0) for n in spoken]))
+            scored.append(_doc_numbers_query(spoken))
             highlight.extend(spoken)
         elif (policy := policies.find(req.policy, policies_file)) is not None:
             built.policy = policy
@@ -223,7 +228,13 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
             scored.append(Q.And([phrase(t) for t in must]))
             highlight.extend(must)
 
-    if req.text.strip() and req.syntax == "whoosh":
+    spoken_text = () if req.syntax == "whoosh" or req.policy.strip() else \
+        policies.spoken_doc_numbers(req.text, policies_file)
+    if spoken_text:  # "85年41号文" typed as the keywords: the same 文号 as in 政策/文号
+        built.doc_numbers = list(spoken_text)
+        scored.append(_doc_numbers_query(spoken_text))
+        highlight.extend(spoken_text)
+    elif req.text.strip() and req.syntax == "whoosh":
         scored.append(_power_query(req.text))
         highlight.extend(text_terms(req.text.replace('"', " "))[0])
     elif req.text.strip():
