@@ -50,7 +50,7 @@ def parse_day(text: str | None) -> dt.date | None:
     try:
         y, m, d = (int(x) for x in raw.split("-"))
         return dt.date(y, m, d)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise ValueError(f"日期格式不正确：{raw[:20]}（应为 2026-12-06）") from None
 
 
@@ -70,7 +70,7 @@ def _where(f: LogFilter):
                               Access.detail.contains(urllib.parse.quote(name))))
     if f.day_from:
         conditions.append(Access.at >= dt.datetime.combine(f.day_from, dt.time()))
-    if f.day_to:
+    if f.day_to and f.day_to < dt.date.max:  # through the end of that day
         conditions.append(Access.at < dt.datetime.combine(f.day_to + dt.timedelta(days=1),
                                                           dt.time()))
     return conditions
