@@ -46,7 +46,10 @@ def entries(session, rows: list[Access]) -> list[Entry]:
     out: list[Entry] = []
     thumbs: list[str] = []  # the run of thumbnails being gathered into the entry out[-1]
     previous: Access | None = None
-    for a in rows:
+    for i, a in enumerate(rows):
+        if _rendition_of_a_view(a, rows[i - 1] if i else None) or _rendition_of_a_view(
+                a, rows[i + 1] if i + 1 < len(rows) else None):
+            continue  # the screen rendition a view loads is that view, not a second entry
         where, page = ref(a)
         visit = numbers.get(a.visit_id, "") or a.request_number or ""
         named = f"{where} 第{page}页" if where and page else where
@@ -63,3 +66,9 @@ def entries(session, rows: list[Access]) -> list[Entry]:
                                                             TYPES)))
         previous = a
     return out
+
+
+def _rendition_of_a_view(a: Access, other: Access | None) -> bool:
+    return (other is not None and a.action == "image" and a.detail.startswith("w=")
+            and other.action == "view" and other.page_uid == a.page_uid
+            and other.user_id == a.user_id and abs((other.at - a.at).total_seconds()) < 60)
