@@ -89,10 +89,14 @@ def test_dossier_in_a_real_browser(server, sample_config, truth, tmp_path):  # n
 
         page.go_back()
         page.wait_for_selector("#person-1 .print-summary")
-        with page.expect_download() as dl:
+        visit = page.inner_text(".visitbar b")
+        # 打印 opens the summary in the browser's PDF viewer, to print (issue 30)
+        with page.expect_response(lambda r: "/dossier/summary" in r.url) as answer:
             page.click("#person-1 .print-summary")
-        pdf = tmp_path / "summary.pdf"
-        dl.value.save_as(pdf)
+        assert answer.value.headers["content-disposition"].startswith("inline")
+        # the PDF as handed out is kept with the register
+        data = config_mod.load(Path(sample_config)).data_dir
+        pdf = sorted((data / "summaries").glob(f"{visit}-*.pdf"))[-1]
         reader = PdfReader(pdf)
         text = "".join(p.extract_text() for p in reader.pages)
         assert "查档结果摘要" in text and "1941.4" in text and "劳社部发〔1999〕8号" in text
