@@ -98,6 +98,7 @@ def test_catalogue_dates_are_shown_as_staff_read_them():
 
 @pytest.mark.parametrize(("typed", "year"), [
     ("1961", 1961), ("61", 1961), ("93", 1993), ("六一", 1961), ("１９９３", 1993),
-    ("1961年", 1961), (" 85 ", 1985), ("2213", None), ("abc", None), ("", None)])
+    ("1961年", 1961), (" 85 ", 1985), ("2213", None), ("abc", None), ("", None),
+    ("²", None), ("٨٥", None), ("1९61", None)])
 def test_a_year_as_typed_in_a_form_by_the_one_rule(typed, year):
     assert read_year(typed) == year

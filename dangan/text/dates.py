@@ -42,11 +42,13 @@ def read_year(text: str) -> int | None:
     """A year as a person types it in a form: 1961, 61, ６１, 六一 or 1961年 → 1961 (two
     digits by the one pivot above); None when it is not a year or not a plausible one."""
     raw = re.sub(r"[\s\u3000]+", "", str(text or "")).translate(_FULL_WIDTH)
-    raw = raw.removesuffix("年")
-    return _year(raw) if raw else None
+    raw = raw.removesuffix("年").translate(_CN_TO_ASCII)
+    # [0-9] only: "²" and "٨" pass str.isdigit() but are no year anyone typed
+    return _year(raw) if re.fullmatch(r"[0-9]{2}|[0-9]{4}", raw) else None
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_TO_ASCII = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_D = "〇零○一二三四五六七八九"
