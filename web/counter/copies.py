@@ -21,6 +21,7 @@ from flask import url_for as url
 from PIL import Image
 
 from dangan import clock
+from dangan.openness import open_title
 from dangan.printing import cjk_font, load_stamp
 from dangan.records.accounts import PURPOSES, Visit
 from dangan.text.numbers import parse_int

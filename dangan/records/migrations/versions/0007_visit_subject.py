@@ -1,8 +1,8 @@
 """Whose records a visit seeks, and a number to call back (issue 30): visits.subject_name
 (the requester is often a child asking for a parent's records) and visits.phone.
 
-Revision ID: 0006
-Revises: 0005 (0005_custody)
+Revision ID: 0007
+Revises: 0006 (0006_audit_chain)
 Create Date: 2026-12-06
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
