@@ -36,9 +36,27 @@ FILES = {
 pytestmark = pytest.mark.slow
 
 
+SCANNED = "登记表_覃桂香.png"  # a scan the recogniser reads: its lines have boxes
+
+
+def _scan(path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from dangan.printing import FONT_CANDIDATES
+
+    font = ImageFont.truetype(next(p for p, _ in FONT_CANDIDATES if os.path.exists(p)), 44)
+    image = Image.new("RGB", (1400, 900), "white")
+    draw = ImageDraw.Draw(image)
+    for y, text in ((120, "招工登记表"), (320, "姓名 覃桂香 性别 女"),
+                    (520, "工作单位 东岭县水泥厂")):
+        draw.text((160, y), text, fill="black", font=font)
+    image.save(path)
+
+
 @pytest.fixture()
 def served(tmp_path):
     cfg_path = make_archive(tmp_path, FILES, catalog="")
+    _scan(tmp_path / "scans" / SCANNED)
     index(cfg_path)
     with open(cfg_path, "a", encoding="utf-8") as f:
         f.write(f'\n[web]\ndatabase = "sqlite:///{tmp_path / "web.sqlite3"}"\n')
@@ -181,3 +199,25 @@ def test_a_clerk_corrects_a_misread_name_and_an_admin_confirms_it(served, tmp_pa
         assert MISREAD in [ln.text for ln in page.lines]
     finally:
         store.close()
+
+
+def test_a_click_on_the_scan_picks_the_line_read_there(served):
+    base, _ = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        clerk = _start(browser, base, "clerk", "覃桂香")
+        hits = _search(clerk, "覃桂香")
+        assert len(hits) == 1
+        clerk.locator(".hit a").first.click()
+        clerk.wait_for_selector("#ocr-text")
+        line = clerk.locator(".ocr-line", has_text="覃桂香")
+        x1, y1, x2, y2 = (int(v) for v in line.get_attribute("data-box").split(","))
+        img = clerk.locator("#scan").bounding_box()
+        scale = img["width"] / int(clerk.get_attribute("#scan", "data-width"))
+        clerk.wait_for_load_state("load")  # viewer.js listens from here on
+        clerk.mouse.click(img["x"] + (x1 + x2) / 2 * scale, img["y"] + (y1 + y2) / 2 * scale)
+        assert clerk.locator("#correct-form").is_visible()
+        assert "覃桂香" in clerk.input_value("#correct-value")
+        assert "chosen" in line.get_attribute("class")
+        clerk.screenshot(path=SCREENS / "corrections-7-click-on-scan.png", full_page=True)
+        browser.close()
