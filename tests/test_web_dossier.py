@@ -63,7 +63,7 @@ def test_two_candidate_persons_the_birth_rule_and_the_variant_apart(client):
     assert '<b id="person-count">2</b>' in html
     first = html.split('id="person-1"')[1].split('id="person-2"')[0]
     assert "1941.4" in first and "一九四二年四月" in first and "记载不一致" in first
-    assert "劳社部发〔1999〕8号" in first and "1958-03-05" in first
+    assert "劳社部发〔1999〕8号" in first and "1958年3月5日" in first  # dates shown in one form
     assert "刘桂芳" in html.split('id="variants"')[1]
     # the rule's source links to its page (a text-layer PDF has no boxes to outline; the
     # browser test sees the cell outlined on a scan)

@@ -21,7 +21,11 @@ TITLE = "查档结果摘要"
 
 def source_label(r: Record, reference: str) -> str:
     where = f"第{r.row}行" if r.row else ""
-    return f"{reference} 第{r.page}页{where}（{r.date or '日期不明'}）"
+    return f"{reference} 第{r.page}页{where}（{shown_date(r.date) or '日期不明'}）"
+
+
+def _dates(sources) -> str:
+    return "、".join(shown_date(s.record.date) or "日期不明" for s in sources)
 
 
 def summary_lines(person: Person, name: str, references: dict[str, str],
@@ -41,9 +45,8 @@ def summary_lines(person: Person, name: str, references: dict[str, str],
     if person.conflicts:
         out += ["", "二、记载不一致"]
         for f in person.conflicts:
-            out.append(f"{f.label}：" + "；".join(
-                f"{v.text}（{'、'.join(s.record.date or '日期不明' for s in v.sources)}）"
-                for v in f.values))
+            out.append(f"{f.label}：" + "；".join(f"{v.text}（{_dates(v.sources)}）"
+                                                  for v in f.values))
     if person.birth:
         b = person.birth
         out += ["", "三、出生时间认定", f"{b.rule}：“{b.rule_text}”。",
