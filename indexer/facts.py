@@ -242,6 +242,7 @@ def normalise_value(kind: str, raw: str) -> str | None:
     return text if len(text) <= 24 else None
 
 
+FILER_LABELS = ("填报单位", "单位（盖章）", "单位(盖章)")
 LABEL_DEBRIS = "）)(（]】[【|｜丨/"
 
 
@@ -296,10 +297,16 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
     facts: list[Fact] = []
     subject: str | None = None
 
-    def add(kind: str, raw: str, box, label_box) -> None:
+    filer: list[Fact] = []  # units named by 填报单位 (who filled the form in)
+
+    def add(kind: str, raw: str, box, label_box, label: str = "") -> None:
         nonlocal subject
         value = normalise_value(kind, raw)
         if value is None:
+            return
+        if label in FILER_LABELS:
+            filer.append(Fact(kind, value, shown_text(kind, raw), box, label_box, subject,
+                              None, "form"))
             return
         span = find_dates(raw) if kind == "teaching_start" else []
         if len(span) == 2:  # 任教起止时间 1965.9—1980.12
@@ -316,7 +323,7 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
             pairs = _pairs_in_line(ln)
             if pairs:
                 for label, raw, start, end in pairs:
-                    add(LABELS[label], raw, ln.span_box(start, end), None)
+                    add(LABELS[label], raw, ln.span_box(start, end), None, label)
                 continue
             cell = clean_cell(ln.text)
             label = _label_at(cell)
@@ -331,12 +338,16 @@ def form_facts(page_rows: list[Row]) -> list[Fact]:
                 start = ln.text.find(rest[0], len(label))
                 start = start if start >= 0 else 0
                 add(LABELS[label], ln.text[start:], ln.span_box(start, len(ln.text)),
-                    ln.span_box(0, start) if start else None)
+                    ln.span_box(0, start) if start else None, label)
                 continue
             value_line = _right_of(row, ln)
             if value_line is None or _label_at(clean_cell(value_line.text)):
                 continue
-            add(LABELS[label], value_line.text, value_line.box, ln.box)
+            add(LABELS[label], value_line.text, value_line.box, ln.box, label)
+    # 填报单位 is the person's unit only where the form names no 工作单位: an office that
+    # filled in the form for people of many units is not their unit.
+    if not any(f.kind == "unit" for f in facts):
+        facts = filer + facts
     # The subject is known once 姓名 is read; facts above it (填报单位) belong to it too.
     first = next((f.subject for f in facts if f.subject), None)
     for f in facts:

@@ -376,3 +376,14 @@ def test_a_name_the_word_list_knows_is_a_name_when_addressed_with_its_sex():
     lines = [L("入伍通知书", 500, 50, 1000, 120), L("罗杰同志（男，汉族）：", 100, 200, 700, 260),
              L("批准你于一九七一年十月九日应征入伍。", 100, 300, 1200, 360)]
     assert {("gender", "男"), ("enlisted", "1971-10-09")} <= _facts(extract(lines), "罗杰")
+
+
+def test_the_office_that_filled_a_form_in_is_not_the_persons_unit_beside_a_work_unit():
+    lines = [L("职工工资调整审批表", 500, 50, 1200, 120),
+             L("填报单位：东岭县劳动人事局", 100, 130, 800, 180),
+             L("姓名", 100, 200, 250, 260), L("王秀瑛", 400, 200, 560, 260),
+             L("工作单位", 100, 300, 300, 360), L("东岭县水泥厂", 400, 300, 700, 360)]
+    units = {v for k, v in _facts(extract(lines), "王秀瑛") if k == "unit"}
+    assert units == {"东岭县水泥厂"}
+    alone = [ln for ln in lines if "工作单位" not in ln.text and "水泥厂" not in ln.text]
+    assert ("unit", "东岭县劳动人事局") in _facts(extract(alone), "王秀瑛")  # all there is
