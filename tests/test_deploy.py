@@ -238,3 +238,30 @@ def test_dangan_sees_the_counter_pcs_address_not_nginxs_nor_a_forged_one(behind_
     beside = _browser(behind_nginx["base"], "127.0.0.6")
     r = beside.post("/login", {"username": "nobody", "password": "wrong"})
     assert r[0] == 401, r[1][r[1].find("<main>"):][:800]
+
+
+@pytest.mark.slow
+def test_a_certified_copy_made_through_nginx_prints_the_https_address_under_the_prefix(
+        behind_nginx):
+    """The scheme, host and prefix nginx forwards are what a certified copy prints as the
+    address to verify it at: https, the name the browser used, /dangan/."""
+    import io
+    import urllib.parse
+
+    from pypdf import PdfReader
+
+    b = _browser(behind_nginx["base"] + "/dangan", "127.0.0.7")
+    b.login("clerk", "clerk-password-1")
+    b.post("/visits/new", {"requester_name": "李四", "relationship": "本人",
+                           "id_number": "11010519491231002X", "purpose": "工龄认定"},
+           form_page="/visits/new")
+    _, html, _ = b.get("/?person=%E5%8D%95%E5%9B%BD%E6%A0%8B")
+    page = re.search(r'href="/dangan/page/(\d+)', html).group(1)
+    _, form, _ = b.get(f"/page/{page}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"page_id": page, "use": "工龄认定",
+                                   "csrf_token": token}).encode()
+    with b.opener.open(b.base + "/copy", body, timeout=120) as r:
+        assert r.headers["Content-Type"] == "application/pdf"
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.read())).pages)
+    assert "https://127.0.0.1/dangan/verify/" in text.replace("\n", ""), text[-400:]
