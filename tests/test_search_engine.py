@@ -134,3 +134,32 @@ def test_whoosh_is_imported_only_behind_the_seam():
             if source.parent.name == "search" and source.name in seam:
                 continue
             assert not importing.search(source.read_text(encoding="utf-8")), source
+
+
+_REMEMBERED = """
+import sys
+from dangan.search import engine, whoosh_internals
+if sys.argv[2] == "no-check":
+    def refuse():
+        raise AssertionError("checked again")
+    whoosh_internals.verify = refuse
+s = engine.status(remember_in=sys.argv[1])
+print(s.path, s.problem)
+"""
+
+
+def test_the_verdict_is_remembered_beside_the_index_until_whoosh_changes(tmp_path):
+    def run(mode: str, env=None) -> str:
+        return subprocess.run([sys.executable, "-c", _REMEMBERED, str(tmp_path), mode],
+                              capture_output=True, text=True, check=True,
+                              env=env).stdout.strip()
+
+    assert run("check") == "fast None"
+    assert (tmp_path / engine.VERDICT_FILE).exists()
+    assert run("no-check") == "fast None"  # the round trip is not paid again
+    # Another Whoosh (a release renaming a private name): checked, not taken from the file.
+    site = make_release(tmp_path / "site", version="2.7.6", rename=RENAMED)
+    path, problem = run("check", env_with(site)).split(" ", 1)
+    assert path == "stock" and "W3LeafMatcher._read_data" in problem
+    assert run("no-check", env_with(site)).startswith("stock missing")
+    assert run("check") == "fast None"  # and back

@@ -109,7 +109,8 @@ def _writer_process_init() -> None:
 def _apply(shard_dir: str, ops: list[tuple[str, object]]) -> int:
     """Runs in a writer process (or inline): apply deletes and adds to one shard, commit —
     through the fast writer when this process's check passed, else stock Whoosh's."""
-    if engine_check.status().fast:
+    # The verdict is kept beside the shards (engine.py): the generation folder above them.
+    if engine_check.status(remember_in=Path(shard_dir).parent).fast:
         from . import fastwrite
 
         return fastwrite.commit(shard_dir, ops)
@@ -325,7 +326,8 @@ class SearchIndex:
         if self._ixs is not None and live != self._live:
             self._close_readers()  # a rebuild switched generations under us
         if self._ixs is None:
-            engine_check.status()  # the check, and the fast path's set-up, before opening
+            # The check (or its remembered verdict), and the fast path's set-up, first.
+            engine_check.status(remember_in=self.dir if self.dir.is_dir() else None)
             meta = self._meta(live)
             dirs = self._shard_dirs(int(meta.get("shards") or DEFAULT_SHARDS), live)
             if not meta or not all(windex.exists_in(str(d)) for d in dirs):

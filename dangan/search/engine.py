@@ -14,19 +14,33 @@ fails with a traceback because Whoosh changed.
 `DANGAN_WHOOSH=stock` in the environment skips the check and runs stock Whoosh (nothing
 of Whoosh is patched in the process): the reference the fast path is tested against, and
 an operator's way out.
+
+The verdict is remembered beside the index (`VERDICT_FILE`), under a key made of every file
+of the installed Whoosh (path, size, modification time), the sources of dangan's modules
+that touch it, and the Python and numpy versions: any change to either side checks again,
+and an unchanged installation does not pay the round trip (half a second, two on a busy
+machine) in every command and every shard writer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
+import json
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 ENV_VAR = "DANGAN_WHOOSH"
 FAST, STOCK = "fast", "stock"
+VERDICT_FILE = "dangan-whoosh-check.json"
+# dangan's modules whose correctness the check vouches for.
+_OURS = ("whoosh_internals.py", "fastwrite.py", "fastpath.py", "sidecar.py", "schema.py",
+         "analysis.py", "whoosh_queries.py", "engine.py")
 
 
 @dataclass(frozen=True)
@@ -71,29 +85,75 @@ def whoosh_version() -> str:
         return "?"
 
 
-def status() -> EngineStatus:
-    """The path for this process, checked once (the first index opened pays ~0.2 s). When
-    the fast path passes, its process-wide adjustment of Whoosh (segment files kept mapped,
-    not copied) is applied here — where an index is opened, never on import."""
+def status(remember_in: str | os.PathLike | None = None) -> EngineStatus:
+    """The path for this process, checked once. When the fast path passes, its process-wide
+    adjustment of Whoosh (segment files kept mapped, not copied) is applied here — where an
+    index is opened, never on import. `remember_in`: a folder (the index's) where the verdict
+    for this installation is kept, so the next process need not check again."""
     global _status
     with _lock:
         if _status is None:
-            _status = _check()
+            _status = _check(Path(remember_in) if remember_in is not None else None)
             if _status.problem:
                 log.warning("%s", _status.warning())
         return _status
 
 
-def _check() -> EngineStatus:
+def installation_key() -> str:
+    """What the verdict depends on: every file of the installed Whoosh, our modules' source,
+    Python and numpy."""
+    import numpy
+    import whoosh
+
+    digest = hashlib.sha256(f"{sys.version}\0{numpy.__version__}\0{whoosh_version()}".encode())
+    package = Path(whoosh.__file__).resolve().parent
+    for f in sorted(package.rglob("*.py")):
+        st = f.stat()
+        digest.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    here = Path(__file__).resolve().parent
+    for name in _OURS:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _remembered(folder: Path | None, key: str) -> dict | None:
+    if folder is None:
+        return None
+    try:
+        saved = json.loads((folder / VERDICT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) and saved.get("key") == key else None
+
+
+def _remember(folder: Path | None, key: str, problem: str | None) -> None:
+    if folder is None or not folder.is_dir():
+        return
+    tmp = folder / f".{VERDICT_FILE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps({"key": key, "problem": problem}), encoding="utf-8")
+        os.replace(tmp, folder / VERDICT_FILE)
+    except OSError:  # a read-only index folder: check again next time, nothing worse
+        tmp.unlink(missing_ok=True)
+
+
+def _check(folder: Path | None = None) -> EngineStatus:
     version = whoosh_version()
     if os.environ.get(ENV_VAR, "").strip().lower() == STOCK:
         return EngineStatus(STOCK, version)
     try:
+        key = installation_key()
+    except Exception:  # an installation we cannot even describe: check, remember nothing
+        key = None
+    saved = _remembered(folder, key) if key else None
+    try:
         from . import whoosh_internals
 
-        problem = whoosh_internals.verify()
+        problem = saved["problem"] if saved is not None else whoosh_internals.verify()
     except Exception as e:  # a renamed module or name, a changed signature: all the same
         problem = f"{type(e).__name__}: {e}"
+    if saved is None and key:
+        _remember(folder, key, problem)
     if problem is not None:
         return EngineStatus(STOCK, version, problem[:400])
     whoosh_internals.keep_segments_mapped()
