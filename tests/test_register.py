@@ -140,3 +140,18 @@ def _today_count(app) -> int:
     today = dt.datetime.combine(clock.today(), dt.time())
     with app.extensions["dangan_db"].session() as s:
         return s.scalar(select(func.count(Visit.id)).where(Visit.started_at >= today))
+
+
+def test_the_chains_key_and_head_file_go_into_every_backup(kit, tmp_path):
+    from dangan import config as config_mod
+    from dangan.records import chain
+
+    cfg, app, _ = kit
+    c = login(app.test_client())
+    register_visit(c)
+    c.get(f"/page/{_page(app)}")
+    data = config_mod.load(cfg).data_dir
+    run_dangan(cfg, "backup", str(tmp_path / "b"))
+    for name in (chain.KEY_FILE, chain.HEAD_FILE):
+        copied = (tmp_path / "b" / "data" / name).read_bytes()
+        assert copied and (data / name).read_bytes().startswith(copied)
