@@ -179,6 +179,7 @@ def test_an_unset_or_loopback_public_url_is_warned_of_loudly(app):
     boss = login(app.test_client(), "boss", "boss-password")
     html = boss.get("/admin/status").get_data(as_text=True)
     assert 'id="public-url-warning"' in html and "public_url" in html
+    assert 'id="audit-head"' in html  # the chain's head, to copy onto paper
     cfg = app.config["DANGAN"]
     try:
         app.config["DANGAN"] = replace(cfg, public_url="http://127.0.0.1:8080")

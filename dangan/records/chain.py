@@ -319,6 +319,15 @@ event.listen(Session, "after_commit", _after_commit)
 event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
 
 
+def head(engine: Engine) -> tuple[int, str] | None:
+    """The chain's last entry (number, MAC), for the admin page: staff may copy it onto paper,
+    a second anchor outside the machine."""
+    t = _table("audit_chain")
+    with engine.connect() as conn:
+        row = conn.execute(select(t.c.id, t.c.mac).order_by(t.c.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else None
+
+
 # -- verifying ---------------------------------------------------------------------------
 
 @dataclass

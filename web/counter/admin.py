@@ -15,6 +15,7 @@ from dangan.desk.deadlines import calendar_warning
 from dangan.desk.records import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
 from dangan.indexer import locks
+from dangan.records import chain
 from dangan.records.requests import Request
 from dangan.records.tokens import ApiAccess, listing
 from dangan.search import engine as search_engine
@@ -55,6 +56,7 @@ def status():
     info["running_batch"] = running
     info["disk_warning"] = disk_warning(cfg.data_dir)
     info["public_url_warning"] = public_url_problem(cfg.public_url)
+    info["audit_head"] = chain.head(current_app.extensions["dangan_db"].engine)
     index = search_index()
     info["index_bytes"] = index.size_bytes() if index.dir.exists() else 0
     info["index_current"] = index.is_current()
