@@ -79,7 +79,14 @@ def backup(cfg: Config, dest: Path) -> dict:
     index.close()
     (dest / DATA).mkdir()
     notes = []
-    for item in sorted(cfg.data_dir.iterdir()):
+    # Everything of the data folder (register, secret and audit keys, the audit chain's head
+    # file, reports, logs) but the store's working files and the locks. Plain files first,
+    # databases last: the audit head is appended after each commit, so copied before the
+    # register it is never ahead of it (a head ahead of its chain reads as a truncation).
+    def databases_last(item: Path) -> tuple[bool, str]:
+        return item.suffix in (".sqlite3", ".sqlite", ".db"), item.name
+
+    for item in sorted(cfg.data_dir.iterdir(), key=databases_last):
         if item.name in SKIP or item.name.endswith(("-wal", "-shm", "-journal")):
             continue
         if item.suffix in (".sqlite3", ".sqlite", ".db"):

@@ -177,6 +177,9 @@ def _backed_up(tmp_path):
 def test_a_damaged_backup_is_refused_before_anything_is_written_and_a_good_one_restores(
         tmp_path):
     _backed_up(tmp_path)
+    kept = {p.name for p in (tmp_path / "data").iterdir()
+            if not p.name.endswith(("-wal", "-shm", ".lock")) and p.name != "pages.sqlite3"}
+    assert kept <= {p.name for p in (tmp_path / "backup" / "data").iterdir()}  # all of it
     good, bad = tmp_path / "backup", tmp_path / "damaged"
     shutil.copytree(good, bad)
     store = bad / "pages.sqlite3"
