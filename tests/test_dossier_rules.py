@@ -154,3 +154,12 @@ def test_a_roster_dated_by_its_year_alone_is_dated_that_year():
     fields = {"dates": ["1933-12", "1955-03"], "years": [1933, 1955, 1993]}
     assert record_date(fields, None) == "1993"
     assert record_date({"dates": ["1985-07-20"], "years": [1985]}, None) == "1985-07-20"
+
+
+def test_a_wage_change_on_a_form_and_on_a_roster_row_is_one_event():
+    form = rec("1", "1993-11-20", wage_before="101.16", wage_after="159.27",
+               wage_effective="1993-10", birth="1933-12", work_start="1955-03")
+    row = _row("2", "1993", 3, wage_before="101.16", wage_after="159.27", wage_raise="58.11",
+               birth="1933-12", work_start="1955-03")
+    person = assemble("曾广才", [form, row]).persons[0]
+    assert [e.date for e in person.timeline if e.what == "工资调整"] == ["1993-10"]

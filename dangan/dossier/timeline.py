@@ -90,8 +90,10 @@ def _wage_detail(facts) -> str:
 def wage_events(records: list[Record]) -> list[Event]:
     """Each wage change once: a form's or a roster row's grade and standard before and
     after, 增资额 and 文号, dated by its 执行时间, else by its record's date. Two records of
-    one change (the form and the roster row of the same month and amount) are one event."""
-    out, seen = [], set()
+    one change (the form and the roster row with the same new standard, dates that agree as
+    far as both go: 1985-07 and a roster dated 1985) are one event, the more precisely
+    dated one."""
+    out: list[tuple[Event, str | None]] = []
     for r in records:
         facts = [f for f in r.facts if f.kind in WAGE_KINDS]
         if not any(f.kind != "wage_doc" for f in facts):
@@ -99,14 +101,16 @@ def wage_events(records: list[Record]) -> list[Event]:
         effective = next((f.value for f in facts if f.kind == "wage_effective"), None)
         date = effective or r.date
         after = next((f.value for f in facts if f.kind == "wage_after"), None)
-        key = (date[:7], after)
-        if key in seen:
-            continue
-        seen.add(key)
         where = f"第{r.row}行" if r.row else ""
-        detail = _wage_detail(facts)
-        out.append(Event(date, WAGE_EVENT, detail + (f"（{where}）" if where else ""), r.key))
-    return out
+        event = Event(date, WAGE_EVENT, _wage_detail(facts) + (f"（{where}）" if where else ""),
+                      r.key)
+        same = next((k for k, (e, a) in enumerate(out) if after is not None and a == after
+                     and (e.date.startswith(date) or date.startswith(e.date))), None)
+        if same is None:
+            out.append((event, after))
+        elif len(date) > len(out[same][0].date):
+            out[same] = (event, after)
+    return [e for e, _ in out]
 
 
 def events(records: list[Record], birth: str | None) -> list[Event]:
