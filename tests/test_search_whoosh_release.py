@@ -75,6 +75,7 @@ def test_every_command_and_the_web_app_work_after_a_whoosh_release(
     same_as_today()
     assert _dangan(env, cfg, "check").returncode == 0
     _dangan(env, cfg, "repair")
+    _dangan(env, cfg, "backup", str(tmp_path / "backup"))
     # A rebuild from the page store (no OCR), written by this release's writer.
     shutil.rmtree(data / "index")
     _dangan(env, cfg, "index")
