@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dangan.corrections import effective
+from dangan.search.rowyears import person_year_keys
 from dangan.text.pinyin import name_key
 
 from .store import StoredPage
@@ -40,6 +41,7 @@ def index_document(page: StoredPage, doc_type: str, archive_code: str | None,
         "persons_pinyin": ",".join(dict.fromkeys(name_key(n) for n in everyone)),
         "years": f.years,
         "year_keys": ",".join(str(y) for y in f.years),
+        "person_years": ",".join(person_year_keys(page.lines, f)),
         "decades": ",".join(dict.fromkeys(f"{y // 10 * 10}s" for y in f.years)),
         "doc_numbers": ",".join(f.doc_numbers),
         "ocr_alternatives": ",".join(f.ocr_alternatives),

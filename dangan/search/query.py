@@ -22,6 +22,7 @@ from dangan.text.pinyin import name_key
 from . import policies
 from . import terms as Q  # dangan's own query objects; backend.py hands them to Whoosh
 from .analysis import _RUN, query_grams
+from .rowyears import person_year_terms
 
 # How much each way of matching a name weighs: a labelled cell beats a mention in prose, the
 # exact name beats any fold.
@@ -259,7 +260,13 @@ def build(req: SearchRequest, aliases=None, policies_file: str | None = None) ->
     years = _year_range(req)
     if years:
         built.year_range = years
-        filters.append(Q.NumericRange("years", years[0], years[1]))
+        if built.person:
+            # that person's own years on a roster, a page's years everywhere else
+            names = [built.person, *lookalike_variants(built.person), *built.aliases]
+            filters.append(Q.Or([Q.Term("person_years", k)
+                                 for k in person_year_terms(names, years)]))
+        else:
+            filters.append(Q.NumericRange("years", years[0], years[1]))
     if req.doc_type:
         if req.doc_type not in TYPES:
             raise QueryError(f"未知的档案类型：{req.doc_type}")

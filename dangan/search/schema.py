@@ -17,8 +17,9 @@ from .analysis import gram_analyzer, jieba_analyzer
 # 6: pages sharded by blake2b of the path; 7: reading-order text (wraps joined), persons
 # outside 姓名 cells, years from 1900, the recogniser's alternatives; 8: restricted flag
 # from the stored catalogue (rebuilds missed 不开放); 9: facts (label → value, per page) are
-# extracted at the rebuild, so an upgraded page store gains them without OCR
-SCHEMA_VERSION = 9
+# extracted at the rebuild, so an upgraded page store gains them without OCR; 10: whose year
+# (person_years: a roster row's own years, the years the whole page gives everyone)
+SCHEMA_VERSION = 10
 
 # Libraries whose output becomes index terms: jieba's words (rjieba), pinyin of names
 # (pypinyin), traditional → simplified (OpenCC). A new version may cut or spell terms
@@ -66,6 +67,10 @@ def build_schema() -> Schema:
         # The same years as keys, and their decades, for facet counts.
         year_keys=KEYWORD(commas=True),
         decades=KEYWORD(commas=True),
+        # Whose year: "<name key>:<year>" for a roster row's own years, "*:<year>" for years
+        # that belong to everyone on the page (dangan/search/rowyears.py). A person+year
+        # search asks here, so another row's year never makes a roster that person's.
+        person_years=KEYWORD(commas=True),
         doc_numbers=KEYWORD(commas=True, stored=True),
         # Names and 文号 as the recogniser nearly read them (its runner-up characters).
         ocr_alternatives=KEYWORD(commas=True, scorable=True),
