@@ -83,6 +83,13 @@ class _TimedModel:
     def __getattr__(self, name):
         return getattr(self._model, name)
 
+    def __setattr__(self, name, value):
+        # the engine sets the detector's input side for seals (read_small): on the model
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._model, name, value)
+
 
 def _init(name: str, max_side: int) -> None:
     global _engine
