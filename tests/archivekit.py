@@ -10,7 +10,7 @@ from conftest import write_config
 
 from dangan import config as config_mod
 from dangan.indexer.batch import run_batch
-from dangan.printing import cjk_font
+from dangan.papers.ink import cjk_font
 
 RESTRICTED_CODE = "X012-WS·1985-Y-0013"
 CLOSED_CODE = "X012-WS·1961-Y-0021"

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar, urgency
 from dangan.desk.forms import normalize_phone, validate
-from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
-from dangan.printing import default_stamp
+from dangan.papers.ink import default_stamp
+from dangan.papers.letters import LetterFacts, not_found_certificate, result_letter
 
 # 2026 National Day: Oct 1–7 off, Sat Oct 10 worked in exchange (调休).
 NATIONAL_DAY = WorkCalendar.from_iso(

@@ -42,7 +42,7 @@ SCANNED = "登记表_覃桂香.png"  # a scan the recogniser reads: its lines ha
 def _scan(path) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
-    from dangan.printing import FONT_CANDIDATES
+    from dangan.papers.ink import FONT_CANDIDATES
 
     font = ImageFont.truetype(next(p for p, _ in FONT_CANDIDATES if os.path.exists(p)), 44)
     image = Image.new("RGB", (1400, 900), "white")

@@ -1,16 +1,12 @@
-"""The printable 查档结果摘要 of one confirmed person: the facts with their sources, the
-conflicts with every value, the birth-date rule's choice, the timeline and 连续工龄. The
-certified copies of the cited pages follow it in the same PDF (web/counter/dossier.py), and
-the whole goes through the register like any copy (code, QR, issued-papers record)."""
+"""What the printable 查档结果摘要 of one confirmed person says: the facts with their sources,
+the conflicts with every value, the birth-date rule's choice, the timeline and 连续工龄. It is
+drawn, the certified copies of the cited pages after it, by dangan.papers.summary, and goes
+through the register like any copy (code, QR, issued-papers record)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
 from dangan.corrections import provenance
 from dangan.pension.reckon import Reckoning
-from dangan.printing import cjk_font, wrap_cjk
 
 from .dossier import Person
 from .records import Record
@@ -79,53 +75,3 @@ def retirement_lines(r: Reckoning, ref: dict[str, str]) -> list[str]:
         out += [f"　{u}" for u in r.uncertainties]
     out.append("政策依据：" + "；".join(r.sources) + "。")
     return out
-
-
-def summary_pdf(archive_name: str, number: str, number_label: str, staff: str, lines: list[str],
-                verification: tuple[str, str] | None = None) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    font = cjk_font()
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"{archive_name} {TITLE} {number}")
-    c.setAuthor(archive_name)
-    width, height = A4
-    left, text_width = 20 * mm, width - 40 * mm
-
-    def heading() -> float:
-        if verification:
-            from dangan.verification import qr_png
-
-            code, url = verification
-            c.drawImage(ImageReader(io.BytesIO(qr_png(url))), width - 40 * mm,
-                        height - 32 * mm, 20 * mm, 20 * mm)
-            c.setFont(font, 8)
-            c.drawRightString(width - 42 * mm, height - 20 * mm, f"核验码：{code}")
-            c.drawRightString(width - 42 * mm, height - 24 * mm, f"扫码或访问 {url} 核验")
-        c.setFont(font, 18)
-        c.drawCentredString(width / 2, height - 40 * mm, TITLE)
-        c.setFont(font, 10)
-        c.drawString(left, height - 48 * mm, f"{archive_name}　{number_label}：{number}")
-        return height - 58 * mm
-
-    y = heading()
-    size, leading = 10.5, 16
-    c.setFont(font, size)
-    for line in lines:
-        for part in wrap_cjk(line, font, size, text_width):
-            if y < 30 * mm:
-                c.showPage()
-                y = heading()
-                c.setFont(font, size)
-            c.drawString(left, y, part)
-            y -= leading
-    c.setFont(font, 9)
-    c.drawString(left, 15 * mm, f"经办人：{staff}　　出具日期：{dt.date.today():%Y年%m月%d日}　　"
-                 "本摘要所列事项均摘自所附档案复制件")
-    c.showPage()
-    c.save()
-    return buf.getvalue()

@@ -1,9 +1,7 @@
-"""Certified copies (档案证明复制件): the chosen pages as a PDF any viewer opens, each with a footer
-(档号, page, archive, date, visit number), the attestation and the archive's use-stamp."""
+"""Certified copies at the counter: the 复制清单 and the copy form. The paper itself is drawn by
+dangan.papers.copies; this module checks the gate, issues it and returns its bytes."""
 
 from __future__ import annotations
-
-import io
 
 from flask import (
     Blueprint,
@@ -18,11 +16,11 @@ from flask import (
     session,
 )
 from flask import url_for as url
-from PIL import Image
 
 from dangan import clock
 from dangan.openness import open_title
-from dangan.printing import cjk_font, load_stamp
+from dangan.papers.copies import certified_copy, reference
+from dangan.papers.ink import load_stamp
 from dangan.records.accounts import PURPOSES, Visit
 from dangan.text.numbers import parse_int
 
@@ -33,86 +31,6 @@ from .verify import issue
 from .viewer import PageChanged, certified_page
 
 bp = Blueprint("copies", __name__)
-STAMP_BOTTOM = 19 * 2.834645669  # 19 mm in points
-
-def reference(page, meta: dict | None) -> str:
-    """The 档号 as printed: the catalogue's, else the title with 未编档号 — never a file name."""
-    code = (meta or {}).get("archive_code")
-    if code:
-        return code
-    title = (meta or {}).get("title") or page.fields.title
-    return f"{title}（未编档号）" if title else "未编档号"
-
-
-def footer_name(page, meta: dict | None) -> str:
-    """How a copy's footer names its item: 档号：… when catalogued; an item not catalogued
-    yet has no 档号 line to print, only its title."""
-    code = (meta or {}).get("archive_code")
-    if code:
-        return f"档号：{code}"
-    title = (meta or {}).get("title") or page.fields.title
-    return f"题名：{title}（未编档号）" if title else "未编档号"
-
-
-def build_pdf(pages: list, archive_name: str, visit_number: str, use: str,
-              stamp: Image.Image, number_label: str = "查档登记号",
-              verification: tuple[str, str] | None = None) -> bytes:
-    """One PDF page per archive page, at the scan's full resolution. `number_label` names the
-    number in the footer: 查档登记号 for a visit, 申请编号 for a request."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    font = cjk_font()
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"{archive_name} 档案复制件 {visit_number}")
-    c.setAuthor(archive_name)
-    width, height = A4
-    today = clock.today().strftime("%Y年%m月%d日")
-    stamp_buf = io.BytesIO()
-    stamp.save(stamp_buf, "PNG")
-    stamp_reader = ImageReader(io.BytesIO(stamp_buf.getvalue()))
-    top = 26 * mm if verification else 12 * mm  # room for the verification code and QR
-    for n, (page, meta, jpeg) in enumerate(pages, 1):
-        img = Image.open(io.BytesIO(jpeg))
-        if verification:
-            draw_verification(c, font, *verification, width - 32 * mm, height - 24 * mm)
-        box_w, box_h = width - 20 * mm, height - 30 * mm - top
-        scale = min(box_w / img.width, box_h / img.height)
-        w, h = img.width * scale, img.height * scale
-        x, y = (width - w) / 2, 30 * mm + (box_h - h)
-        c.drawImage(ImageReader(io.BytesIO(jpeg)), x, y, w, h)
-        c.setFont(font, 9)
-        c.drawString(12 * mm, 14 * mm,
-                     f"{footer_name(page, meta)}　第{page.page_in_document}页　{archive_name}　"
-                     f"复制日期：{today}　{number_label}：{visit_number}　"
-                     f"（复制件第{n}/{len(pages)}页）")
-        c.setFont(font, 12)
-        c.setFillColorRGB(0.75, 0.05, 0.1)
-        c.drawString(12 * mm, 22 * mm, f"本复制件与馆藏档案一致　仅供{use}使用")
-        # The stamp sits above the footer line (which ends at 17 mm): it never covers the
-        # 档号 or the number a receiving office must read.
-        c.drawImage(stamp_reader, width - 62 * mm, STAMP_BOTTOM, 44 * mm, 44 * mm,
-                    mask="auto")
-        c.setFillColorRGB(0, 0, 0)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
-def draw_verification(c, font: str, code: str, url: str, x: float, y: float) -> None:
-    """The QR code (20 mm) at (x, y) and, left of it, the code and address to type."""
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-
-    from dangan.verification import qr_png
-
-    c.drawImage(ImageReader(io.BytesIO(qr_png(url))), x, y, 20 * mm, 20 * mm)
-    c.setFont(font, 9)
-    c.drawRightString(x - 2 * mm, y + 12 * mm, f"核验码：{code}")
-    c.drawRightString(x - 2 * mm, y + 7 * mm, f"扫码或访问 {url} 核验")
 
 
 # -- 复制清单: pages collected across hits into one certified copy -----------------------
@@ -246,8 +164,9 @@ def make_copy():
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
     pdf, code = issue("档案复制件", visit.number, len(chosen),
                       [f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen],
-                      lambda code, url: build_pdf(chosen, cfg.archive_name, visit.number, use,
-                                                  stamp, verification=(code, url)))
+                      lambda code, url: certified_copy(chosen, cfg.archive_name, visit.number,
+                                                       use, stamp,
+                                                       verification=(code, url)))
     for page_id, (page, _, _) in zip(ids, chosen, strict=True):
         log_access("copy", page.path, page.page, f"仅供{use}使用 核验码 {code}",
                    page_uid=page_id)

@@ -5,8 +5,6 @@ Viewing needs a visit or a request being worked on, and every view and decision 
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -19,18 +17,19 @@ from flask import (
     request,
     url_for,
 )
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from dangan.corrections import fact_locator, provenance
 from dangan.doctypes import label as type_label
 from dangan.dossier import open_dossier
-from dangan.dossier.summary import TITLE, summary_lines, summary_pdf
+from dangan.dossier.summary import TITLE, summary_lines
 from dangan.dossier.timeline import service_line, shown_date
 from dangan.indexer.facts import FACT_KINDS
+from dangan.papers.copies import reference
+from dangan.papers.ink import load_stamp
+from dangan.papers.summary import summary_pdf
 from dangan.pension.reckon import reckon
 from dangan.pension.special import settings_of
-from dangan.printing import load_stamp
 from dangan.records.accounts import User, Visit
 from dangan.records.dossiers import (
     ACTION_LABELS,
@@ -46,7 +45,6 @@ from dangan.text.idnumbers import mask
 from .. import gate
 from ..security import current_visit_id, log_access
 from ..stores import page_store, search_index
-from .copies import build_pdf, reference
 from .verify import issue
 from .viewer import PageChanged, certified_page, working_on_something
 
@@ -161,16 +159,8 @@ def summary():
     stamp = load_stamp(current_app.config.get("COPY_STAMP"), cfg.archive_name)
 
     def build(code: str, url: str) -> bytes:
-        front = summary_pdf(cfg.archive_name, number, label, g.user.display_name, lines,
-                            verification=(code, url))
-        copies = build_pdf(chosen, cfg.archive_name, number, use, stamp, number_label=label,
-                           verification=(code, url))
-        writer = PdfWriter()
-        for part in (front, copies):
-            writer.append(PdfReader(io.BytesIO(part)))
-        buf = io.BytesIO()
-        writer.write(buf)
-        return buf.getvalue()
+        return summary_pdf(cfg.archive_name, number, label, g.user.display_name, lines,
+                           verification=(code, url), pages=chosen, use=use, stamp=stamp)
 
     pdf, code = issue(TITLE, number, len(chosen),
                       [f"{reference(p, m)} 第{p.page_in_document}页" for p, m, _ in chosen], build)

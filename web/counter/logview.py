@@ -10,10 +10,10 @@ from sqlalchemy import select
 from dangan import clock
 from dangan.accesstext import describe
 from dangan.doctypes import TYPES
+from dangan.papers.copies import reference
 from dangan.records.accounts import Access, Visit
 
 from ..stores import page_store
-from .copies import reference
 
 
 @dataclass

@@ -3,7 +3,6 @@ history and actions, the search prefilled from it, the reply PDF, and the CSV ex
 
 from __future__ import annotations
 
-import io
 import urllib.parse
 from dataclasses import replace
 
@@ -20,7 +19,6 @@ from flask import (
     session,
     url_for,
 )
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import select
 
 from dangan import clock
@@ -29,11 +27,13 @@ from dangan.accesstext import search_words
 from dangan.desk import records, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
-from dangan.desk.letters import LetterFacts, not_found_certificate, result_letter
 from dangan.doctypes import TYPES
 from dangan.exports import csv_text
 from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
-from dangan.printing import load_stamp
+from dangan.papers.copies import reference
+from dangan.papers.ink import load_stamp
+from dangan.papers.letters import LetterFacts, not_found_certificate
+from dangan.papers.letters import reply as papers_reply
 from dangan.records import register
 from dangan.records.accounts import User
 from dangan.records.requests import Request
@@ -41,7 +41,6 @@ from dangan.text.idnumbers import mask
 from dangan.text.numbers import parse_int
 
 from .. import gate
-from ..counter.copies import build_pdf, reference
 from ..counter.verify import issue
 from ..counter.viewer import PageChanged, certified_page
 from ..security import local_target, log_access
@@ -359,16 +358,7 @@ def reply(number: str):
         kind = "档案查询结果告知书"
 
         def build(code: str, url: str) -> bytes:
-            copies = build_pdf(chosen, cfg.archive_name, req.number, req.purpose, stamp,
-                               number_label="申请编号", verification=(code, url))
-            letter = result_letter(replace(facts, verification=(code, url)), stamp,
-                                   len(chosen))
-            writer = PdfWriter()
-            for part in (letter, copies):
-                writer.append(PdfReader(io.BytesIO(part)))
-            buf = io.BytesIO()
-            writer.write(buf)
-            return buf.getvalue()
+            return papers_reply(replace(facts, verification=(code, url)), stamp, chosen)
 
         pdf, code = issue(kind, number, len(chosen),
                           [f"{reference(p, m)} 第{p.page_in_document}页"

@@ -1,7 +1,7 @@
-"""What every printed paper shares: a CJK font for reportlab and the archive's use-stamp.
+"""The ink every paper shares: a CJK font for reportlab and the archive's use-stamp.
 
-Certified copies and the request desk's letters both go through here, so a configured stamp or
-a missing font behaves the same on every document the archive hands out.
+Every paper the archive hands out goes through here, so a configured stamp or a missing font
+behaves the same on all of them.
 """
 
 from __future__ import annotations
@@ -61,21 +61,3 @@ def default_stamp(archive_name: str, size: int = 600) -> Image.Image:
 def load_stamp(path: Path | str | None, archive_name: str) -> Image.Image:
     """The configured stamp scan, or one drawn from the archive's name."""
     return Image.open(path).convert("RGBA") if path else default_stamp(archive_name)
-
-
-def wrap_cjk(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break Chinese text anywhere (it has no spaces), keeping each line inside `width`:
-    letters and the dossier summary print paragraphs with it."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for ch in paragraph:
-            if stringWidth(line + ch, font, size) > width:
-                lines.append(line)
-                line = ch
-            else:
-                line += ch
-        lines.append(line)
-    return lines

@@ -6,14 +6,22 @@ a letter that comes back to the archive years later leads straight to its histor
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from PIL import Image
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from dangan import clock
-from dangan.printing import cjk_font, wrap_cjk
 from dangan.text.idnumbers import mask
+
+from .copies import copy_story
+from .ink import cjk_font
+from .layout import Footer, Paper, Signature, render, stamp_reader
+from .text import CJKText
+
+RESULT = "档案查询结果告知书"
+NOT_FOUND = "查无档案证明"
 
 
 @dataclass
@@ -50,62 +58,22 @@ class LetterFacts:
         return ""
 
 
-def _letter(title: str, facts: LetterFacts, paragraphs: list[str], stamp: Image.Image) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
+def letter_story(title: str, facts: LetterFacts, paragraphs: list[str],
+                 stamp: Image.Image) -> list[Flowable]:
+    """The letter's flowables: title, number, paragraphs, the archive's signature and stamp;
+    its footer names who issued it, when the request was accepted and its number."""
     font = cjk_font()
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
-    c.setTitle(f"{facts.archive_name} {title} {facts.number}")
-    c.setAuthor(facts.archive_name)
-    width, height = A4
-    left, text_width = 25 * mm, width - 50 * mm
-
-    def heading() -> float:
-        if facts.verification:
-            from dangan.verification import qr_png
-
-            code, url = facts.verification
-            c.drawImage(ImageReader(io.BytesIO(qr_png(url))), left, height - 42 * mm,
-                        20 * mm, 20 * mm)
-            c.setFont(font, 8)
-            c.drawString(left, height - 45 * mm, f"核验码：{code}")
-            c.drawString(left, height - 48.5 * mm, f"扫码或访问 {url} 核验")
-        c.setFont(font, 20)
-        c.drawCentredString(width / 2, height - 35 * mm, title)
-        c.setFont(font, 10.5)
-        c.drawRightString(width - 25 * mm, height - 45 * mm, f"编号：{facts.number}")
-        return height - 60 * mm
-
-    y = heading()
-    size, leading = 12.5, 21
-    c.setFont(font, size)
-    for paragraph in paragraphs:
-        for line in wrap_cjk(paragraph, font, size, text_width):
-            if y < 75 * mm:  # leave room for the signature block
-                c.showPage()
-                y = heading()
-                c.setFont(font, size)
-            c.drawString(left, y, line)
-            y -= leading
-        y -= 4
-    y = min(y - 10 * mm, 95 * mm)
-    c.drawRightString(width - 30 * mm, y, facts.archive_name)
-    c.drawRightString(width - 30 * mm, y - leading, f"{facts.issued_on:%Y年%m月%d日}")
-    stamp_buf = io.BytesIO()
-    stamp.save(stamp_buf, "PNG")
-    c.drawImage(ImageReader(io.BytesIO(stamp_buf.getvalue())), width - 80 * mm, y - 30 * mm,
-                44 * mm, 44 * mm, mask="auto")
-    c.setFont(font, 9.5)
     accepted = f"{facts.accepted_on:%Y年%m月%d日}"
-    c.drawString(left, 20 * mm,
-                 f"经办人：{facts.staff}　　受理日期：{accepted}　　申请编号：{facts.number}")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return [
+        Footer([f"经办人：{facts.staff}", f"受理日期：{accepted}", f"申请编号：{facts.number}"]),
+        CJKText(title, font, 20, 28, align="center", space_after=4 * mm),
+        CJKText(f"编号：{facts.number}", font, 10.5, 14, align="right", space_after=8 * mm),
+        *(CJKText(p, font, 12.5, 21, space_after=4) for p in paragraphs[:-1]),
+        # the closing words stay with the signature: a page never holds a stamp alone
+        KeepTogether([CJKText(paragraphs[-1], font, 12.5, 21), Spacer(1, 8 * mm),
+                      Signature(facts.archive_name, f"{facts.issued_on:%Y年%m月%d日}",
+                                stamp_reader(stamp))]),
+    ]
 
 
 def _subject(facts: LetterFacts) -> str:
@@ -119,8 +87,7 @@ def _subject(facts: LetterFacts) -> str:
     return facts.subject_name + (f"（{'，'.join(extra)}）" if extra else "")
 
 
-def result_letter(facts: LetterFacts, stamp: Image.Image, copy_pages: int) -> bytes:
-    """The cover letter for found records; the certified copies follow it in the same PDF."""
+def result_paragraphs(facts: LetterFacts, copy_pages: int) -> list[str]:
     listing = [f"{n}．{line}" for n, line in enumerate(facts.found, 1)]
     paragraphs = [
         f"{facts.requester_name}：",
@@ -131,7 +98,24 @@ def result_letter(facts: LetterFacts, stamp: Image.Image, copy_pages: int) -> by
         f"与馆藏档案一致，仅供{facts.purpose}使用。",
         "　　特此告知。",
     ]
-    return _letter("档案查询结果告知书", facts, paragraphs, stamp)
+    return paragraphs
+
+
+def result_letter(facts: LetterFacts, stamp: Image.Image, copy_pages: int) -> bytes:
+    """The cover letter for found records alone."""
+    return render(_paper(RESULT, facts), lambda: letter_story(
+        RESULT, facts, result_paragraphs(facts, copy_pages), stamp))
+
+
+def reply(facts: LetterFacts, stamp: Image.Image, pages: list) -> bytes:
+    """A request's reply when records were found: the result letter, then the certified copies
+    of `pages` ((page, meta, jpeg) each) with 申请编号 — one paper, numbered throughout."""
+    def story() -> list[Flowable]:
+        return [*letter_story(RESULT, facts, result_paragraphs(facts, len(pages)), stamp),
+                *copy_story(pages, facts.archive_name, facts.number, facts.purpose, stamp,
+                            number_label="申请编号", first=False)]
+
+    return render(_paper(RESULT, facts), story)
 
 
 def not_found_certificate(facts: LetterFacts, stamp: Image.Image) -> bytes:
@@ -146,4 +130,9 @@ def not_found_certificate(facts: LetterFacts, stamp: Image.Image) -> bytes:
         "　　特此证明。",
         "　　本证明仅说明我馆馆藏档案的查询结果，不作为其他事实的证明。",
     ]
-    return _letter("查无档案证明", facts, paragraphs, stamp)
+    return render(_paper(NOT_FOUND, facts),
+                  lambda: letter_story(NOT_FOUND, facts, paragraphs, stamp))
+
+
+def _paper(title: str, facts: LetterFacts) -> Paper:
+    return Paper(facts.archive_name, title, facts.number, facts.verification)
