@@ -163,8 +163,8 @@ def draw_attestation(c, attestation: Attestation) -> None:
 
 
 class Signature(Flowable):
-    """The attestation of a letter: the archive's name and the day, right-aligned, under the
-    stamp (which overlaps them, as a hand stamp does)."""
+    """The attestation of a letter: the archive's name and the day, right-aligned, the stamp
+    over them as a hand stamp is (its ring crossing the name, its star clear of the text)."""
 
     def __init__(self, archive_name: str, day: str, stamp: ImageReader | None,
                  size: float = 12.5, leading: float = 21) -> None:
@@ -182,7 +182,8 @@ class Signature(Flowable):
         font = cjk_font()
         c.setFont(font, self.size)
         right = self.width - 5 * mm
-        top = self.height / 2 + self.leading if self.stamp else self.height - self.size
+        # under the stamp's star, not through it: the name crosses only the stamp's ring
+        top = self.height / 4 if self.stamp else self.height - self.size
         c.drawRightString(right, top, self.archive_name)
         c.drawRightString(right, top - self.leading, self.day)
         if self.stamp:

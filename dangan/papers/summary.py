@@ -4,6 +4,8 @@ like any copy (code, QR, issued-papers record)."""
 
 from __future__ import annotations
 
+import re
+
 from PIL import Image
 from reportlab.platypus import Flowable
 
@@ -15,6 +17,8 @@ from .ink import cjk_font
 from .layout import Footer, Paper, render
 from .text import CJKText
 
+HEADING = re.compile(r"[一二三四五六七八九十]、")
+
 
 def summary_story(archive_name: str, number: str, number_label: str, staff: str,
                   lines: list[str]) -> list[Flowable]:
@@ -24,8 +28,15 @@ def summary_story(archive_name: str, number: str, number_label: str, staff: str,
                 "本摘要所列事项均摘自所附档案复制件"]),
         CJKText(TITLE, font, 18, 26, align="center", space_after=8),
         CJKText(f"{archive_name}　{number_label}：{number}", font, 10, 14, space_after=10),
-        *(CJKText(line, font, 10.5, 16) for line in lines),
+        *(_line(line, font) for line in lines),
     ]
+
+
+def _line(line: str, font: str) -> CJKText:
+    """A section's heading (一、… 五、…) is never the last line of a page."""
+    text = CJKText(line, font, 10.5, 16)
+    text.keepWithNext = bool(HEADING.match(line))
+    return text
 
 
 def summary_pdf(archive_name: str, number: str, number_label: str, staff: str, lines: list[str],
