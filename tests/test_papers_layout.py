@@ -22,6 +22,9 @@ from dangan.papers.layout import BODY_BOTTOM, BODY_TOP, EDGE
 from dangan.papers.letters import LetterFacts, not_found_certificate, reply, result_letter
 from dangan.papers.summary import summary_pdf
 
+# Seven papers laid out twice each and rasterised: half a minute, so in the slow layer.
+pytestmark = pytest.mark.slow
+
 ARCHIVE = "东岭县档案馆"
 CODE_URL = ("7K3M-Q9RT-XW4P", "https://dangan.example.gov.cn/verify/7K3M-Q9RT-XW4P")
 BAND = EDGE - 1 * 72 / 25.4  # checked band: the layout's edge less a millimetre of tolerance
