@@ -197,8 +197,10 @@ def score(pages, results: list[list], show: bool = False) -> dict:
         ocr_text = _squash("".join(ln.text for ln in lines))
         if f["doc_type"] in PROSE_TYPES or "工龄证明" in name:
             ref = _squash(page["text"])
-            # Prose reading order: compare line by line in page order.
-            ordered = _squash("".join(ln.text for ln in sorted(lines, key=lambda ln: ln.cy)))
+            # Prose reading order: compare line by line in page order. A seal's own lines are
+            # kept out, as the product keeps them out of the page's text (indexed apart).
+            ordered = _squash("".join(ln.text for ln in sorted(lines, key=lambda ln: ln.cy)
+                                      if ln.kind != "seal"))
             errors = levenshtein(ordered, ref)
             cer_num += errors
             cer_den += len(ref)
