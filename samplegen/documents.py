@@ -166,7 +166,7 @@ def wage_form(rng: random.Random, st: Styles, p: Person, reform: int, traditiona
             13,
             [
                 (1, "原工资等级"),
-                (1, v(rng.choice(P.GRADES))),
+                (1, v(grade_before := rng.choice(P.GRADES))),
                 (1, "原标准"),
                 (1, v(f"{old:.2f}元")),
                 (1, "月增资额"),
@@ -177,7 +177,7 @@ def wage_form(rng: random.Random, st: Styles, p: Person, reform: int, traditiona
             13,
             [
                 (1, "调整后等级"),
-                (1, v(rng.choice(P.GRADES))),
+                (1, v(grade_after := rng.choice(P.GRADES))),
                 (1, "新标准"),
                 (1, v(f"{old + raise_:.2f}元")),
                 (1, "执行时间"),
@@ -216,6 +216,17 @@ def wage_form(rng: random.Random, st: Styles, p: Person, reform: int, traditiona
     ]
     y = table(sh, 20, 42, w, rows)
     sh.label(20, y + 4, "注：本表一式三份，单位、劳动部门、本人档案各存一份。", size=3.4)
+    # Truth: every fact the form prints, dates as precisely as written (read off the page's
+    # recorded dates; nothing here draws from rng, so the scans stay as they were).
+    written = {d["role"]: d["value"] for d in sh.dates}
+    for kind, value in (("name", p.name), ("gender", p.gender), ("birth", written["birth"]),
+                        ("unit", p.unit), ("work_start", written["work_start"]), ("job", p.job),
+                        ("grade_before", grade_before), ("wage_before", f"{old:.2f}"),
+                        ("wage_raise", f"{raise_:.2f}"), ("grade_after", grade_after),
+                        ("wage_after", f"{old + raise_:.2f}"),
+                        ("wage_effective", written["effective"]),
+                        ("wage_doc", printed.canonical_doc_number(*policy))):
+        sh.fact(p.name, kind, value)
     return GeneratedDoc("wage_adjustment", f"{p.name}{reform}年工资调整审批表", p.unit, when, [sh])
 
 
@@ -274,6 +285,7 @@ def wage_roster(
             size=4.0,
             role="birth",
         )
+        birth = sh.dates[-1]["value"]
         sh.date(
             xs[4] + 2,
             ty,
@@ -282,10 +294,19 @@ def wage_roster(
             size=4.0,
             role="work_start",
         )
+        started = sh.dates[-1]["value"]
         sh.fill(xs[5] + 2, ty, p.job, size=4.2)
         sh.fill(xs[6] + 2, ty, f"{old:.2f}", size=4.0)
         sh.fill(xs[7] + 2, ty, f"{old + inc:.2f}", size=4.0)
         sh.fill(xs[8] + 2, ty, f"{inc:.2f}", size=4.0)
+        # Truth: the row's facts, dates as precisely as written (the roster's unit is the
+        # office's header, not each row's: no unit fact).
+        for kind, value in (("name", p.name), ("gender", p.gender), ("birth", birth),
+                            ("work_start", started), ("wage_before", f"{old:.2f}"),
+                            ("wage_after", f"{old + inc:.2f}"), ("wage_raise", f"{inc:.2f}"),
+                            ("job", p.job), ("former_name", p.former_name)):
+            if value:
+                sh.fact(p.name, kind, value)
         if p.former_name:
             sh.label(xs[9] + 2, ty + 0.2, "曾用名", size=3.6)
             sh.person(xs[9] + 16, ty, p.former_name, "曾用名", size=4.0, former_of=p.name)
