@@ -21,6 +21,7 @@ from conftest import DANGAN, free_port
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from test_web_browser import ARGS, CHROMIUM, SCREENS
+from webhelpers import print_summary
 
 from dangan import config as config_mod
 from dangan.indexer.store import PageStore
@@ -184,10 +185,7 @@ def test_a_clerk_corrects_a_misread_name_and_an_admin_confirms_it(served, tmp_pa
         assert "王秀瑛" in name_row.inner_text() and "人工核对（张会计" in name_row.inner_text()
         assert "人工核对" in admin.inner_text("#person-1 tr[data-kind=birth]")
         admin.screenshot(path=SCREENS / "corrections-6-dossier.png", full_page=True)
-        with admin.expect_download() as dl:
-            admin.click("#person-1 .print-summary")
-        pdf = tmp_path / "summary.pdf"
-        dl.value.save_as(pdf)
+        pdf = print_summary(admin, "#person-1 .print-summary", cfg_path)
         text = "".join(pg.extract_text() for pg in PdfReader(pdf).pages)
         assert "姓名：王秀瑛" in text and "人工核对（张会计" in text, text[:800]
         browser.close()

@@ -18,6 +18,7 @@ from conftest import DANGAN, free_port
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from test_web_browser import ARGS, CHROMIUM, SCREENS
+from webhelpers import print_summary
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def server(sample_config, tmp_path_factory):
             break
         except OSError:
             time.sleep(0.2)
-    yield base
+    yield base, cfg
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -64,7 +65,8 @@ def _rows(page, gi=1) -> dict[str, str]:
     return out
 
 
-def test_retirement_timeline_in_a_real_browser(server, truth, tmp_path):
+def test_retirement_timeline_in_a_real_browser(server, truth):
+    server, server_cfg = server
     assert os.path.exists(CHROMIUM), "Debian chromium is installed by scripts/setup.sh --test"
     zhou = truth["people"]["zhou-1975"]
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -112,10 +114,7 @@ def test_retirement_timeline_in_a_real_browser(server, truth, tmp_path):
         section.scroll_into_view_if_needed()
         page.screenshot(path=SCREENS / "retirement-1-dossier.png", full_page=True)
 
-        with page.expect_download() as dl:
-            page.click("#person-1 .print-summary")
-        pdf = tmp_path / "summary.pdf"
-        dl.value.save_as(pdf)
+        pdf = print_summary(page, "#person-1 .print-summary", server_cfg)
         text = "".join(pg.extract_text() for pg in PdfReader(pdf).pages).replace("\n", "")
         assert "五、退休时间线（测算参考；以社保经办机构核定为准）" in text
         assert "不作为退休审批依据" in text and f"新规定 {y}年{m}月" in text

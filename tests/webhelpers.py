@@ -99,3 +99,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def print_summary(page, selector: str, config_path: Path) -> Path:
+    """Click a dossier's 打印 button and return the summary PDF as handed out: it opens inline
+    in the browser's PDF viewer (issue 30), and the copy kept with the register is that paper."""
+    with page.expect_response(lambda r: "/dossier/summary" in r.url) as answer:
+        page.click(selector)
+    assert answer.value.ok and answer.value.headers["content-disposition"].startswith("inline")
+    kept = config_mod.load(Path(config_path)).data_dir / "summaries"
+    return max(kept.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
