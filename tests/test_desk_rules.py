@@ -81,6 +81,18 @@ def test_status_flow(current, new, allowed):
             workflow.check(current, new)
 
 
+def test_statuses_that_say_a_step_happened_are_set_by_that_step_only():
+    """已出具 / 未查到 come with the reply that makes them true, 转外馆 with the forward: the
+    status form neither offers nor accepts them."""
+    assert workflow.choosable_by_hand("查找中") == ()
+    assert workflow.choosable_by_hand("已受理") == ("查找中",)
+    assert workflow.choosable_by_hand("已出具") == ("已反馈", "查找中")
+    for new in ("已出具", "未查到", "转外馆"):
+        with pytest.raises(workflow.TransitionError):
+            workflow.check_by_hand("查找中" if new != "转外馆" else "已受理", new)
+    workflow.check_by_hand("已出具", "已反馈")
+
+
 GOOD = {"requester_name": "王小兰", "requester_id_number": "11010519491231002X",
         "requester_phone": "13812345678", "applicant_type": "本人", "channel": "电话",
         "purpose": "退休核定", "year_from": "1985", "year_to": "1993",

@@ -198,8 +198,9 @@ def test_a_request_forwarded_from_A_appears_at_C_and_its_status_flows_back(archi
     _, results, _ = c.get("/?" + urllib.parse.urlencode({"person": person}))
     page_id = re.search(r'name="page_id" value="(\d+)"', results).group(1)
     c.post(f"/requests/{remote}/pages", {"page_id": page_id}, form_page=f"/requests/{remote}")
-    c.post(f"/requests/{remote}/status", {"status": "已出具", "note": "查到 1 页"},
-           form_page=f"/requests/{remote}")
+    code, _, headers = c.post(f"/requests/{remote}/reply.pdf", {"note": "查到 1 页"},
+                              form_page=f"/requests/{remote}")
+    assert code == 200 and headers["Content-Type"] == "application/pdf"
 
     # A asks for the partner's progress; the change lands in A's history.
     a.post(f"/requests/{number}/refresh", {}, form_page=f"/requests/{number}")

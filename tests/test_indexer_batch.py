@@ -274,6 +274,9 @@ def test_policy_names_find_pages_by_document_number_or_keywords_and_years(sample
     assert all(1993 in h["years"] or set(h["doc_numbers"]) & {
         "国发〔1993〕79号", "甘政发〔1993〕45号", "东政发〔1993〕52号"} for h in result["hits"])
     assert result["hits"][0]["why"][0].startswith("政策：1993年工资套改")
+    # 周红梅's 1997-2006 工资调整 forms say 工资调整 and her 1994 参加工作, but were written
+    # years after the reform: another adjustment, not 93套改.
+    assert not any("周红梅" in h["path"] for h in result["hits"])
 
 
 def test_free_text_phrase_and_exclusion(sample_config):

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from conftest import DANGAN, run_dangan, wait_for_rows, write_config
+from conftest import DANGAN, SCANS, run_dangan, wait_for_rows, write_config
 from test_indexer_badfiles import text_image
 
 from dangan.search.backend import shard_of
@@ -136,6 +137,10 @@ def test_killing_the_batch_alone_mid_rebuild_leaves_no_process_behind(tmp_path, 
     run_dangan(cfg, "index")
     for marker in (tmp_path / "index").rglob("dangan-schema.json"):  # a schema bump: rebuild
         marker.write_text(json.dumps({**json.loads(marker.read_text()), "version": 1}))
+    # New scans that need OCR: the batch goes on after the rebuild (a rebuild from the page
+    # store alone is over in a second or two on a fast CPU), so at 3 s it is still running.
+    for name in ("scan0031.jpg", "X012-WS·1985-Y-0012-0001.jpg", "招工登记表_刘桂芬.jpg"):
+        shutil.copy2(SCANS / name, tmp_path / "scans" / name)
     proc = _start(cfg)
     seen: dict[int, str] = {}
     deadline = time.monotonic() + 300

@@ -48,8 +48,7 @@ def _reply(app) -> tuple[str, bytes]:
     number = r.headers["Location"].rsplit("/", 1)[1]
     _post(c, f"/requests/{number}/work")
     _post(c, f"/requests/{number}/pages", page_id=str(_page_id(app, "X012-WS·1985-Y-0012")))
-    _post(c, f"/requests/{number}/status", status="已出具", note="查到")
-    r = c.get(f"/requests/{number}/reply.pdf")
+    r = _post(c, f"/requests/{number}/reply.pdf", note="查到")  # issued, and marked 已出具
     assert r.status_code == 200, r.get_data(as_text=True)
     return number, r.data
 

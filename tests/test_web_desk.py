@@ -102,9 +102,9 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
                                                     Access.action == "view")))
     assert views
 
-    # Cannot issue before a page is attached; attaching moves it to 查找中.
-    post(c, f"/requests/{number}/status", status="已出具")
-    assert "尚未附加" in c.get(f"/requests/{number}").get_data(as_text=True)
+    # 已出具 is not chosen by hand: the reply sets it. Attaching a page moves it to 查找中.
+    r = post(c, f"/requests/{number}/status", status="已出具")
+    assert r.status_code == 400 and "随答复一并记下" in r.get_data(as_text=True)
     post(c, f"/requests/{number}/pages", page_id=page_id)
     detail = c.get(f"/requests/{number}").get_data(as_text=True)
     assert 'id="status">查找中' in detail and "第1页" in detail.split('id="found"')[1]
@@ -136,8 +136,8 @@ def test_working_a_request_searches_for_it_attaches_pages_and_issues_the_reply(a
 def test_not_found_produces_the_certificate(app):
     c = login(app.test_client())
     number = new_request(c, subject_name="欧阳无此人", applicant_type="本人", relationship="")
-    r = post(c, f"/requests/{number}/status", status="已出具")
-    assert r.status_code == 400 and "只能是" in r.get_data(as_text=True)
+    r = post(c, f"/requests/{number}/status", status="未查到")
+    assert r.status_code == 400 and "随答复一并记下" in r.get_data(as_text=True)
     post(c, f"/requests/{number}/status", status="查找中")
     r = post(c, f"/requests/{number}/reply.pdf", note="已查 1985–1995 年全部工资档案")
     assert r.status_code == 200

@@ -132,8 +132,7 @@ def test_a_reply_with_a_restricted_page_asks_the_admin_for_a_reason_each_time(ap
     assert r.status_code == 302
     detail = a.get(f"/requests/{number}").get_data(as_text=True)
     _clean(detail.split('id="found"')[-1])  # the label is 档号 only
-    _post(a, f"/requests/{number}/status", status="已出具", note="查到")
-    r = a.get(f"/requests/{number}/reply.pdf")
+    r = _post(a, f"/requests/{number}/reply.pdf", note="查到")
     assert r.status_code == 403 and "出具理由" in r.get_data(as_text=True)
     _clean(r.get_data(as_text=True))
     r = _post(a, f"/requests/{number}/reply.pdf", reason="本人申请，馆长批准出具")

@@ -72,7 +72,7 @@ class Browserless:
     def get(self, path: str, timeout: float = 30) -> tuple[int, str, dict]:
         try:
             with self.opener.open(self.base + path, timeout=timeout) as r:
-                return r.status, r.read().decode("utf-8"), dict(r.headers)
+                return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
 
@@ -84,7 +84,7 @@ class Browserless:
         body = urllib.parse.urlencode(fields, doseq=True).encode()
         try:
             with self.opener.open(self.base + path, body, timeout=timeout) as r:
-                return r.status, r.read().decode("utf-8"), dict(r.headers)
+                return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
 

@@ -43,11 +43,25 @@ class TransitionError(ValueError):
 
 
 def check_by_hand(current: str, new: str) -> None:
-    """A change staff choose on the status form. 转外馆 stops the deadline, so it is set
-    only by the forward itself, when the request has actually been handed to a partner."""
+    """A change staff choose on the status form. Some statuses say that a step happened, so
+    only that step sets them: 转外馆 (it stops the deadline) by the forward itself, when the
+    request has actually been handed to a partner; 已出具 and 未查到 by issuing the reply
+    (result letter with copies, or 查无档案证明), so the register never claims a paper that
+    was not made."""
     if new == FORWARDED:
         raise TransitionError("“转外馆”只能通过“转外馆办理”设置（须实际转交外馆）")
+    if new in (ISSUED, NOT_FOUND):
+        raise TransitionError(f"“{new}”随答复一并记下：请在申请页出具结果告知书或查无档案证明")
     check(current, new)
+
+
+# Set only by the step that makes them true (see check_by_hand), never on the status form.
+SET_BY_THEIR_STEP = (FORWARDED, ISSUED, NOT_FOUND)
+
+
+def choosable_by_hand(current: str) -> tuple[str, ...]:
+    """What the status form offers after `current`."""
+    return tuple(s for s in NEXT.get(current, ()) if s not in SET_BY_THEIR_STEP)
 
 
 def check(current: str, new: str) -> None:

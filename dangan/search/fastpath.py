@@ -8,8 +8,8 @@ load. So this module reads each term's postings once as arrays (document numbers
 frequencies), and does union, intersection, BM25F scoring, filters, masks, top-k and facet
 counts as array operations. Phrases are checked only on the documents that hold every gram.
 
-It understands the queries `query.build` makes (Term, Or, And, Phrase, NumericRange, Prefix,
-Every); anything else raises `Unsupported` and the backend lets Whoosh run it. Scores follow
+It understands the queries `query.build` makes (Term, Or, And, AndNot, Phrase, NumericRange,
+Prefix, Every); anything else raises `Unsupported` and the backend lets Whoosh run it. Scores follow
 Whoosh's BM25F (same idf, B, K1 and field lengths), so rankings agree with the slow path;
 a test holds the two to the same hits.
 """
@@ -260,6 +260,10 @@ class Executor:
             return _intersection(parts, q.boost, self.doc_count)
         if isinstance(q, Q.Phrase):
             return self._phrase(q)
+        if isinstance(q, Q.AndNot):
+            ids, scores = self.evaluate(q.a)
+            keep = ~np.isin(ids, self.docset(q.b))
+            return ids[keep], scores[keep]
         if isinstance(q, Q.Every):  # filters alone: every page weighs 1, as in Whoosh
             ids = np.flatnonzero(self.live).astype(np.int64)
             return ids, np.full(len(ids), q.boost, dtype=np.float64)

@@ -170,14 +170,24 @@ def person_query(name: str, aliases: dict[str, str]) -> Q.Query:
     return Q.Or(clauses)
 
 
+# A page written this many years after a policy's last year may still be carrying it out
+# (a late 套改 approval); one written later only recalls a date (参加工作 1994 on a 2006
+# 工资调整 form) and is about another adjustment.
+POLICY_LATE_YEARS = 2
+
+
 def policy_query(policy: policies.Policy) -> Q.Query:
-    """A page cites one of the policy's 文号, or speaks of it (a keyword) in one of its years."""
+    """A page cites one of the policy's 文号, or speaks of it (a keyword) in one of its years
+    and was not written well after them."""
     options: list[Q.Query] = [Q.Term("doc_numbers", n, boost=4.0) for n in policy.doc_numbers]
     words = [q for q in (phrase(k) for k in policy.keywords) if q is not None]
     if words:
         talk = Q.Or(words)
         if policy.years:
-            talk = Q.And([talk, Q.Or([Q.Term("year_keys", str(y)) for y in policy.years])])
+            talk = Q.AndNot(
+                Q.And([talk, Q.Or([Q.Term("year_keys", str(y)) for y in policy.years])]),
+                Q.NumericRange("years", max(policy.years) + POLICY_LATE_YEARS + 1,
+                               max_year()))
         options.append(talk)
     return Q.Or(options)
 

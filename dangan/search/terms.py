@@ -45,6 +45,14 @@ class And:
 
 
 @dataclass
+class AndNot:
+    """Pages matching `query` but not `exclude` (scored by `query` alone)."""
+
+    query: object
+    exclude: object
+
+
+@dataclass
 class NumericRange:
     """Pages with a number in `field` from `low` to `high`, both included (years)."""
 
@@ -73,4 +81,4 @@ class Syntax:
     text: str
 
 
-Query = Term | Phrase | Or | And | NumericRange | Prefix | Every | Syntax
+Query = Term | Phrase | Or | And | AndNot | NumericRange | Prefix | Every | Syntax

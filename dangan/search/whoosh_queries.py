@@ -39,6 +39,8 @@ def to_whoosh(q):
         return Q.Or([to_whoosh(c) for c in q.clauses], boost=q.boost)
     if isinstance(q, T.And):
         return Q.And([to_whoosh(c) for c in q.clauses], boost=q.boost)
+    if isinstance(q, T.AndNot):
+        return Q.AndNot(to_whoosh(q.query), to_whoosh(q.exclude))
     if isinstance(q, T.NumericRange):
         return Q.NumericRange(q.field, q.low, q.high)
     if isinstance(q, T.Prefix):

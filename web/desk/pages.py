@@ -150,7 +150,7 @@ def _detail_page(req: Request, draft: dict | None = None, status_error: str = ""
             .order_by(Access.id))))
     return render_template(
         "request_detail.html", req=req, mask=mask, mark=mark, left=left, types=TYPES,
-        next_statuses=workflow.NEXT.get(req.status, ()), delivery=workflow.DELIVERY,
+        choosable=workflow.choosable_by_hand(req.status), delivery=workflow.DELIVERY,
         open_statuses=workflow.OPEN,
         search_url=search_url(req), criteria=criteria(req), peers=_cfg().peers,
         working=session.get("request_number") == number, draft=draft or {},
