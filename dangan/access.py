@@ -7,7 +7,7 @@ The rules, in order:
   request the user is working on (never both: request work suspends the visit).
 - An open item (dangan/openness.py) is shown within a scope.
 - A restricted item is shown only to the admin who opened it for this very scope, with a
-  reason (dangan/records/clearances.py); a reply's copy needs an approval for that reply.
+  reason (dangan/register/clearances.py); a reply's copy needs an approval for that reply.
   Staff never see restricted content; a partner never does (no user, no scope).
 web/gate.py asks this for every route that shows a page or a document; nothing else decides.
 """
@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dangan.openness import RESTRICTED_LABEL, is_restricted, public_label
-from dangan.records import clearances
-from dangan.records.accounts import Database, User
+from dangan.register import clearances
+from dangan.register.accounts import Database, User
 
 # What a route may be about to show.
 WHAT = ("content", "thumbnail", "image", "copy", "facts", "attach", "reply", "api")

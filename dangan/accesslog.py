@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from dangan.records.accounts import Access, User, Visit
+from dangan.register.accounts import Access, User, Visit
 
 PAGE_SIZE = 100
 

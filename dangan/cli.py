@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     asub = p.add_subparsers(dest="action", required=True)
     asub.add_parser("verify", help="check the register, its chain, triggers and head file")
 
-    p = sub.add_parser("db", help="the records database (accounts, register, requests)")
+    p = sub.add_parser("db", help="the register database (accounts, visits, requests, access log)")
     dsub = p.add_subparsers(dest="action", required=True)
     dsub.add_parser("upgrade", help="bring it to the current schema (serve does this too)")
     dsub.add_parser("current", help="its schema revision")
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(cfg, args)
     except Exception as e:
-        from .records.migrate import RegisterBehind  # (Alembic: imported only when needed)
+        from .register.migrate import RegisterBehind  # (Alembic: imported only when needed)
 
         if not isinstance(e, RegisterBehind):
             raise
@@ -379,18 +379,18 @@ def _read_password(args) -> str:
 
 def _database(cfg):
     """The web app's database (staff, register, requests, tokens), as the CLI edits it."""
-    from .records.accounts import Database, database_url
+    from .register.accounts import Database, database_url
 
     return Database(database_url(cfg), evidence_dir=cfg.data_dir)
 
 
 def cmd_db(cfg, args) -> int:
-    from .records import migrate
+    from .register import migrate
 
     if args.action == "current":
         from sqlalchemy import create_engine
 
-        from .records.accounts import database_url
+        from .register.accounts import database_url
 
         url = database_url(cfg)
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -399,7 +399,7 @@ def cmd_db(cfg, args) -> int:
         now = migrate.current(create_engine(url))
         print(f"{now or '(空 empty)'}\t最新 head {migrate.head()}")
         return Exit.OK
-    from .records.accounts import Database, database_url
+    from .register.accounts import Database, database_url
 
     before, after = Database(database_url(cfg), evidence_dir=cfg.data_dir,
                              migrate=True).schema_change
@@ -458,7 +458,7 @@ def cmd_user(cfg, args) -> int:
 
 
 def cmd_token(cfg, args) -> int:
-    from .records import tokens
+    from .register import tokens
 
     db = _database(cfg)
     try:
@@ -486,9 +486,9 @@ def cmd_token(cfg, args) -> int:
 def cmd_requests(cfg, args) -> int:
     from sqlalchemy import select
 
-    from .desk import records, workflow
+    from .desk import steps, workflow
     from .desk.deadlines import URGENCY_LABELS, calendar_warning
-    from .records.requests import Request
+    from .register.requests import Request
 
     db = _database(cfg)
     with db.session() as s:
@@ -500,14 +500,14 @@ def cmd_requests(cfg, args) -> int:
             if not req.forwarded_to:
                 continue
             try:
-                now = records.refresh_remote(db, cfg, req.number)
+                now = steps.refresh_remote(db, cfg, req.number)
                 print(f"{req.number}\t{req.forwarded_to}\t{now.remote_status or '?'}")
-            except records.DeskError as e:
+            except steps.DeskError as e:
                 failed += 1
                 print(f"{req.number}\t{req.forwarded_to}\t{e}", file=sys.stderr)
         return Exit.FAILED if failed else Exit.OK
     today = clock.today()
-    warning = calendar_warning(records.calendar(cfg).uncovered_years(
+    warning = calendar_warning(steps.calendar(cfg).uncovered_years(
         today, *(r.due_on for r in open_requests)))
     if warning:
         print(warning, file=sys.stderr)
@@ -522,9 +522,9 @@ def cmd_requests(cfg, args) -> int:
 
 def cmd_audit(cfg, args) -> int:
     """`dangan audit verify`: check the register against its keyed chain, the append-only
-    triggers and the head file in the data dir (dangan/records/chain.py). Each kind of
+    triggers and the head file in the data dir (dangan/register/chain.py). Each kind of
     tampering is reported by the first entry concerned; exit 1 if any is found."""
-    from .records import chain
+    from .register import chain
 
     db = _database(cfg)
     report = chain.verify(db.engine, cfg.data_dir)

@@ -9,7 +9,7 @@ import pytest
 
 from dangan import accesslog
 from dangan.accesslog import LogFilter
-from dangan.records.accounts import Access, Database, Visit
+from dangan.register.accounts import Access, Database, Visit
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ import subprocess
 
 from conftest import DANGAN, run_dangan
 from sqlalchemy import create_engine
-from test_records_migrations import previous_release_register
+from test_register_migrations import previous_release_register
 
 from dangan.exitcodes import Exit
-from dangan.records import migrate
+from dangan.register import migrate
 
 
 def test_help_lists_every_exit_status():

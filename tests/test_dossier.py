@@ -12,8 +12,8 @@ from dangan import config as config_mod
 from dangan.dossier import open_dossier
 from dangan.dossier.rules import BIRTH_RULE
 from dangan.indexer.store import PageStore
-from dangan.records.accounts import Database
-from dangan.records.dossiers import decisions_for, record_decision
+from dangan.register.accounts import Database
+from dangan.register.dossiers import decisions_for, record_decision
 from dangan.search.backend import SearchIndex
 
 FILES = {

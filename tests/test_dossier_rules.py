@@ -3,10 +3,10 @@ one person, what a conflict is, and how 连续工龄 is counted."""
 
 from __future__ import annotations
 
+from dangan.dossier.appearances import Record
 from dangan.dossier.dossier import assemble
 from dangan.dossier.facts import person_facts
 from dangan.dossier.grouping import HARD, evidence, group_records
-from dangan.dossier.records import Record
 from dangan.dossier.rules import earliest_recorded_birth
 from dangan.dossier.timeline import service
 from dangan.indexer.facts import Fact
@@ -149,7 +149,7 @@ def test_a_look_alike_whose_unit_birth_and_start_all_differ_is_called_another_pe
 
 
 def test_a_roster_dated_by_its_year_alone_is_dated_that_year():
-    from dangan.dossier.records import record_date
+    from dangan.dossier.appearances import record_date
 
     fields = {"dates": ["1933-12", "1955-03"], "years": [1933, 1955, 1993]}
     assert record_date(fields, None) == "1993"

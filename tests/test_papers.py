@@ -12,7 +12,7 @@ from conftest import run_dangan
 from pypdf import PdfReader
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records.requests import Request
+from dangan.register.requests import Request
 
 
 @pytest.fixture(scope="module")

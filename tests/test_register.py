@@ -15,7 +15,7 @@ from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
 from dangan import clock
-from dangan.records.accounts import Access, Visit
+from dangan.register.accounts import Access, Visit
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def _today_count(app) -> int:
 
 def test_the_chains_key_and_head_file_go_into_every_backup(kit, tmp_path):
     from dangan import config as config_mod
-    from dangan.records import chain
+    from dangan.register import chain
 
     cfg, app, _ = kit
     c = login(app.test_client())

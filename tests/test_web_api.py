@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from webhelpers import VALID_ID, make_app
 
-from dangan.records import tokens
-from dangan.records.requests import Request
+from dangan.register import tokens
+from dangan.register.requests import Request
 
 FORWARD = {"origin_number": "DL01-20261123-R001", "requester_name": "王小兰",
            "requester_id_number": VALID_ID, "requester_phone": "13812345678",

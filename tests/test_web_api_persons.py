@@ -9,7 +9,7 @@ from sqlalchemy import select
 from test_dossier import CATALOG, FILES
 from webhelpers import make_app
 
-from dangan.records import tokens
+from dangan.register import tokens
 
 FILES_WITH_ID = {**FILES, "liu/退休审批.pdf": [*FILES["liu/退休审批.pdf"],
                                            "身份证号码 620421194204124820"]}

@@ -10,7 +10,7 @@ import time
 import pytest
 from webhelpers import VALID_ID, login, make_app, register_visit, token
 
-from dangan.records import tokens
+from dangan.register import tokens
 
 HUGE = "99999999999999999999999"
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit
 
-from dangan.records.accounts import Visit
+from dangan.register.accounts import Visit
 
 
 @pytest.fixture(scope="module")

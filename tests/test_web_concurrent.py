@@ -14,7 +14,7 @@ from conftest import DANGAN, free_port
 from sqlalchemy import create_engine, func, select
 from webhelpers import VALID_ID, Browserless
 
-from dangan.records.accounts import Access, Visit
+from dangan.register.accounts import Access, Visit
 
 PER_CLERK = 8
 

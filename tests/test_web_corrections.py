@@ -10,7 +10,7 @@ from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
 from dangan.corrections import register
-from dangan.records.accounts import Access
+from dangan.register.accounts import Access
 
 
 def _app(tmp_path):
@@ -67,7 +67,7 @@ def _propose(client, app, page_id: int, **extra):
 
 
 def _chained(app, access_id: int) -> bool:
-    from dangan.records.chain import AuditEntry
+    from dangan.register.chain import AuditEntry
 
     with app.extensions["dangan_db"].session() as s:
         return s.scalar(select(AuditEntry.mac).where(AuditEntry.kind == "access_log",
@@ -183,7 +183,7 @@ def test_a_fact_corrected_from_the_dossier_is_what_the_dossier_states(app):
     assert "1931年5月" in page and "1931年3月" not in page
     assert "人工核对（clerk" in page
     # a partner archive learns the value and that staff checked it, not who
-    from dangan.records import tokens
+    from dangan.register import tokens
 
     auth = {"Authorization": "Bearer " + tokens.create(app.extensions["dangan_db"], "DL01")}
     answer = app.test_client().get("/api/v1/persons?name=曾广才", headers=auth).get_json()

@@ -16,8 +16,8 @@ from webhelpers import VALID_ID, login, make_app, token
 
 from dangan import clock
 from dangan.config import DeskSettings
-from dangan.records.accounts import Access
-from dangan.records.requests import Request
+from dangan.register.accounts import Access
+from dangan.register.requests import Request
 
 FORM = {"requester_name": "王小兰", "requester_id_number": VALID_ID,
         "requester_phone": "13812345678", "applicant_type": "亲属", "relationship": "女儿",

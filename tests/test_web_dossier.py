@@ -15,8 +15,8 @@ from sqlalchemy import select
 from test_dossier import CATALOG, FILES
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records.accounts import Access, IssuedPaper
-from dangan.records.dossiers import DossierDecision
+from dangan.register.accounts import Access, IssuedPaper
+from dangan.register.dossiers import DossierDecision
 
 NAME = urllib.parse.quote("刘桂芬")
 

@@ -11,7 +11,7 @@ from archivekit import RESTRICTED_CODE, index, make_archive
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records.accounts import Access, Visit, VisitEvent
+from dangan.register.accounts import Access, Visit, VisitEvent
 
 SECRET = ("解玉堂", "1938", "粮食局", "病历")
 

@@ -13,7 +13,7 @@ from archivekit import RESTRICTED_CODE, index, make_archive
 from pypdf import PdfReader
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records import tokens
+from dangan.register import tokens
 
 # What only the 控制 page says (its catalogue title is not open either). The person's name is
 # typed into the queries, so it is echoed back by search boxes: it is not among these.

@@ -11,8 +11,8 @@ from archivekit import CLOSED_CODE, RESTRICTED_CODE, index, make_archive
 from sqlalchemy import select
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records import tokens
-from dangan.records.accounts import Access, Clearance
+from dangan.register import tokens
+from dangan.register.accounts import Access, Clearance
 
 SECRET = ("解玉堂", "1938", "粮食局", "病历")  # what the closed page says
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from test_pension_reckon import FILES
 from webhelpers import login, make_app, register_visit, token
 
-from dangan.records import tokens
+from dangan.register import tokens
 
 NAME = urllib.parse.quote("周红梅")
 

@@ -16,7 +16,7 @@ from dangan import clock
 from dangan.config import Config
 from dangan.diskfull import MESSAGE as DISK_FULL
 from dangan.diskfull import is_disk_full
-from dangan.records.accounts import Database, database_url
+from dangan.register.accounts import Database, database_url
 
 from .security import (
     AccessLogUnavailable,

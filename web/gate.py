@@ -10,7 +10,7 @@ from flask import abort, current_app, g, session
 
 from dangan import access
 from dangan.access import Decision, Scope
-from dangan.records import clearances
+from dangan.register import clearances
 
 from .security import current_visit_id, log_access
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from sqlalchemy import select
 
-from dangan.records.accounts import Access, User, now
+from dangan.register.accounts import Access, User, now
 from dangan.text.idnumbers import mask_in_text
 
 PUBLIC_ENDPOINTS = {"auth.login", "static", "intake.apply", "intake.done", "intake.status",
@@ -150,8 +150,8 @@ def held_visit_id() -> int | None:
     if visit_id is None or g.get("user") is None:
         return None
     if g.get("open_visit_checked") != visit_id:
-        from dangan.records import custody
-        from dangan.records.accounts import Visit
+        from dangan.register import custody
+        from dangan.register.accounts import Visit
 
         db = current_app.extensions["dangan_db"]
         with db.session() as s:
@@ -169,8 +169,8 @@ def open_visits() -> list[tuple[int, str]]:
     timeout the clerk picks the citizen still at the window back up."""
     if g.get("user") is None or session.get("visit_id") is not None:
         return []
-    from dangan.records import custody
-    from dangan.records.accounts import Visit
+    from dangan.register import custody
+    from dangan.register.accounts import Visit
 
     db = current_app.extensions["dangan_db"]
     with db.session() as s:
@@ -208,7 +208,7 @@ def log_access(action: str, path: str = "", page: int | None = None, detail: str
              "request_number": session.get("request_number"), "action": action,
              "path": path, "page": page, "detail": mask_in_text(detail), "page_uid": page_uid}
     try:
-        # Chained in the same transaction by dangan/records/chain.py (serialised there, in
+        # Chained in the same transaction by dangan/register/chain.py (serialised there, in
         # the database, so several server processes keep one chain).
         with current_app.extensions["dangan_db"].session() as s:
             s.add(Access(**entry))

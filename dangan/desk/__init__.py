@@ -2,5 +2,5 @@
 
 `deadlines` counts working days, `workflow` says which status may follow which, `letters`
 prints the replies, `records` keeps the requests and their history (the tables are in
-`dangan.records.requests`).
+`dangan.register.requests`).
 """

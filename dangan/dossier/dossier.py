@@ -7,9 +7,9 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .appearances import Record, gather
 from .facts import PersonFact, person_facts
 from .grouping import Group, group_records
-from .records import Record, gather
 from .rules import RuleChoice, earliest_recorded_birth
 from .timeline import Event, Service, events, service
 

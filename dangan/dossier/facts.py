@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from dangan.indexer.facts import DATE_KINDS, FACT_KINDS, Fact
 from dangan.text.idnumbers import mask
 
-from .records import Record
+from .appearances import Record
 
 SINGLE_VALUED = {"gender", "birth", "native_place", "id_number", "work_start", "recruited",
                  "teaching_start", "regularized", "enlisted", "discharged", "retired"}

@@ -6,14 +6,14 @@ whatever else agrees. A birth date off by a year with the same month is a clerk'
 another person (the very disagreement the birth-date rule settles), so it counts little.
 Variant spellings (同音, 形近) are never grouped automatically: they are listed apart, each
 with the group it would fit, until staff confirm them. Staff decisions (confirm, split,
-merge; dangan/records/dossiers.py) are applied last, in the order they were made.
+merge; dangan/register/dossiers.py) are applied last, in the order they were made.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .records import Record
+from .appearances import Record
 
 SAME = 2.0  # average pairwise score needed to join two groups
 HARD = -100.0  # never the same person

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dangan.corrections import provenance
 from dangan.pension.reckon import Reckoning
 
+from .appearances import Record
 from .dossier import Person
-from .records import Record
 from .timeline import service_line, shown_date
 
 TITLE = "查档结果摘要"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dangan.indexer.facts import WAGE_KINDS
 
-from .records import Record
+from .appearances import Record
 
 GAP_YEARS = 10
 START_KINDS = ("work_start", "recruited", "teaching_start", "enlisted")

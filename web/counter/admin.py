@@ -12,12 +12,12 @@ from sqlalchemy import select
 
 from dangan import accesslog, clock
 from dangan.desk.deadlines import calendar_warning
-from dangan.desk.records import calendar as desk_calendar
+from dangan.desk.steps import calendar as desk_calendar
 from dangan.desk.workflow import DELIVERED
 from dangan.indexer import locks
-from dangan.records import chain
-from dangan.records.requests import Request
-from dangan.records.tokens import ApiAccess, listing
+from dangan.register import chain
+from dangan.register.requests import Request
+from dangan.register.tokens import ApiAccess, listing
 from dangan.search import engine as search_engine
 from dangan.text.numbers import parse_int
 from dangan.verification import public_url_problem

@@ -21,7 +21,7 @@ from dangan import clock
 from dangan.openness import open_title
 from dangan.papers.copies import certified_copy, reference
 from dangan.papers.ink import load_stamp
-from dangan.records.accounts import PURPOSES, Visit
+from dangan.register.accounts import PURPOSES, Visit
 from dangan.text.numbers import parse_int
 
 from .. import gate

@@ -30,8 +30,8 @@ from dangan.papers.ink import load_stamp
 from dangan.papers.summary import summary_pdf
 from dangan.pension.reckon import reckon
 from dangan.pension.special import settings_of
-from dangan.records.accounts import User, Visit
-from dangan.records.dossiers import (
+from dangan.register.accounts import User, Visit
+from dangan.register.dossiers import (
     ACTION_LABELS,
     ACTIONS,
     NoteNeeded,

@@ -11,7 +11,7 @@ from dangan import clock
 from dangan.accesstext import describe
 from dangan.doctypes import TYPES
 from dangan.papers.copies import reference
-from dangan.records.accounts import Access, Visit
+from dangan.register.accounts import Access, Visit
 
 from ..stores import page_store
 

@@ -104,9 +104,9 @@ def index():
                         f for f in page.fields.facts if f.row == h.row])
     attached = set()
     if session.get("request_number") and results is not None:
-        from dangan.desk import records
+        from dangan.desk import steps
 
-        req = records.get(current_app.extensions["dangan_db"], session["request_number"])
+        req = steps.get(current_app.extensions["dangan_db"], session["request_number"])
         attached = {p.page_id for p in req.pages} if req is not None else set()
     return render_template("search.html", form=form, results=results, error=error, types=TYPES,
                            mask=mask, ids=ids, terms=terms, page_no=page_no, pages=pages,

@@ -2,7 +2,7 @@
 the real name printed as 经办人, see each account's last login.
 
 HTTP only: every rule (what a login may look like, password length, the last admin cannot
-be disabled) is the one `dangan user …` obeys, in dangan/records/accounts.py; both call it.
+be disabled) is the one `dangan user …` obeys, in dangan/register/accounts.py; both call it.
 Each change is written to the access log by the system, under the admin who made it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from dangan.records.accounts import ROLES
+from dangan.register.accounts import ROLES
 
 from ..security import admin_required, log_access
 

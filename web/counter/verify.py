@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from sqlalchemy import select
 
 from dangan import verification
-from dangan.records.accounts import IssuedPaper
+from dangan.register.accounts import IssuedPaper
 
 from ..limits import SlidingWindow
 from ..security import log_access

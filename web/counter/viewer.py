@@ -28,7 +28,7 @@ from PIL import Image
 from werkzeug.datastructures import MultiDict
 
 from dangan.corrections import effective, register
-from dangan.desk import records
+from dangan.desk import steps
 from dangan.doctypes import label
 from dangan.indexer import sources
 from dangan.indexer.reading import term_boxes
@@ -115,7 +115,7 @@ def view(page_id: int):
     request_number = session.get("request_number")
     attached = False
     if request_number:
-        req = records.get(current_app.extensions["dangan_db"], request_number)
+        req = steps.get(current_app.extensions["dangan_db"], request_number)
         attached = req is not None and any(p.page_id == page_id for p in req.pages)
     return render_template(
         "viewer.html", page=page, page_id=page_id, meta=meta, type_label=label,

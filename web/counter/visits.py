@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from dangan import clock
 from dangan.desk.forms import normalize_phone, phone_ok
 from dangan.exports import csv_text
-from dangan.records import custody
-from dangan.records import register as registry
-from dangan.records.accounts import (
+from dangan.register import custody
+from dangan.register import register as registry
+from dangan.register.accounts import (
     OUTCOMES,
     PURPOSES,
     RELATIONSHIPS,
@@ -153,7 +153,7 @@ def _visit(s, visit_id: int) -> Visit:
 def resume(visit_id: int):
     """Pick an open visit back up (after a logout, a timeout, or from another window): its
     holder continues; an admin takes another's over (recorded, ending its clearances); staff
-    need the holder's hand-over first (dangan/records/custody.py)."""
+    need the holder's hand-over first (dangan/register/custody.py)."""
     with _db().session() as s:
         visit = _visit(s, visit_id)
     try:

@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from dangan.desk import records, workflow
+from dangan.desk import steps, workflow
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
 from dangan.text.idnumbers import clean as clean_id
@@ -54,7 +54,7 @@ def apply():
             if not _limiter().allow("apply:" + _client(), cfg.desk.intake_per_hour):
                 return render_template("error.html", code=429,
                                        message="提交过于频繁，请一小时后再试，或致电档案馆"), 429
-            req = records.open_request(current_app.extensions["dangan_db"], cfg, values,
+            req = steps.open_request(current_app.extensions["dangan_db"], cfg, values,
                                        actor="网上申请")
             # Post/redirect/get: refreshing the answer page must not file a second request.
             session["applied"] = req.number
@@ -77,7 +77,7 @@ def as_typed(form) -> dict:
 def done():
     """The answer to a filed request: its number and deadline, for this browser only."""
     number = session.get("applied")
-    req = records.get(current_app.extensions["dangan_db"], number) if number else None
+    req = steps.get(current_app.extensions["dangan_db"], number) if number else None
     if req is None:
         return redirect(url_for("intake.apply"))
     return render_template("apply_done.html", req=req, masked=mask(req.requester_id_number),
@@ -108,11 +108,11 @@ def status():
         if not _limiter().allow("status:" + _client(), cfg.desk.intake_per_hour * 6):
             return render_template("error.html", code=429, message="查询过于频繁，请稍后再试"), 429
         misses = _misses()
-        key = "number:" + records.typed_number(number)
+        key = "number:" + steps.typed_number(number)
         if misses.count(key) >= MISSES_PER_NUMBER:
             # Locked for the hour: the 4 digits cannot be tried through, from any address.
             return render_template("error.html", code=429, message=LOCKED), 429
-        req = records.find_typed(current_app.extensions["dangan_db"], number)
+        req = steps.find_typed(current_app.extensions["dangan_db"], number)
         if req is not None and len(tail) == 4 and req.requester_id_number.endswith(tail):
             found = req
         else:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from dangan import clock
 from dangan.access import Scope
 from dangan.accesstext import search_words
-from dangan.desk import records, workflow
+from dangan.desk import steps, workflow
 from dangan.desk.deadlines import URGENCY_LABELS
 from dangan.desk.forms import validate
 from dangan.doctypes import TYPES
@@ -34,9 +34,9 @@ from dangan.papers.copies import reference
 from dangan.papers.ink import load_stamp
 from dangan.papers.letters import LetterFacts, not_found_certificate
 from dangan.papers.letters import reply as papers_reply
-from dangan.records import register
-from dangan.records.accounts import User
-from dangan.records.requests import Request
+from dangan.register import issued as issued_papers
+from dangan.register.accounts import User
+from dangan.register.requests import Request
 from dangan.text.idnumbers import mask
 from dangan.text.numbers import parse_int
 
@@ -65,7 +65,7 @@ def holding_choices() -> list[tuple[str, str]]:
 
 
 def _load(number: str) -> Request:
-    req = records.get(_db(), number)
+    req = steps.get(_db(), number)
     if req is None:
         abort(404, description="无此申请")
     return req
@@ -101,15 +101,15 @@ def new():
     if request.method == "POST":
         values, errors = validate(request.form, holding=tuple(c for c, _ in holding_choices()))
         if not errors:
-            req = records.open_request(_db(), cfg, values, actor=g.user.username,
+            req = steps.open_request(_db(), cfg, values, actor=g.user.username,
                                        user_id=g.user.id)
             flash(f"已受理申请 {req.number}，办理期限 {req.due_on:%Y-%m-%d}")
             if values["holding_archive"] != cfg.archive_code:
                 try:
-                    records.forward(_db(), cfg, req.number, values["holding_archive"],
+                    steps.forward(_db(), cfg, req.number, values["holding_archive"],
                                     actor=g.user.username, user_id=g.user.id)
                     flash("已转交档案保管馆办理")
-                except records.DeskError as e:
+                except steps.DeskError as e:
                     flash(f"{e}。申请已保存，可稍后在申请页重新转交。", "error")
             return redirect(url_for("desk.detail", number=req.number))
         values = as_typed(request.form)
@@ -134,11 +134,11 @@ def _detail_page(req: Request, draft: dict | None = None, status_error: str = ""
     number = req.number
     today = clock.today()
     mark = req.urgency(today)
-    left = records.calendar(_cfg()).working_days_between(today, req.due_on)
+    left = steps.calendar(_cfg()).working_days_between(today, req.due_on)
     log_access("request_view", detail=number)
     from sqlalchemy import select as _select
 
-    from dangan.records.accounts import Access
+    from dangan.register.accounts import Access
 
     from ..counter.logview import entries
 
@@ -155,7 +155,8 @@ def _detail_page(req: Request, draft: dict | None = None, status_error: str = ""
         search_url=search_url(req), criteria=criteria(req), peers=_cfg().peers,
         working=session.get("request_number") == number, draft=draft or {},
         status_error=status_error, work_log=work_log,
-        papers=register.issued_under(_db(), [number])[number], describe=register.describe,
+        papers=issued_papers.issued_under(_db(), [number])[number],
+        describe=issued_papers.describe,
         can_reply=req.status in (workflow.ISSUED, workflow.NOT_FOUND, workflow.DELIVERED)
     ), code
 
@@ -186,7 +187,7 @@ def search_url(req: Request) -> str:
 def work(number: str):
     """Make this request the one searches and views are logged against, and search for it."""
     req = _load(number)
-    if records.accept(_db(), req.number, actor=g.user.username, user_id=g.user.id):
+    if steps.accept(_db(), req.number, actor=g.user.username, user_id=g.user.id):
         flash(f"已受理申请 {req.number}")  # the citizen's status page now says 已受理
     session["request_number"] = req.number
     # Who worked the request, and when, stands in its own log (the visit is suspended).
@@ -204,7 +205,7 @@ def release(number: str):
 @bp.route("/<number>/status", methods=["POST"])
 def status(number: str):
     try:
-        records.change_status(_db(), number, request.form.get("status", ""),
+        steps.change_status(_db(), number, request.form.get("status", ""),
                               actor=g.user.username, user_id=g.user.id,
                               note=request.form.get("note", "").strip(),
                               delivery=request.form.get("delivery", ""))
@@ -212,7 +213,7 @@ def status(number: str):
         if request.form.get("status") not in workflow.OPEN and \
                 session.get("request_number") == number:
             session.pop("request_number", None)  # the search for it is over
-    except records.DeskError as e:
+    except steps.DeskError as e:
         # The change was refused: say why in red, and keep what was chosen and typed.
         draft = {k: request.form.get(k, "") for k in ("status", "delivery", "note")}
         return _detail_page(_load(number), draft, f"状态未更改：{e}。请修改后再点“确认”。", 400)
@@ -246,8 +247,8 @@ def attach(number: str):
             title = meta.get("title") or page.fields.title
             label = (f"题名：{title}" if title else "未编档号") + f" 第{page.page_in_document}页"
         try:
-            added += records.attach_page(_db(), number, page_id, label, g.user.username)
-        except records.DeskError as e:
+            added += steps.attach_page(_db(), number, page_id, label, g.user.username)
+        except steps.DeskError as e:
             flash(str(e), "error")
             return redirect(url_for("desk.detail", number=number))
         log_access("request_attach", page.path, page.page, number, page_uid=int(raw))
@@ -259,8 +260,8 @@ def attach(number: str):
 @bp.route("/<number>/pages/<int:row_id>/remove", methods=["POST"])
 def detach(number: str, row_id: int):
     try:
-        records.detach_page(_db(), number, row_id)
-    except records.DeskError as e:
+        steps.detach_page(_db(), number, row_id)
+    except steps.DeskError as e:
         flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
@@ -268,10 +269,10 @@ def detach(number: str, row_id: int):
 @bp.route("/<number>/forward", methods=["POST"])
 def forward(number: str):
     try:
-        req = records.forward(_db(), _cfg(), number, request.form.get("peer", ""),
+        req = steps.forward(_db(), _cfg(), number, request.form.get("peer", ""),
                               actor=g.user.username, user_id=g.user.id)
         flash(f"已转交 {req.forwarded_to}，对方编号 {req.remote_number}")
-    except records.DeskError as e:
+    except steps.DeskError as e:
         flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
@@ -279,9 +280,9 @@ def forward(number: str):
 @bp.route("/<number>/refresh", methods=["POST"])
 def refresh(number: str):
     try:
-        req = records.refresh_remote(_db(), _cfg(), number)
+        req = steps.refresh_remote(_db(), _cfg(), number)
         flash(f"外馆办理状态：{req.remote_status or '未知'}")
-    except records.DeskError as e:
+    except steps.DeskError as e:
         flash(str(e), "error")
     return redirect(url_for("desk.detail", number=number))
 
@@ -369,11 +370,11 @@ def reply(number: str):
         abort(409, description="申请尚在办理：请在申请页点“出具结果告知书”或“出具查无档案证明”")
     if result is not None:
         try:
-            records.change_status(_db(), number, result, actor=g.user.username,
+            steps.change_status(_db(), number, result, actor=g.user.username,
                                   user_id=g.user.id, by_hand=False,
                                   note=f"{note}（{kind} 核验码 {code}）" if note
                                   else f"{kind} 核验码 {code}")
-        except records.DeskError as e:  # changed at another desk meanwhile
+        except steps.DeskError as e:  # changed at another desk meanwhile
             abort(409, description=str(e))
     out = cfg.data_dir / "replies"
     out.mkdir(parents=True, exist_ok=True)

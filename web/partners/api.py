@@ -15,10 +15,10 @@ from importlib import resources
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import select
 
-from dangan.desk import records
+from dangan.desk import steps
 from dangan.desk.forms import validate
-from dangan.records import tokens
-from dangan.records.requests import Request
+from dangan.register import tokens
+from dangan.register.requests import Request
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError, SearchRequest
 from dangan.search.searching import search as run_search
@@ -158,16 +158,16 @@ def forward_in():
                 Request.origin_archive == g.peer, Request.origin_number == origin_number))):
             # A retry after a lost answer must not file the request twice.
             _log("forward_in", 200, f"{seen.number} (again)")
-            return jsonify(_status(records.get(_db(), seen.number))), 200
-    req = records.open_request(_db(), cfg, values, actor=f"外馆 {g.peer}",
+            return jsonify(_status(steps.get(_db(), seen.number))), 200
+    req = steps.open_request(_db(), cfg, values, actor=f"外馆 {g.peer}",
                                origin_archive=g.peer, origin_number=origin_number)
     _log("forward_in", 201, req.number)
-    return jsonify(_status(records.get(_db(), req.number))), 201
+    return jsonify(_status(steps.get(_db(), req.number))), 201
 
 
 @bp.route("/requests/<number>")
 def request_status(number: str):
-    req = records.get(_db(), number)
+    req = steps.get(_db(), number)
     # A partner sees only the requests it forwarded; any other number does not exist for it.
     if req is None or req.origin_archive != g.peer:
         return error(404, "无此申请")

@@ -8,7 +8,7 @@ from flask import current_app, jsonify, request
 from dangan.dossier import open_dossier
 from dangan.dossier.export import public_persons
 from dangan.pension.special import settings_of
-from dangan.records.dossiers import decisions_for
+from dangan.register.dossiers import decisions_for
 from dangan.search.backend import IndexMissing
 from dangan.search.query import QueryError
 

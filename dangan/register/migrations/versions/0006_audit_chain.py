@@ -4,7 +4,7 @@ triggers on PostgreSQL as on SQLite.
 SQLite gains triggers for hand-overs, request steps and the chain, and one that refuses to
 change an open visit's person, number or registering clerk (only its closing fields may be
 set). PostgreSQL gets the same rules as trigger functions, and TRUNCATE refused too; the
-trigger names are listed in dangan/records/chain.py, which `dangan audit verify` checks.
+trigger names are listed in dangan/register/chain.py, which `dangan audit verify` checks.
 
 Revision ID: 0006
 Revises: 0005 (0005_custody)

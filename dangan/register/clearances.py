@@ -4,7 +4,7 @@ approval reaches, for the counter, the desk and the CLI alike.
 One approval opens one document, for the admin who gave it, for one visit or for one request
 (or one reply to it), with the reason on record. It never opens anything for the rest of a
 login session, for the next visitor, or for anyone else: staff never see restricted content,
-and another admin gives an approval of their own. A visit changing hands (dangan/records/
+and another admin gives an approval of their own. A visit changing hands (dangan/register/
 custody.py), or a colleague starting work on a request, ends every approval granted on it
 so far.
 """

@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
 
-from dangan.records import migrate
-from dangan.records.accounts import Access, Base, Database, User, Visit
-from dangan.records.requests import Request
-from dangan.records.tokens import ApiAccess, ApiToken
+from dangan.register import migrate
+from dangan.register.accounts import Access, Base, Database, User, Visit
+from dangan.register.requests import Request
+from dangan.register.tokens import ApiAccess, ApiToken
 
 OLD_SCHEMA = Path(__file__).parent / "data" / "records_cb55e17.sql"
 
@@ -159,7 +159,7 @@ def test_a_register_of_the_previous_release_comes_through_the_upgrade_intact(
         s.commit()
         assert len(list(s.scalars(select(Access)))) == 5
     # The chain begins there: the older rows are under its genesis digest, and stay checked.
-    from dangan.records import chain
+    from dangan.register import chain
 
     report = chain.verify(db.engine, tmp_path / "data")
     assert report.intact and report.entries == 2, report.findings

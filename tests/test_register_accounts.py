@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dangan.records.accounts import Access, Database
+from dangan.register.accounts import Access, Database
 
 
 @pytest.fixture

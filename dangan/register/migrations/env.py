@@ -1,8 +1,8 @@
-"""Alembic's environment: run on the connection `dangan.records.migrate` hands over.
+"""Alembic's environment: run on the connection `dangan.register.migrate` hands over.
 
 Revisions are written by hand or with autogenerate against `Base.metadata` (the models), e.g.
 `.venv/bin/alembic -x url=sqlite:///var/data/dangan.sqlite3 revision --autogenerate -m "…"`
-from the repository root (alembic.ini); tests/test_records_migrations.py fails while the
+from the repository root (alembic.ini); tests/test_register_migrations.py fails while the
 models and the revisions disagree.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from dangan.records import dossiers, requests, tokens  # noqa: F401  (tables join Base.metadata)
-from dangan.records.accounts import Base
+from dangan.register import dossiers, requests, tokens  # noqa: F401  (tables join Base.metadata)
+from dangan.register.accounts import Base
 
 
 def _run(connection) -> None:

@@ -18,8 +18,8 @@ from dangan import clock, federation
 from dangan.config import Config
 from dangan.desk import workflow
 from dangan.desk.deadlines import WorkCalendar
-from dangan.records.accounts import now
-from dangan.records.requests import Request, RequestEvent, RequestPage
+from dangan.register.accounts import now
+from dangan.register.requests import Request, RequestEvent, RequestPage
 from dangan.text.numbers import fold_digits
 
 

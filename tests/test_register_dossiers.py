@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dangan.records.accounts import Database
-from dangan.records.dossiers import NoteNeeded, decisions_for, record_decision
+from dangan.register.accounts import Database
+from dangan.register.dossiers import NoteNeeded, decisions_for, record_decision
 
 
 @pytest.fixture

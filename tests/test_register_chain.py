@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select, text
 
-from dangan.records import chain, clearances
-from dangan.records.accounts import Access, Database, IssuedPaper, Visit
-from dangan.records.dossiers import record_decision
+from dangan.register import chain, clearances
+from dangan.register.accounts import Access, Database, IssuedPaper, Visit
+from dangan.register.dossiers import record_decision
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -202,7 +202,7 @@ def test_missing_triggers_are_reported(db, tmp_path):
 APPENDER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from dangan.records.accounts import Access, Database
+    from dangan.register.accounts import Access, Database
     db = Database(sys.argv[1], evidence_dir=Path(sys.argv[2]))
     for n in range(60):
         with db.session() as s:

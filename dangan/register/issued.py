@@ -2,7 +2,7 @@
 
 A visit's (or a request's) 复制内容 is the list of papers issued under its number: each
 certified copy, 查档结果摘要 and reply once, with its verification code, kind and pages
-(dangan/records/accounts.IssuedPaper, written by web/counter/verify.issue as the PDF is handed
+(dangan/register/accounts.IssuedPaper, written by web/counter/verify.issue as the PDF is handed
 out). The closing form has no such field; a correction is a new VisitCorrection row.
 """
 

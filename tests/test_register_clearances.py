@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from dangan.records import clearances
-from dangan.records.accounts import Database, Visit
+from dangan.register import clearances
+from dangan.register.accounts import Database, Visit
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ class Access(Base):
     # The page's identity (page store page_ids.id): never reused, unlike path and page.
     page_uid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # The hash chain of releases before issue 27; entries are now chained in audit_chain
-    # (dangan/records/chain.py) and these stay empty.
+    # (dangan/register/chain.py) and these stay empty.
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
     user: Mapped[User] = relationship()
@@ -185,7 +185,7 @@ def database_url(cfg) -> str:
 class Database:
     def __init__(self, url: str, evidence_dir: Path | None = None, *, migrate: bool = False):
         """`evidence_dir`: where the audit chain's key and head file live (the data dir;
-        default: beside a SQLite file). See dangan/records/chain.py. `migrate`: bring an
+        default: beside a SQLite file). See dangan/register/chain.py. `migrate`: bring an
         existing register that is behind to this release's schema (only `serve` and `db
         upgrade` pass it); without it such a register raises migrate.RegisterBehind and is
         left as it is. A new, empty database is created."""
@@ -196,7 +196,7 @@ class Database:
         from .migrate import prepare
 
         chain.attach(self.engine, evidence_dir)
-        # The schema is Alembic's (dangan/records/migrations): never create_all, which would
+        # The schema is Alembic's (dangan/register/migrations): never create_all, which would
         # make new tables but leave old ones behind the models.
         self.schema_change = prepare(self.engine, migrate=migrate)
 
