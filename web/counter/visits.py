@@ -28,7 +28,7 @@ from dangan import clock
 from dangan.desk.forms import normalize_phone, phone_ok
 from dangan.exports import csv_text
 from dangan.register import custody
-from dangan.register import register as registry
+from dangan.register import issued as registry
 from dangan.register.accounts import (
     OUTCOMES,
     PURPOSES,
