@@ -528,7 +528,7 @@ def cmd_audit(cfg, args) -> int:
 
     db = _database(cfg)
     report = chain.verify(db.engine, cfg.data_dir)
-    corrected, broken = _corrections_verified(cfg)
+    corrected, broken = _corrections_verified(cfg, db)
     if report.intact and not broken:
         print(f"登记簿完整 register intact: 审计链 {report.entries} 条 entries，"
               f"链头文件记到第 {report.anchored} 条 anchored；著录更正 {corrected} 条记录完整")
@@ -541,12 +541,16 @@ def cmd_audit(cfg, args) -> int:
     return Exit.FAILED
 
 
-def _corrections_verified(cfg) -> tuple[int, str | None]:
-    """The staff corrections' own digest chains (dangan/corrections/register.py), in the
-    page store: (rows checked, the first that no longer fits)."""
+def _corrections_verified(cfg, register_db) -> tuple[int, str | None]:
+    """The staff corrections in the page store (dangan/corrections/register.py): their own
+    digest chains, then each row against the access-log entry that named it, which is in
+    the keyed audit chain — (rows checked, the first that no longer fits)."""
     import sqlite3
 
+    from sqlalchemy import select
+
     from .corrections import register as corrections
+    from .register.accounts import Access
 
     if not cfg.store_path.exists():
         return 0, None
@@ -554,7 +558,13 @@ def _corrections_verified(cfg) -> tuple[int, str | None]:
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name='corrections'").fetchone():
             return 0, None
-        return corrections.verify(db)
+        checked, broken = corrections.verify(db)
+        if broken is None:
+            with register_db.session() as s:
+                details = s.scalars(select(Access.detail).where(
+                    Access.action.in_(("correction", "correction_review"))))
+                broken = corrections.unlogged(db, details)
+        return checked, broken
     finally:
         db.close()
 

@@ -191,3 +191,41 @@ def test_a_fact_corrected_from_the_dossier_is_what_the_dossier_states(app):
     (source,) = birth["values"][0]["sources"]
     assert (source["text"], source["checked"]) == ("1931年5月", True)
     assert "clerk" not in str(answer)
+
+
+def test_a_correction_rewritten_in_the_page_store_fails_audit_verify(tmp_path):
+    """Corrections are part of the audit chain: the access-log entry of each act names the row
+    and its digest, and `dangan audit verify` holds the page store's rows to it. Someone with
+    the file who drops its triggers, rewrites a confirmed value and recomputes the rows' own
+    digests is found."""
+    import sqlite3
+
+    from conftest import run_dangan
+
+    cfg = make_archive(tmp_path)
+    index(cfg)
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n[web]\n"
+                   f'database = "sqlite:///{tmp_path / "web.sqlite3"}"\n', encoding="utf-8")
+    app = make_app(cfg, tmp_path, corrections_self_confirm=True)
+    clerk = login(app.test_client())
+    register_visit(clerk)
+    _propose(clerk, app, _page_id(app, OPEN_CODE))
+    (c,) = register.pending(_store(app).db)
+    _post(clerk, f"/corrections/{c.id}/review", decision="confirm")
+    assert "著录更正 2 条记录完整" in run_dangan(cfg, "audit", "verify").stdout
+
+    store = sqlite3.connect(app.config["DANGAN"].store_path)
+    for (name,) in store.execute("SELECT name FROM sqlite_master WHERE type='trigger' "
+                                 "AND name LIKE 'correction%'").fetchall():
+        store.execute(f"DROP TRIGGER {name}")
+    cols = ", ".join(register._HASHED)
+    (row,) = store.execute(f"SELECT {cols} FROM corrections").fetchall()
+    values = [v.replace("曾广财", "曾广发") if isinstance(v, str) else v for v in row]
+    store.execute("UPDATE corrections SET value = ?, digest = ?",
+                  (values[register._HASHED.index("value")], register._digest("", values)))
+    store.commit()
+    store.close()
+    assert register.verify(sqlite3.connect(app.config["DANGAN"].store_path))[1] is None
+    proc = run_dangan(cfg, "audit", "verify", check=False)
+    assert proc.returncode == 1
+    assert f"更正 #{c.id} 与访问日志（审计链）所记不符" in proc.stderr

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -307,3 +309,40 @@ def verify(db) -> tuple[int, str | None]:
                 return n, f"{table} #{row[0]} 的内容与其摘要不符（被改动、删除或插入）"
             prev = row[-1]
     return n, None
+
+
+# How the access log names an act on a correction (web/counter/corrections._entry).
+_LOGGED = re.compile(r"^(提出|确认|驳回)更正 #(\d+) .*摘要 (\S{16})$", re.S)
+
+
+def logged_entry(verb: str, correction: Correction) -> str:
+    """The access-log line of an act on a correction: it names the row and its digest, and the
+    access log is in the register's keyed audit chain — which is how a correction is too."""
+    return (f"{verb}更正 #{correction.id} {correction.what}：“{correction.original}” → "
+            f"“{correction.value}”；理由：{correction.reason}；摘要 {correction.digest[:16]}")
+
+
+def unlogged(db, details: Iterable[str]) -> str | None:
+    """The first correction or review that the access log's entries (`details`, in the keyed
+    chain) do not name as it stands now: a row rewritten in the page store with its own
+    digests recomputed — which anyone holding the file can do — or one written past the
+    application. None when every row was logged as it is."""
+    seen: dict[tuple[str, int], list[str]] = {}
+    for d in details:
+        if m := _LOGGED.match(d or ""):
+            seen.setdefault((m[1], int(m[2])), []).append(m[3])
+
+    def named(verb: str, cid: int, digest: str) -> bool:
+        # an ID-number-like run in a digest is masked in the log ("*"): those places match
+        return any(all(a == b or a == "*" for a, b in zip(logged, digest[:16], strict=True))
+                   for logged in seen.get((verb, cid), ()))
+
+    for cid, digest in db.execute("SELECT id, digest FROM corrections ORDER BY id"):
+        if not named("提出", cid, digest):
+            return f"更正 #{cid} 与访问日志（审计链）所记不符：提出后被改动，或未经系统写入"
+    for cid, decision, digest in db.execute(
+            "SELECT r.correction_id, r.decision, c.digest FROM correction_reviews r "
+            "JOIN corrections c ON c.id = r.correction_id ORDER BY r.id"):
+        if not named(DECISIONS.get(decision, "?"), cid, digest):
+            return f"更正 #{cid} 的审核与访问日志（审计链）所记不符：被改动，或未经系统写入"
+    return None

@@ -44,11 +44,6 @@ def _locator() -> dict:
             "value": request.form.get("fact_value", "")}
 
 
-def _entry(c, verb: str) -> str:
-    return (f"{verb}更正 #{c.id} {c.what}：“{c.original}” → “{c.value}”；理由：{c.reason}；"
-            f"摘要 {c.digest[:16]}")
-
-
 @bp.route("/page/<int:page_id>/correct", methods=["POST"])
 def correct(page_id: int):
     store = page_store()
@@ -66,7 +61,8 @@ def correct(page_id: int):
     except CorrectionError as e:
         flash(f"更正未提交：{e}（您填写的是：{value[:200]}）", "warn")
         return redirect(_back(page_id))
-    log_access("correction", page.path, page.page, _entry(c, "提出"), page_uid=page_id)
+    log_access("correction", page.path, page.page, register.logged_entry("提出", c),
+               page_uid=page_id)
     flash(f"已提出更正 #{c.id}（{c.what}），待管理员确认后生效")
     return redirect(_back(page_id))
 
@@ -118,7 +114,8 @@ def decide(correction_id: int):
         flash(f"未处理：{e}", "warn")
         return redirect(_back())
     verb = register.DECISIONS[decision]
-    log_access("correction_review", c.path, c.page, _entry(c, verb), page_uid=c.page_id)
+    log_access("correction_review", c.path, c.page, register.logged_entry(verb, c),
+               page_uid=c.page_id)
     if c.status == "confirmed":
         cfg = current_app.config["DANGAN"]
         publish(search_index(), store, cfg.data_dir, c.path)  # searchable at once
