@@ -113,11 +113,6 @@ class PageStore:
     def replace_file(self, path: str, sha256: str, size: int, mtime: float, document: str,
                      pages: list[StoredPage], batch_id: int | None) -> None:
         self.db.execute("DELETE FROM pages WHERE path=?", (path,))
-        self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
-        self.db.executemany(
-            "INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
-            [(p.alias_of, p.name, path) for page in pages for p in page.fields.persons
-             if p.alias_of])
         self.db.executemany(
             "INSERT INTO pages VALUES (?,?,?,?,?,?,?,?,?)",
             [(p.path, p.page, p.document, p.page_in_document, p.source, p.width, p.height,
@@ -128,6 +123,8 @@ class PageStore:
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?,0)",
             (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
+        # The file's 曾用名 as it reads now: its corrections apply while its content is the same
+        self.refresh_aliases(path)
 
     def update_fields(self, page: StoredPage) -> None:
         """Store a page's fields extracted anew from its stored lines (no OCR)."""
@@ -334,13 +331,26 @@ class PageStore:
                               (document,)).fetchone()
         return self.page_id(row[0], row[1]) if row else None
 
+    @staticmethod
+    def _alias_rows(page: StoredPage) -> list[tuple[str, str, str]]:
+        """The page's 曾用名 links as the archive reads it: the machine reading with staff's
+        confirmed corrections laid over it (a corrected 曾用名 links the corrected name)."""
+        read = corrections_overlay.effective(page).page if page.corrections else page
+        return [(p.alias_of, p.name, page.path) for p in read.fields.persons if p.alias_of]
+
+    def refresh_aliases(self, path: str) -> None:
+        """Re-derive the 曾用名 links of one file (stored, or corrected; not committed)."""
+        self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
+        self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
+                            [r for page in self.pages_of_file(path)
+                             for r in self._alias_rows(page)])
+
     def rebuild_aliases(self) -> None:
         """Re-derive the 曾用名 table from every stored page (after an upgrade)."""
         self.db.execute("DELETE FROM aliases")
         for page in self.all_pages():
-            self.db.executemany(
-                "INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
-                [(p.alias_of, p.name, page.path) for p in page.fields.persons if p.alias_of])
+            self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
+                                self._alias_rows(page))
         self.db.commit()
 
     def aliases_of(self, name: str) -> dict[str, str]:

@@ -230,3 +230,39 @@ def test_audit_verify_checks_the_corrections_too(kit):
     store.db.commit()
     out = run_dangan(cfg_path, "audit", "verify", check=False)
     assert out.returncode != 0 and f"[corrections] corrections #{c.id}" in out.stderr
+
+
+def test_a_corrected_former_name_links_the_corrected_name_and_keeps_doing_so(tmp_path):
+    """曾用名 misread: once corrected, searching the person's name follows the corrected former
+    name (and no longer the misread one) — at once, after a repair, and after the same file
+    is read again from scratch."""
+    files = {"C.pdf": ["招工登记表", "姓名 李秀兰 曾用名 李秀蓝 性别 女 出生年月 1950年3月"],
+             "D.pdf": ["工资调整审批表", "姓名 李秀岚 性别 女 出生年月 1950年3月"]}
+    cfg_path = make_archive(tmp_path, files, catalog="")
+    index(cfg_path)
+    cfg = config_mod.load(cfg_path)
+    store = PageStore(cfg.store_path)
+    try:
+        assert store.aliases_of("李秀兰") == {"李秀蓝": "曾用名"}
+        pid = store.page_id("C.pdf", 1)
+        line = _line(store, pid, "曾用名")
+        c = propose(store, page_id=pid, target="line", locator={"line": line},
+                    value=store.page_by_id(pid).lines[line].text.replace("李秀蓝", "李秀岚"),
+                    reason="对照原件", user_id=CLERK[0], user_name=CLERK[1])
+        review(store, c.id, decision="confirm", user_id=BOSS[0], user_name=BOSS[1],
+               is_admin=True, self_confirm=False)
+        ix = SearchIndex(cfg.index_dir)
+        publish(ix, store, cfg.data_dir, "C.pdf")
+        ix.close()
+        assert store.aliases_of("李秀兰") == {"李秀岚": "曾用名"}
+        assert store.aliases_of("李秀岚") == {"李秀兰": "现用名"}
+        why = {h.path: h.why for h in _hits(cfg, "李秀兰")}
+        assert why["D.pdf"] == ["曾用名：李秀岚"]  # her other form, under the corrected name
+        integrity.repair(cfg)
+        assert store.aliases_of("李秀兰") == {"李秀岚": "曾用名"}
+        store.remove_file("C.pdf")  # read again from scratch (same content)
+        store.commit()
+        index(cfg_path)
+        assert store.aliases_of("李秀兰") == {"李秀岚": "曾用名"}
+    finally:
+        store.close()

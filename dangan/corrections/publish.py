@@ -17,6 +17,8 @@ def publish(index, store: PageStore, data_dir: Path, path: str) -> int:
     pages = store.pages_of_file(path)
     if not pages:
         return 0
+    store.refresh_aliases(path)  # a corrected 曾用名 links the corrected name at once
+    store.db.commit()
     docs = []
     for p in pages:
         meta = store.document(p.document) or {}
