@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dangan.corrections import overlay as corrections_overlay
@@ -124,7 +124,8 @@ class PageStore:
             "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,'ok',NULL,?,?,0)",
             (path, sha256, size, mtime, document, len(pages), batch_id, time.time()))
         # The file's 曾用名 as it reads now: its corrections apply while its content is the same
-        self.refresh_aliases(path)
+        self.refresh_aliases(path, [replace(p, corrections=corrections.confirmed_for(
+            self.db, path, p.page, sha256)) for p in pages])
 
     def update_fields(self, page: StoredPage) -> None:
         """Store a page's fields extracted anew from its stored lines (no OCR)."""
@@ -338,11 +339,12 @@ class PageStore:
         read = corrections_overlay.effective(page).page if page.corrections else page
         return [(p.alias_of, p.name, page.path) for p in read.fields.persons if p.alias_of]
 
-    def refresh_aliases(self, path: str) -> None:
-        """Re-derive the 曾用名 links of one file (stored, or corrected; not committed)."""
+    def refresh_aliases(self, path: str, pages: list[StoredPage] | None = None) -> None:
+        """Re-derive the 曾用名 links of one file (not committed): from `pages` with their
+        corrections attached (a file being stored, already in memory), else as stored."""
         self.db.execute("DELETE FROM aliases WHERE path=?", (path,))
         self.db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?,?)",
-                            [r for page in self.pages_of_file(path)
+                            [r for page in (self.pages_of_file(path) if pages is None else pages)
                              for r in self._alias_rows(page)])
 
     def rebuild_aliases(self) -> None:
