@@ -92,6 +92,7 @@ class Executor:
         self._value_count = 0
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}  # field → (lengths, average)
         self._facets: dict[str, dict[str, np.ndarray]] = {}
+        self._latest: np.ndarray | None = None  # each page's latest year (_latest_year)
         self._arrays: dict[int, sidecar.SegmentArrays | None] = {}
 
     def forget_terms(self) -> None:
@@ -262,7 +263,15 @@ class Executor:
             return self._phrase(q)
         if isinstance(q, Q.AndNot):
             ids, scores = self.evaluate(q.a)
-            keep = ~np.isin(ids, self.docset(q.b))
+            b = q.b
+            latest = self._latest_year()
+            if (isinstance(b, Q.NumericRange) and b.fieldname == "years" and b.start is not None
+                    and (b.end is None or int(b.end) >= latest.max(initial=0))):
+                # "states a year from `start` on" (a policy's late pages): the page's latest
+                # year says it, without the union of every later year's postings
+                keep = latest[ids] < int(b.start)
+            else:
+                keep = ~np.isin(ids, self.docset(b))
             return ids[keep], scores[keep]
         if isinstance(q, Q.Every):  # filters alone: every page weighs 1, as in Whoosh
             ids = np.flatnonzero(self.live).astype(np.int64)
@@ -271,6 +280,20 @@ class Executor:
             ids = self.docset(q)
             return ids, np.zeros(len(ids), dtype=np.float64)
         raise Unsupported(type(q).__name__)
+
+    def _latest_year(self) -> np.ndarray:
+        """Each page's latest year (0: none), from the year keys' postings, once per
+        generation (the year facet reads the same postings)."""
+        with self._lock:
+            if self._latest is not None:
+                return self._latest
+        latest = np.zeros(self.doc_count, dtype=np.int32)
+        for text, ids in self._facet_terms("year_keys").items():
+            if text.isdigit():
+                latest[ids] = np.maximum(latest[ids], int(text))
+        with self._lock:
+            self._latest = latest
+        return latest
 
     def docset(self, q: Q.Query) -> np.ndarray:
         """Document numbers `q` matches, unscored: filters and masks."""
